@@ -1,0 +1,65 @@
+# Changgu: every target sets up what it needs, from a fresh clone on Debian 12 (as root).
+#   make demo   - install everything, then run the demo visit
+#   make test   - install everything, then run the test suite
+#   make bench  - the benchmarks (slow: minutes)
+#   make lint   - ruff and mypy
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Debian packages: PortAudio (microphones), fonts for every script the kiosk shows, Qt's X11
+# libraries, Xvfb for tests in a real window, PulseAudio (test microphone), espeak-ng (speech out),
+# ffmpeg/sox tools for media.
+SYSTEM_PACKAGES := libportaudio2 fonts-noto-cjk fonts-noto-core xvfb xauth \
+	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
+	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libglib2.0-0 libdbus-1-3 \
+	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng python3-venv
+
+.PHONY: demo test bench lint setup system models clean
+
+demo: setup
+	$(BIN)/changgu demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m bench.asr
+	@if [ -f bench/translate.py ]; then $(BIN)/python -m bench.translate; fi
+	@if [ -f bench/sign.py ]; then $(BIN)/python -m bench.sign; fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+setup: system $(STAMP) models
+
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "Missing system packages: $$missing"; \
+			echo "Run as root: apt-get install --no-install-recommends $$missing"; exit 1; \
+		fi; \
+		echo "Installing system packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+models: $(STAMP)
+	$(BIN)/changgu models install
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

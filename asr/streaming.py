@@ -1,0 +1,239 @@
+"""Streaming recognition: frames in, partial and final `Utterance`s out.
+
+VAD finds where an utterance starts and ends; while someone speaks, the audio so far is decoded now
+and then and emitted as a partial hypothesis; when they stop, the whole utterance is decoded once
+more and emitted as the one final result. Everything runs on the caller's thread (the audio worker).
+
+It never falls behind: a partial is only decoded when the consumer is close to real time
+(`backlog_s` small) and not more often than the previous decode took, so when the CPU is slow there
+are fewer partials, never a growing queue. Finals are always decoded.
+
+Speech longer than `max_utterance_s` is cut at the quietest moment in the last few seconds before
+that limit (a pause between words), and the rest carries on as the next utterance.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from asr.audio import FRAME_SAMPLES, SAMPLE_RATE, AudioSource
+from asr.events import Side, Utterance
+from asr.guards import GuardConfig, rejection_reason
+from asr.vad import Boundary, EndpointConfig, Endpointer, StreamingVad
+from asr.whisper import DecodeOptions, Hypothesis, WhisperEngine
+
+log = logging.getLogger(__name__)
+
+Audio = npt.NDArray[np.float32]
+FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
+
+
+@dataclass(frozen=True, slots=True)
+class StreamConfig:
+    langs: tuple[str, ...] = ("ko",)
+    side: Side = Side.VISITOR
+    # one-microphone mode: the side is decided by the recognised language
+    side_by_lang: Mapping[str, Side] = field(default_factory=dict)
+    partials: bool = True
+    first_partial_s: float = 0.5  # audio (with pre-roll) needed before the first partial
+    partial_interval_s: float = 0.6
+    partial_retry_s: float = 0.25  # after a partial that was rejected (too little speech yet)
+    partial_min_lang_prob: float = 0.8  # before the language settles, hide unsure partials
+    max_backlog_s: float = 0.5  # skip partials when further behind real time than this
+    endpoint: EndpointConfig = EndpointConfig()
+    decode: DecodeOptions = DecodeOptions()
+    partial_decode: DecodeOptions = DecodeOptions(min_window_s=4, window_margin_s=1.0, min_tokens=8)
+    guards: GuardConfig = GuardConfig()
+
+
+class StreamingRecognizer:
+    """Feed frames with `accept`, call `finish` at the end of the stream."""
+
+    def __init__(
+        self,
+        engine: WhisperEngine,
+        vad: StreamingVad,
+        config: StreamConfig = StreamConfig(),
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self.vad = vad
+        self.config = config
+        self.clock = clock
+        self.endpointer = Endpointer(config.endpoint)
+        self.rejected: list[str] = []  # reasons for dropped hypotheses (no text), for diagnostics
+        self.skipped_partials = 0
+        self._next_id = 1
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything heard (a new visit, or the microphone reopened)."""
+        self.vad.reset()
+        self.endpointer.reset()
+        self._samples_seen = 0
+        self._pre_roll: list[Audio] = []
+        self._speech: list[Audio] = []
+        self._probs: list[float] = []
+        self._start_sample = 0
+        self._last_partial_at = -1e9
+        self._last_partial_cost = 0.0
+        self._last_partial_text = ""
+        self._lang: str | None = None
+
+    def set_languages(self, langs: Sequence[str]) -> None:
+        self.config = _replace(self.config, langs=tuple(langs))
+
+    # -- streaming interface --
+
+    def accept(self, frames: Audio, backlog_s: float = 0.0) -> Iterator[Utterance]:
+        """Process audio (any multiple of FRAME_SAMPLES); yield whatever became ready."""
+        usable = len(frames) - len(frames) % FRAME_SAMPLES
+        if usable <= 0:
+            return
+        probs = self.vad.probabilities(frames[:usable])
+        for i, prob in enumerate(probs):
+            frame = frames[i * FRAME_SAMPLES : (i + 1) * FRAME_SAMPLES]
+            yield from self._step(frame, float(prob))
+        if self.endpointer.in_speech:
+            yield from self._maybe_partial(backlog_s)
+
+    def finish(self) -> Iterator[Utterance]:
+        """The stream ended: whatever is being spoken becomes final."""
+        if self.endpointer.in_speech and self._speech:
+            yield from self._final(len(self._speech))
+        self.endpointer.reset()
+
+    def accept_all(self, audio: Audio) -> list[Utterance]:
+        """Recognise a whole recording at once (offline), as if it had been streamed."""
+        padded = np.pad(audio, (0, -len(audio) % FRAME_SAMPLES)).astype(np.float32)
+        return [*self.accept(padded), *self.finish()]
+
+    def run(self, source: AudioSource) -> Iterator[Utterance]:
+        """Recognise a whole source until it ends or is closed."""
+        for frames in source.frames():
+            yield from self.accept(frames, backlog_s=source.backlog_s())
+        yield from self.finish()
+
+    # -- internals --
+
+    def _step(self, frame: Audio, prob: float) -> Iterator[Utterance]:
+        cfg = self.config.endpoint
+        self._samples_seen += FRAME_SAMPLES
+        boundary = self.endpointer.step(prob)
+        if not self.endpointer.in_speech and boundary is not Boundary.END:
+            self._pre_roll.append(frame)
+            self._pre_roll = self._pre_roll[-self._pre_roll_frames() :]
+            return
+        if boundary is Boundary.START:
+            lag = self.endpointer.start_lag_frames
+            keep = self._pre_roll_frames() + lag
+            self._speech = [*self._pre_roll[-keep:], frame]
+            self._probs = [0.0] * (len(self._speech) - lag - 1) + [1.0] * lag + [prob]
+            self._start_sample = self._samples_seen - len(self._speech) * FRAME_SAMPLES
+            self._pre_roll = []
+            self._lang = None
+            self._last_partial_text = ""
+            self._last_partial_at = -1e9
+            return
+        self._speech.append(frame)
+        self._probs.append(prob)
+        if boundary is Boundary.END:
+            # drop most of the trailing silence, keep a little for the last syllable
+            keep = len(self._speech) - self.endpointer.end_lag_frames + self._pre_roll_frames()
+            yield from self._final(min(len(self._speech), keep))
+            return
+        if len(self._speech) * FRAME_S >= cfg.max_utterance_s:
+            yield from self._cut_long_utterance()
+
+    def _cut_long_utterance(self) -> Iterator[Utterance]:
+        """Cut at the quietest moment of the last `cut_search_s`, carry the rest over."""
+        cfg = self.config.endpoint
+        search = max(1, int(cfg.cut_search_s / FRAME_S))
+        window = np.asarray(self._probs[-search:])
+        # smooth over ~100 ms so a single low frame inside a word does not win
+        smooth = np.convolve(window, np.ones(3) / 3, mode="same")
+        cut = len(self._speech) - search + int(np.argmin(smooth)) + 1
+        rest_audio = self._speech[cut:]
+        rest_probs = self._probs[cut:]
+        yield from self._final(cut, keep_listening=True)
+        self._start_sample = self._samples_seen - len(rest_audio) * FRAME_SAMPLES
+        self._speech, self._probs = rest_audio, rest_probs
+        self._last_partial_at = -1e9
+        self._last_partial_text = ""
+
+    def _maybe_partial(self, backlog_s: float) -> Iterator[Utterance]:
+        cfg = self.config
+        if not cfg.partials:
+            return
+        spoken = len(self._speech) * FRAME_S
+        now = self.clock()
+        interval = max(cfg.partial_interval_s, 1.5 * self._last_partial_cost)
+        if spoken < cfg.first_partial_s or now - self._last_partial_at < interval:
+            return
+        if backlog_s > cfg.max_backlog_s:
+            self.skipped_partials += 1
+            return
+        audio = np.concatenate(self._speech)
+        started = self.clock()
+        hyp = self.engine.recognise(audio, cfg.langs, cfg.partial_decode, language=self._lang)
+        self._last_partial_cost = self.clock() - started
+        self._last_partial_at = self.clock()
+        if self._lang is None and spoken >= 1.0:
+            self._lang = hyp.lang  # settle the language for the rest of the partials
+        unsure_language = self._lang is None and hyp.lang_prob < cfg.partial_min_lang_prob
+        if rejection_reason(hyp, cfg.guards) or unsure_language:
+            self._last_partial_at -= interval - cfg.partial_retry_s
+            return
+        if hyp.text == self._last_partial_text:
+            return
+        self._last_partial_text = hyp.text
+        yield self._utterance(hyp, final=False, n_frames=len(self._speech))
+
+    def _final(self, n_frames: int, keep_listening: bool = False) -> Iterator[Utterance]:
+        audio = np.concatenate(self._speech[:n_frames])
+        hyp = self.engine.recognise(audio, self.config.langs, self.config.decode)
+        reason = rejection_reason(hyp, self.config.guards)
+        utterance = self._utterance(hyp, final=True, n_frames=n_frames)
+        if not keep_listening:
+            self._speech, self._probs = [], []
+        self._next_id += 1
+        if reason:
+            self.rejected.append(reason)
+            log.info("dropped a %.1f s hypothesis (%s)", utterance.duration_s, reason)
+            return
+        log.info(
+            "final utterance: %.1f s, %s, confidence %.2f",
+            utterance.duration_s,
+            utterance.lang,
+            utterance.confidence,
+        )
+        yield utterance
+
+    def _utterance(self, hyp: Hypothesis, final: bool, n_frames: int) -> Utterance:
+        start = self._start_sample / SAMPLE_RATE
+        return Utterance(
+            utterance_id=self._next_id,
+            side=self.config.side_by_lang.get(hyp.lang, self.config.side),
+            lang=hyp.lang,
+            text=hyp.text,
+            final=final,
+            start_s=round(start, 3),
+            end_s=round(start + n_frames * FRAME_S, 3),
+            confidence=round(hyp.confidence, 3),
+            lang_confidence=round(hyp.lang_prob, 3),
+        )
+
+    def _pre_roll_frames(self) -> int:
+        return max(1, round(self.config.endpoint.pre_roll_s / FRAME_S))
+
+
+def _replace(config: StreamConfig, **changes: object) -> StreamConfig:
+    from dataclasses import replace
+
+    return replace(config, **changes)  # type: ignore[arg-type]

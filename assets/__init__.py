@@ -1,0 +1,1 @@
+"""Changgu data: phrasebook, glossary, language table and other files loaded with importlib.resources."""

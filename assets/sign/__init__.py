@@ -1,0 +1,1 @@
+"""Sign-language data: the vocabulary pack format and the bundled demo pack (see README.md)."""

@@ -1,0 +1,72 @@
+"""The `changgu` command line.
+
+Sub-commands live in `kiosk.commands.*`, one module per topic. Every error an engine raises for a
+person to act on is printed as one line and turns into a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from kiosk import commands
+from kiosk.errors import ChangguError
+from kiosk.logs import setup_logging
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="changgu",
+        description="Changgu (창구): offline counter interpreter for civil-service counters.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="more detail in the log")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(verbose=args.verbose)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        code: int = args.func(args)
+        return code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the one place a failure becomes a message for a person
+        if _is_user_error(exc):
+            print(f"changgu: {exc}", file=sys.stderr)
+            return 2
+        logging.getLogger("changgu").exception("unexpected failure")
+        print(
+            f"changgu: unexpected failure ({type(exc).__name__}: {exc}). "
+            "Run `changgu doctor` and include the log file when reporting it.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    """Errors the engines raise for people to act on: each package's base error class."""
+    from asr.errors import AsrError
+
+    user_errors: list[type[BaseException]] = [ChangguError, AsrError]
+    for module, name in (("translate.errors", "TranslateError"), ("sign.errors", "SignError")):
+        with contextlib.suppress(ImportError, AttributeError):
+            user_errors.append(getattr(importlib.import_module(module), name))
+    return isinstance(exc, tuple(user_errors))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""`changgu models list | install [NAME] [--from PATH] | verify`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kiosk.models import ModelManager, ModelState
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("models", help="list, install and verify the models")
+    msub = parser.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    p = msub.add_parser("list", help="every known model and whether it is installed")
+    p.set_defaults(func=_list)
+    p = msub.add_parser("install", help="install the default models, or the one named")
+    p.add_argument("name", nargs="*", help="model name (default: all default models)")
+    p.add_argument("--from", dest="source", type=Path, help="a folder or archive (USB stick)")
+    p.set_defaults(func=_install)
+    p = msub.add_parser("verify", help="re-check every installed model file against its checksum")
+    p.set_defaults(func=_verify)
+
+
+def _list(args: argparse.Namespace) -> int:
+    manager = ModelManager()
+    print(f"{'name':24} {'role':6} {'size':>8}  {'state':10} licence")
+    for spec in manager.specs:
+        state = manager.state(spec.name).value
+        size = f"{spec.size_mb:.0f} MB" if spec.size_mb >= 1 else f"{spec.size_mb} MB"
+        mark = " (default)" if spec.default else ""
+        print(f"{spec.name:24} {spec.role:6} {size:>8}  {state:10} {spec.licence}{mark}")
+    print(f"\nModels folder: {manager.root}")
+    return 0
+
+
+def _install(args: argparse.Namespace) -> int:
+    manager = ModelManager()
+    names = args.name or [s.name for s in manager.specs if s.default]
+    if args.source and len(names) != 1:
+        print("changgu: name exactly one model to install with --from PATH")
+        return 2
+    for name in names:
+        manager.install(name, source_path=args.source, progress=lambda msg: print(msg, flush=True))
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    manager = ModelManager()
+    bad = 0
+    for spec in manager.specs:
+        if manager.state(spec.name) is ModelState.MISSING:
+            continue
+        problems = manager.verify(spec.name)
+        if problems:
+            bad += 1
+            print(f"{spec.name}: DAMAGED - {'; '.join(problems)}")
+            print(f"  fix: changgu models install {spec.name}")
+        else:
+            print(f"{spec.name}: ok")
+    missing = [
+        s.name for s in manager.specs if s.default and manager.state(s.name) is ModelState.MISSING
+    ]
+    for name in missing:
+        print(f"{name}: NOT INSTALLED - fix: changgu models install {name}")
+    return 1 if bad or missing else 0

@@ -1,0 +1,85 @@
+"""The enrolled-vocabulary store on the counter PC, and the bundled demo pack.
+
+Layout (root is `kiosk.paths.data_dir() / "sign"`, passed in by the kiosk)::
+
+    <root>/vocabularies/<name>/vocabulary.json
+    <root>/vocabularies/<name>/takes/<take id>.npz
+
+Only landmarks are stored, never camera pictures.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import shutil
+from pathlib import Path
+
+from sign.errors import VocabularyError
+from sign.vocabulary import MANIFEST, SignVocabulary
+
+DEFAULT_VOCABULARY = "office"
+DEMO_PACK = "msl-demo.signpack"
+
+
+class VocabularyStore:
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.folder = self.root / "vocabularies"
+
+    def names(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.name for p in self.folder.iterdir() if (p / MANIFEST).is_file())
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def exists(self, name: str) -> bool:
+        return (self.path(name) / MANIFEST).is_file()
+
+    def load(self, name: str) -> SignVocabulary:
+        if not self.exists(name):
+            known = ", ".join(self.names()) or "none yet"
+            raise VocabularyError(
+                f"no sign vocabulary named {name!r} (enrolled: {known}); enrol signs with "
+                "`changgu sign enroll --gloss NAME` or import a pack with "
+                "`changgu sign vocab import`"
+            )
+        return SignVocabulary.load(self.path(name))
+
+    def load_or_new(self, name: str) -> SignVocabulary:
+        return self.load(name) if self.exists(name) else SignVocabulary(name=name)
+
+    def save(self, vocabulary: SignVocabulary) -> Path:
+        path = self.path(vocabulary.name)
+        vocabulary.save(path)
+        return path
+
+    def delete(self, name: str) -> None:
+        if not self.exists(name):
+            raise VocabularyError(f"no sign vocabulary named {name!r} to delete")
+        shutil.rmtree(self.path(name))
+
+    def import_archive(
+        self, archive: str | Path, name: str | None = None, replace: bool = False
+    ) -> SignVocabulary:
+        vocabulary = SignVocabulary.load_archive(archive)  # validated before anything is written
+        if name:
+            vocabulary.name = name
+        if self.exists(vocabulary.name) and not replace:
+            raise VocabularyError(
+                f"a vocabulary named {vocabulary.name!r} is already enrolled: "
+                "import with --name OTHER, or --replace to overwrite it"
+            )
+        self.save(vocabulary)
+        return vocabulary
+
+    def export_archive(self, name: str, archive: str | Path) -> Path:
+        return self.load(name).export_archive(archive)
+
+
+def demo_vocabulary() -> SignVocabulary:
+    """The bundled demo pack: five MSL-150 (Mexican) signs with Korean glosses. Not KSL."""
+    resource = importlib.resources.files("assets.sign").joinpath(DEMO_PACK)
+    with importlib.resources.as_file(resource) as path:
+        return SignVocabulary.load_archive(path)

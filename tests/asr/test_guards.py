@@ -1,0 +1,39 @@
+"""Hallucination guards: phantom phrases and repetition loops are dropped, real phrases are not."""
+
+from __future__ import annotations
+
+from asr.guards import is_phantom, rejection_reason
+from asr.whisper import Hypothesis, compression_ratio
+
+
+def hyp(text: str, lang: str = "ko", logprob: float = -0.3, no_speech: float = 0.05) -> Hypothesis:
+    return Hypothesis(text, lang, 1.0, logprob, no_speech, compression_ratio(text), len(text))
+
+
+def test_known_phantoms_are_dropped_in_any_punctuation():
+    assert is_phantom("시청해주셔서 감사합니다!", "ko")
+    assert is_phantom("시청해 주셔서 감사합니다.", "ko")
+    assert is_phantom("Thank you for watching!", "en")
+    assert rejection_reason(hyp("MBC 뉴스 이재경입니다.")) == "phantom phrase"
+
+
+def test_real_counter_phrases_are_kept():
+    for text, lang in [("감사합니다.", "ko"), ("Thank you.", "en"), ("谢谢。", "zh")]:
+        assert rejection_reason(hyp(text, lang)) is None
+
+
+def test_repetition_loop_is_dropped():
+    looping = "Fire " * 30
+    assert compression_ratio(looping) > 2.4
+    assert rejection_reason(hyp(looping, "en")) == "repetition"
+
+
+def test_short_loops_are_dropped():
+    assert rejection_reason(hyp("2 3 2 3 2 3 2 3 2 3 2 3 2 3", "ko")) == "repetition"
+    assert rejection_reason(hyp("네네네네네네네네네네네네네", "ko")) == "repetition"
+    assert rejection_reason(hyp("네, 네. 알겠습니다.", "ko")) is None
+
+
+def test_silence_hypothesis_is_dropped():
+    assert rejection_reason(hyp("음", no_speech=0.9, logprob=-1.5)) == "no speech"
+    assert rejection_reason(hyp("   ")) == "empty"

@@ -1,0 +1,54 @@
+"""`changgu sign …` through the real CLI entry point, with a private data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+
+
+@pytest.fixture(autouse=True)
+def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CHANGGU_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHANGGU_LOG_DIR", str(tmp_path / "logs"))
+    return tmp_path
+
+
+def test_recognize_video_with_demo_pack(msl_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sign", "recognize", str(msl_root / "original_source" / "doctor_001.mp4")]) == 0
+    out = capsys.readouterr()
+    assert "의사" in out.out and "not KSL" in out.err
+
+
+def test_enroll_from_files_then_manage(
+    msl_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    video = msl_root / "original_source" / "yo_001.mp4"
+    args = ["sign", "enroll", "--gloss", "나", "--text", "저", "--signer", "a", str(video)]
+    assert main(args) == 0
+    assert main(["sign", "vocab", "list", "office"]) == 0
+    listing = capsys.readouterr().out
+    assert "나\t저\t-\tsign\t1 takes\t1 signers" in listing
+    pack = tmp_path / "office.signpack"
+    assert main(["sign", "vocab", "export", "office", str(pack)]) == 0
+    assert main(["sign", "vocab", "import", str(pack), "--name", "copy"]) == 0
+    assert main(["sign", "recognize", "--vocab", "copy", str(video)]) == 0
+    assert "저" in capsys.readouterr().out
+    assert main(["sign", "vocab", "delete", "copy"]) == 0
+    capsys.readouterr()
+    assert main(["sign", "vocab", "list"]) == 0
+    assert capsys.readouterr().out.startswith("office\t1 glosses\t1 takes")
+
+
+def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.signpack"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    assert main(["sign", "vocab", "import", str(bad)]) == 2
+    assert main(["sign", "enroll", "--gloss", "등본", "--takes", "1", "--camera", "0"]) == 2
+    assert main(["sign", "recognize", str(tmp_path / "missing.mp4")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    lines = [line for line in err if line.startswith("changgu:")]
+    assert len(lines) == 3
+    assert "damaged" in lines[0] and "no camera" in lines[1] and "does not exist" in lines[2]
