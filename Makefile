@@ -18,7 +18,7 @@ SYSTEM_PACKAGES := libportaudio2 fonts-noto-cjk fonts-noto-core xvfb xauth \
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libglib2.0-0 libdbus-1-3 \
 	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng python3-venv
 
-.PHONY: demo test bench lint setup system models clean
+.PHONY: demo test bench lint setup system models clean package
 
 demo: setup
 	$(BIN)/changgu demo
@@ -63,3 +63,6 @@ models: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+package: setup
+	bash packaging/build.sh

@@ -25,6 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Changgu (창구): offline counter interpreter for civil-service counters.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="more detail in the log")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="load every model, render every language's font, list devices; print pass/fail",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
@@ -36,6 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(verbose=args.verbose)
+    if args.self_test:
+        from kiosk.selftest import run_self_test
+
+        return run_self_test()
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
