@@ -38,6 +38,7 @@ class DecodeOptions:
     min_window_s: int = 10
     window_margin_s: float = 2.0
     initial_prompt: str | None = None  # domain words (civil-service vocabulary) as a hint
+    prompt_lang: str | None = None  # the hint's language: used only when that language is spoken
     tokens_per_second: float = 15.0  # generation budget: guards against runaway repetition
     min_tokens: int = 24
 
@@ -109,7 +110,8 @@ class WhisperEngine:
 
         lang, lang_prob = self._choose_language(encoded, langs, language)
         tokenizer = self._tokenizer(lang)
-        prompt = self._prompt(tokenizer, _join(LANGUAGE_PROMPTS.get(lang), options.initial_prompt))
+        hint = options.initial_prompt if options.prompt_lang in (None, lang) else None
+        prompt = self._prompt(tokenizer, _join(LANGUAGE_PROMPTS.get(lang), hint))
         budget = max(options.min_tokens, int(duration * options.tokens_per_second))
         result = self._ct2.generate(
             encoded,

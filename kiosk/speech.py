@@ -30,6 +30,8 @@ class SpeechModels:
         """A new streaming recognizer (own VAD state) for one audio input."""
         config = replace(config or StreamConfig(), langs=tuple(langs))
         if hint and "ko" in langs and config.decode.initial_prompt is None:
-            decode: DecodeOptions = replace(config.decode, initial_prompt=CIVIL_SERVICE_HINT_KO)
+            decode: DecodeOptions = replace(
+                config.decode, initial_prompt=CIVIL_SERVICE_HINT_KO, prompt_lang="ko"
+            )
             config = replace(config, decode=decode)
         return StreamingRecognizer(self.whisper, StreamingVad(self._vad_path), config)

@@ -1,44 +1,65 @@
-"""`changgu demo`: a scripted visit from the bundled demo media, through the real models.
-
-Each visitor recording is played in real time, as if from the counter microphone, and its live
-captions (partial, then final) are printed with the recognised language.
-"""
+"""`changgu demo` and `changgu run`."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-import tomllib
-from importlib import resources
 from pathlib import Path
 
-from asr.audio import FileSource
-from asr.streaming import StreamConfig
-from kiosk.speech import SpeechModels
+from kiosk.settings import Layout, Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("demo", help="play a scripted counter visit from the bundled demo media")
-    p.add_argument("--fast", action="store_true", help="do not pace the recordings in real time")
+    p = sub.add_parser("demo", help="a scripted counter visit from the bundled media, in the kiosk")
+    p.add_argument("--screenshots", type=Path, help="save screenshots of both screens here")
+    p.add_argument("--offscreen", action="store_true", help="no windows (default with no display)")
+    p.add_argument("--exit", action="store_true", help="close the windows when the visit ends")
+    p.add_argument("--fast", action="store_true", help="do not pace recordings in real time")
+    p.add_argument(
+        "--layout", choices=[x.value for x in Layout], default=Layout.TWO_WINDOWS.value
+    )
     p.set_defaults(func=_demo)
+
+    p = sub.add_parser("run", help="the kiosk on the real microphone (full screen)")
+    p.add_argument("--windowed", action="store_true", help="normal windows, not full screen")
+    p.add_argument("--layout", choices=[x.value for x in Layout], help="override the setting")
+    p.set_defaults(func=_run)
 
 
 def _demo(args: argparse.Namespace) -> int:
-    folder = Path(str(resources.files("assets").joinpath("demo")))
-    script = tomllib.loads((folder / "script.toml").read_text("utf-8"))
-    print("Changgu demo: loading the speech model…", flush=True)
-    models = SpeechModels()
-    live = sys.stdout.isatty()
-    for turn in script["turn"]:
-        langs = tuple(turn["langs"])
-        print(f"\n[{turn['side']}] speaking ({' or '.join(langs)} expected): {turn['audio']}")
-        recognizer = models.recognizer(langs, StreamConfig(partials=not args.fast))
-        source = FileSource(folder / turn["audio"], realtime=not args.fast)
-        for u in recognizer.run(source):
-            if not u.final:
-                if live:
-                    print(f"\r\033[K  … {u.text}", end="", flush=True)
-                continue
-            clear = "\r\033[K" if live else ""
-            print(f"{clear}  {u.lang}: {u.text}", flush=True)
-    return 0
+    from kiosk.app import has_display, run_demo
+
+    screenshots = args.screenshots
+    if screenshots is None and (args.offscreen or not has_display()):
+        screenshots = Path("changgu-demo-screenshots")
+    code = run_demo(
+        screenshots,
+        offscreen=True if args.offscreen else None,
+        exit_when_done=True if args.exit else None,
+        realtime=not args.fast,
+        layout=Layout(args.layout),
+    )
+    return _leave(code)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from kiosk.app import run_kiosk
+
+    settings = Settings.load()
+    if args.layout:
+        settings.layout = Layout(args.layout)
+    return _leave(run_kiosk(settings, kiosk_mode=not args.windowed))
+
+
+def _leave(code: int) -> int:
+    """Exit without the interpreter's final clean-up once Qt has closed every window.
+
+    At interpreter shutdown a native extension loaded by the models crashes while releasing its
+    objects ("bool_dealloc"); nothing is left to save by then (no files are kept), so the process
+    ends here with the kiosk's own exit code.
+    """
+    import os
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,11 +1,17 @@
-"""`changgu doctor`: checks models, fonts, audio and camera, and says what to fix."""
+"""`changgu doctor`: checks models, fonts, audio and camera, and says what to fix.
+
+The checks here are quick (nothing is loaded); `kiosk.selftest` reuses them and adds the slow ones
+(every model loaded, every language rendered).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk.models import ModelManager, ModelState
 
@@ -26,24 +32,38 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_checks() -> list[Check]:
     checks: list[Check] = []
-    for probe in (_check_models, _check_fonts, _check_audio, _check_camera):
+    for probe in (check_models, check_fonts, check_audio, check_camera):
         checks.extend(probe())
     return checks
+
+
+def print_check(c: Check) -> None:
+    mark = "ok  " if c.ok else ("FAIL" if c.required else "warn")
+    print(f"[{mark}] {c.name}: {c.detail}", flush=True)
+    if not c.ok and c.fix:
+        print(f"       fix: {c.fix}", flush=True)
+
+
+def summary(checks: Sequence[Check]) -> int:
+    """Print the closing line; the exit code: 0 when every required check passed."""
+    failed = [c for c in checks if not c.ok and c.required]
+    warned = [c for c in checks if not c.ok and not c.required]
+    if failed:
+        print(f"\n{len(failed)} problem(s) to fix: {', '.join(c.name for c in failed)}.")
+    else:
+        note = f" ({len(warned)} warning(s))" if warned else ""
+        print(f"\nAll required checks passed{note}.")
+    return 1 if failed else 0
 
 
 def _doctor(args: argparse.Namespace) -> int:
     checks = run_checks()
     for c in checks:
-        mark = "ok  " if c.ok else ("FAIL" if c.required else "warn")
-        print(f"[{mark}] {c.name}: {c.detail}")
-        if not c.ok and c.fix:
-            print(f"       fix: {c.fix}")
-    failed = [c for c in checks if not c.ok and c.required]
-    print("\nAll required checks passed." if not failed else f"\n{len(failed)} problem(s) to fix.")
-    return 1 if failed else 0
+        print_check(c)
+    return summary(checks)
 
 
-def _check_models() -> list[Check]:
+def check_models() -> list[Check]:
     manager = ModelManager()
     out = []
     for spec in manager.specs:
@@ -61,7 +81,7 @@ def _check_models() -> list[Check]:
     return out
 
 
-def _check_fonts() -> list[Check]:
+def check_fonts() -> list[Check]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QFontDatabase, QGuiApplication
 
@@ -91,7 +111,7 @@ def _check_fonts() -> list[Check]:
     return out
 
 
-def _check_audio() -> list[Check]:
+def check_audio() -> list[Check]:
     from asr.audio import list_input_devices
     from asr.errors import AudioDeviceError
 
@@ -113,21 +133,42 @@ def _check_audio() -> list[Check]:
     return [Check("microphone", True, f"{len(devices)} input(s), default '{default.name}'")]
 
 
-def _check_camera() -> list[Check]:
+def check_camera() -> list[Check]:
     os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")  # its own probe messages are noise here
     import cv2
 
+    names = list_cameras()
     cap = cv2.VideoCapture(0)
     try:
         ok = bool(cap.isOpened())
     finally:
         cap.release()
+    if ok:
+        detail = f"camera 0 opens ({', '.join(names) if names else 'unnamed'})"
+    elif names:
+        detail = f"found {', '.join(names)}, but camera 0 does not open (in use, or no permission?)"
+    else:
+        detail = "no camera found (needed only for sign language)"
     return [
         Check(
             "camera",
             ok,
-            "camera 0 opens" if ok else "no camera found (needed only for sign language)",
-            fix="plug in a USB camera for deaf-visitor mode",
+            detail,
+            fix="plug in a USB camera for deaf-visitor mode; the user must be in the 'video' group",
             required=False,
         )
     ]
+
+
+def list_cameras() -> list[str]:
+    """Names of the video devices the system knows (Linux: V4L2), e.g. ['video0: HD Webcam']."""
+    if not sys.platform.startswith("linux"):
+        return []
+    found = []
+    for node in sorted(Path("/sys/class/video4linux").glob("video*")):
+        try:
+            name = (node / "name").read_text(encoding="utf-8").strip()
+        except OSError:
+            name = "?"
+        found.append(f"{node.name}: {name}")
+    return found

@@ -41,7 +41,22 @@ def _install(args: argparse.Namespace) -> int:
         return 2
     for name in names:
         manager.install(name, source_path=args.source, progress=lambda msg: print(msg, flush=True))
+    if not args.name:
+        _build_phrase_index()
     return 0
+
+
+def _build_phrase_index() -> None:
+    """Embed the phrasebook once at install time, so the kiosk starts in about a second."""
+    from kiosk import paths
+
+    try:
+        from translate import build_phrase_index
+    except ImportError:
+        return
+    print("phrase-embeddings: embedding the phrasebook (once; about a minute)", flush=True)
+    path = build_phrase_index(paths.cache_dir())
+    print(f"phrase-embeddings: ready in {path}", flush=True)
 
 
 def _verify(args: argparse.Namespace) -> int:

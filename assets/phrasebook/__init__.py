@@ -1,0 +1,1 @@
+"""Phrasebook topic files (TOML, one entry per phrase)."""

@@ -1,0 +1,213 @@
+"""Benchmark of the translation memory: start-up, matching latency, memory and dev-set quality.
+
+    python bench/translate.py [--cache DIR] [--dev TSV] [--compare-prefix]
+
+Start-up is measured with the phrase index already cached (it is built at install time; if it is
+missing this run builds it first and says how long that took). Latency is per utterance over the
+dev set, several rounds. Quality: precision, recall and NONE false-match rate of the shipped rule,
+and of the rule re-fitted with 6-fold cross-validation (held-out estimate). No neural MT weights can
+be had on this machine, so MT speed is not measured here (tests run the MT code on tiny models).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * resource.getpagesize() / 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=None, help="phrase-index cache folder")
+    parser.add_argument(
+        "--dev", type=Path, default=REPO.parent / "shared/eval/phrase_match_dev.tsv"
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--compare-prefix",
+        action="store_true",
+        help="also evaluate phrases embedded with e5's 'passage:' prefix",
+    )
+    args = parser.parse_args()
+
+    rows: list[tuple[str, str, str]] = []
+    rss_start = rss_mb()
+    t0 = time.perf_counter()
+    from translate.calibration import calibrate, observe
+    from translate.embedding import E5Embedder, build_phrase_index, load_phrase_index
+    from translate.evaluation import evaluate, read_labelled
+    from translate.glossary import Glossary
+    from translate.matcher import PhraseMatcher
+    from translate.phrasebook import Phrasebook
+
+    import_s = time.perf_counter() - t0
+    if args.cache is None:
+        from kiosk.paths import cache_dir
+
+        args.cache = cache_dir()
+
+    phrasebook, glossary = Phrasebook.load(), Glossary.load()
+    t0 = time.perf_counter()
+    built = build_phrase_index(args.cache)  # no-op when the cache is current
+    build_s = time.perf_counter() - t0
+
+    gc.collect()
+    t0 = time.perf_counter()
+    phrasebook, glossary = Phrasebook.load(), Glossary.load()
+    t_data = time.perf_counter()
+    embedder = E5Embedder()
+    t_model = time.perf_counter()
+    index = load_phrase_index(args.cache, phrasebook, glossary, embedder, build_if_missing=False)
+    t_index = time.perf_counter()
+    matcher = PhraseMatcher(phrasebook, glossary, index, embedder)
+    t_ready = time.perf_counter()
+    rss_ready = rss_mb()
+
+    rows += [
+        (
+            "phrasebook",
+            f"{len(phrasebook)} phrases x 13 languages, {len(glossary)} glossary terms",
+            "",
+        ),
+        (
+            "phrase index",
+            f"{len(index.rows)} wordings, {built.name}",
+            f"{build_s:.2f} s (0 = cached)",
+        ),
+        ("import translate", "", f"{import_s * 1000:.0f} ms"),
+        ("start-up: phrasebook + glossary", "", f"{(t_data - t0) * 1000:.0f} ms"),
+        ("start-up: e5 model", "", f"{(t_model - t_data) * 1000:.0f} ms"),
+        ("start-up: cached index", "", f"{(t_index - t_model) * 1000:.0f} ms"),
+        ("start-up: matcher tables", "", f"{(t_ready - t_index) * 1000:.0f} ms"),
+        ("start-up total (target <= 1 s)", "", f"{(t_ready - t0) * 1000:.0f} ms"),
+        ("memory (RSS) after start-up", f"{rss_start:.0f} MB before import", f"{rss_ready:.0f} MB"),
+    ]
+
+    items = read_labelled(args.dev)
+    matcher.match("warm up", "en")
+    timings: list[float] = []
+    for _ in range(args.rounds):
+        for item in items:
+            started = time.perf_counter()
+            matcher.match(item.text, item.lang)
+            timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[int(0.95 * (len(timings) - 1))]
+    rows += [
+        (
+            "match latency p50 (target <= 20 ms)",
+            f"{len(timings)} calls",
+            f"{statistics.median(timings):.1f} ms",
+        ),
+        ("match latency p95 (target <= 20 ms)", "", f"{p95:.1f} ms"),
+        ("match latency max", "", f"{timings[-1]:.1f} ms"),
+    ]
+
+    def predict(text: str, lang: str) -> str | None:
+        match = matcher.match(text, lang)
+        return match.phrase.id if match else None
+
+    scores, _ = evaluate(items, predict)
+    rule = matcher.rule
+    rows += [
+        ("dev set", f"{args.dev.name}: {scores.rows} rows, {scores.negatives} NONE", ""),
+        (
+            "shipped rule",
+            f"score >= {rule.min_score}, margin >= {rule.min_margin}, top_k {rule.top_k}",
+            "",
+        ),
+        (
+            "  precision (target >= 0.95)",
+            f"{scores.correct}/{scores.answered}",
+            f"{scores.precision:.3f}",
+        ),
+        (
+            "  recall (target >= 0.80)",
+            f"{scores.correct}/{scores.positives}",
+            f"{scores.recall:.3f}",
+        ),
+        (
+            "  NONE false-match (target <= 0.05)",
+            f"{scores.none_false_matches}/{scores.negatives}",
+            f"{scores.none_false_match_rate:.3f}",
+        ),
+    ]
+    calibration = calibrate(observe(matcher, items))
+    cv = calibration.cross_validated
+    rows += [
+        (
+            "re-fitted rule",
+            f"score >= {calibration.rule.min_score}, margin >= "
+            f"{calibration.rule.min_margin}, top_k {calibration.rule.top_k}",
+            "",
+        ),
+        (
+            f"  {calibration.folds}-fold CV precision",
+            f"{cv.correct}/{cv.answered}",
+            f"{cv.precision:.3f}",
+        ),
+        (
+            f"  {calibration.folds}-fold CV recall",
+            f"{cv.correct}/{cv.positives}",
+            f"{cv.recall:.3f}",
+        ),
+        (
+            f"  {calibration.folds}-fold CV NONE false-match",
+            f"{cv.none_false_matches}/{cv.negatives}",
+            f"{cv.none_false_match_rate:.3f}",
+        ),
+    ]
+    for k, per_k in calibration.per_k.items():
+        rows.append(
+            (
+                f"  CV with top_k={k}",
+                f"P {per_k.precision:.3f} R {per_k.recall:.3f}",
+                f"NONE FP {per_k.none_false_matches}/{per_k.negatives}",
+            )
+        )
+
+    if args.compare_prefix:
+        passage = E5Embedder(phrase_prefix="passage")
+        other_dir = args.cache / "passage-prefix"
+        other = PhraseMatcher(
+            phrasebook,
+            glossary,
+            load_phrase_index(other_dir, phrasebook, glossary, passage),
+            passage,
+        )
+        alt = calibrate(observe(other, items)).cross_validated
+        rows.append(
+            (
+                "CV with 'passage:' phrases",
+                f"P {alt.precision:.3f} R {alt.recall:.3f}",
+                f"NONE FP {alt.none_false_matches}/{alt.negatives}",
+            )
+        )
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    rows.append(("machine load average (1/5/15 min)", "others' jobs inflate p95", load))
+    width = max(len(r[0]) for r in rows)
+    middle = max(len(r[1]) for r in rows)
+    print(f"{'measure':<{width}}  {'detail':<{middle}}  value")
+    print("-" * (width + middle + 14))
+    for name, detail, value in rows:
+        print(f"{name:<{width}}  {detail:<{middle}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

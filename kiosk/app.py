@@ -1,0 +1,230 @@
+"""Starting the kiosk: `changgu run` on the real microphone, `changgu demo` on the bundled visit.
+
+With no display (no $DISPLAY / $WAYLAND_DISPLAY) Qt runs offscreen: the demo then prints the
+bilingual transcript and saves screenshots of both screens.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from asr.events import Side
+from kiosk.pipeline import Kiosk
+from kiosk.settings import Layout, Settings
+
+log = logging.getLogger(__name__)
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def make_app(offscreen: bool | None = None) -> QApplication:
+    if offscreen or (offscreen is None and not has_display()):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Changgu")
+    return app
+
+
+def run_kiosk(settings: Settings, kiosk_mode: bool = True) -> int:
+    """The real kiosk: microphones once the models are loaded, until staff exit with the PIN."""
+    from kiosk.ui.window import KioskUI
+
+    app = make_app()
+    kiosk = Kiosk(settings)
+    kiosk.start()
+    ui = KioskUI(kiosk, kiosk_mode=kiosk_mode)
+    kiosk.models_ready.connect(kiosk.start_microphones)
+    for problem in settings.problems:
+        ui.staff.show_status_text("settings", "warning", problem)
+    ui.show(kiosk_mode)
+    code = app.exec()
+    kiosk.stop()
+    return int(code)
+
+
+# -- the demo ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    kind: str
+    lang: str = ""
+    side: str = "visitor"
+    audio: str = ""
+    phrase: str = ""
+    slots: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+
+
+def load_demo_script() -> tuple[Path, list[DemoStep]]:
+    folder = Path(str(resources.files("assets").joinpath("demo")))
+    raw = tomllib.loads((folder / "script.toml").read_text("utf-8"))
+    steps = [DemoStep(**step) for step in raw["step"]]
+    return folder, steps
+
+
+class DemoDriver(QObject):
+    """Plays the script: visitor speech from recordings (paced like a live microphone), staff
+    answers by quick reply and typing, each step after the previous one has been shown."""
+
+    finished = Signal()
+    step_started = Signal(int, object)
+
+    def __init__(
+        self, kiosk: Kiosk, folder: Path, steps: list[DemoStep], pause_s: float = 1.2,
+        realtime: bool = True,
+    ) -> None:
+        super().__init__()
+        self.kiosk = kiosk
+        self.folder = folder
+        self.steps = steps
+        self.pause_ms = int(pause_s * 1000)
+        self.realtime = realtime
+        self.index = -1
+        self.step_times: list[tuple[DemoStep, float]] = []
+        self._playing = False
+        kiosk.playback_finished.connect(self._playback_done)
+
+    def start(self) -> None:
+        QTimer.singleShot(self.pause_ms, self._next)
+
+    def _next(self) -> None:
+        self.index += 1
+        if self.index >= len(self.steps):
+            self.finished.emit()
+            return
+        step = self.steps[self.index]
+        if step.kind == "speech" and not self.kiosk.ready:
+            self.index -= 1
+            QTimer.singleShot(200, self._next)  # wait for the speech model
+            return
+        self.step_started.emit(self.index, step)
+        self.step_times.append((step, time.perf_counter()))
+        if step.kind == "new_visit":
+            self.kiosk.new_visit()
+        elif step.kind == "visitor_lang":
+            self.kiosk.choose_language(step.lang)
+        elif step.kind == "phrase":
+            self.kiosk.quick_reply(step.phrase, step.slots)
+        elif step.kind == "type":
+            self.kiosk.send_typed(step.text)
+        elif step.kind == "speech":
+            self._playing = True
+            self.kiosk.play_file(self.folder / step.audio, Side(step.side), self.realtime)
+            return  # continues in _playback_done
+        self._when_settled(self._schedule_next)
+
+    def _playback_done(self) -> None:
+        if self._playing:
+            self._playing = False
+            self._when_settled(self._schedule_next)
+
+    def _schedule_next(self) -> None:
+        QTimer.singleShot(self.pause_ms, self._next)
+
+    def _when_settled(self, then: Any) -> None:
+        """Call `then` once no turn is waiting for its translation."""
+        if any(t.kind == "pending" for t in self.kiosk.session.turns):
+            QTimer.singleShot(50, lambda: self._when_settled(then))
+        else:
+            then()
+
+
+def run_demo(
+    screenshots: Path | None,
+    offscreen: bool | None = None,
+    exit_when_done: bool | None = None,
+    realtime: bool = True,
+    layout: Layout = Layout.TWO_WINDOWS,
+) -> int:
+    from kiosk.ui.window import KioskUI
+
+    app = make_app(offscreen)
+    headless = os.environ.get("QT_QPA_PLATFORM") == "offscreen"
+    exit_when_done = headless if exit_when_done is None else exit_when_done
+    settings = Settings(layout=layout)  # the demo never reads or changes the counter's settings
+    kiosk = Kiosk(settings)
+    started = time.perf_counter()
+    kiosk.start()
+    ui = KioskUI(kiosk, kiosk_mode=False)
+    for window in ui.windows:
+        window.resize(1920, 1080) if len(ui.windows) > 1 else window.resize(1920, 1080)
+    ui.show()
+    app.processEvents()
+    print(f"Changgu demo: screens up in {time.perf_counter() - started:.1f} s; loading models…")
+    if screenshots:
+        screenshots.mkdir(parents=True, exist_ok=True)
+        _save(ui, screenshots, "0-start")
+    kiosk.models_ready.connect(
+        lambda: print(f"models ready after {time.perf_counter() - started:.1f} s", flush=True)
+    )
+    folder, steps = load_demo_script()
+    driver = DemoDriver(kiosk, folder, steps, realtime=realtime)
+    printer = _Printer()
+    kiosk.turn_changed.connect(printer.show)
+    kiosk.visit_reset.connect(printer.shown.clear)
+    shots = {"n": 0}
+
+    def step_started(index: int, step: DemoStep) -> None:
+        if step.kind == "new_visit":
+            print("\n--- New visit: the previous visitor's conversation is wiped ---\n")
+        if screenshots and step.kind == "new_visit":
+            shots["n"] += 1
+            _save(ui, screenshots, f"{shots['n']}-visit-end")
+
+    def finished() -> None:
+        print("\n--- bilingual transcript of the last visit ---")
+        print(kiosk.session.transcript(), end="")
+        if screenshots:
+            paths = _save(ui, screenshots, "9-end")
+            print(f"screenshots: {', '.join(str(p) for p in paths)} (and earlier ones there)")
+        if exit_when_done:
+            ui.close_all()
+
+    driver.step_started.connect(step_started)
+    driver.finished.connect(finished)
+    driver.start()
+    code = app.exec()
+    kiosk.stop()
+    return int(code)
+
+
+class _Printer:
+    """Prints each finished turn of the demo to the terminal once."""
+
+    def __init__(self) -> None:
+        self.shown: set[tuple[int, str]] = set()
+
+    def show(self, turn: Any) -> None:
+        key = (turn.turn_id, turn.kind)
+        if not turn.final or turn.kind == "pending" or key in self.shown:
+            return
+        self.shown.add(key)
+        print(f"[{turn.side.value}] ({turn.lang}) {turn.text}", flush=True)
+        if turn.kind != "original":
+            print(f"    → ({turn.translated_lang}, {turn.kind}) {turn.translated_text or '—'}")
+
+
+def _save(ui: Any, folder: Path, stem: str) -> list[Path]:
+    saved = []
+    for name, widget in (("staff", ui.staff), ("visitor", ui.visitor)):
+        path = folder / f"{stem}-{name}.png"
+        widget.grab().save(str(path))
+        saved.append(path)
+    return saved

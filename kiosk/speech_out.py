@@ -1,0 +1,46 @@
+"""Speaking translations to the visitor with espeak-ng (offline, no files written).
+
+Optional per visit; only where espeak-ng has a voice for the language (the language table says
+which). A new sentence interrupts the one still being spoken.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+
+log = logging.getLogger(__name__)
+
+
+class Speaker:
+    def __init__(self, program: str = "espeak-ng") -> None:
+        self.program = shutil.which(program)
+        self._current: subprocess.Popen[bytes] | None = None
+
+    def voice_for(self, lang: str) -> str | None:
+        from translate import languages
+
+        try:
+            voice = languages.get(lang).espeak
+        except Exception:
+            return None
+        return voice or None
+
+    def say(self, text: str, lang: str) -> bool:
+        """Start speaking; False if there is no voice or no espeak-ng (nothing is spoken)."""
+        voice = self.voice_for(lang)
+        if not (self.program and voice and text.strip()):
+            return False
+        self.stop()
+        self._current = subprocess.Popen(
+            [self.program, "-v", voice, "-s", "150", "--", text],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return True
+
+    def stop(self) -> None:
+        if self._current and self._current.poll() is None:
+            self._current.terminate()
+        self._current = None

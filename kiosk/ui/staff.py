@@ -1,0 +1,310 @@
+"""The staff's screen: both languages side by side, partial captions, quick replies, typing,
+visit controls and the health of devices and models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from asr.events import Side, Status
+from kiosk.session import KSL, Turn
+from kiosk.ui import strings
+from kiosk.ui.fonts import font_for
+from kiosk.ui.theme import THEME
+
+TEXT_MM = 4.2
+SMALL_MM = 3.0
+
+
+class StaffScreen(QWidget):
+    quick_reply = Signal(str, dict)  # phrase id, slot values
+    typed = Signal(str)
+    language_override = Signal(object)
+    new_visit = Signal()
+    export = Signal()
+    settings = Signal()
+    mute = Signal(bool)
+    speak_out = Signal(bool)
+
+    def __init__(self, translator: object, languages: tuple[str, ...], dpi: float) -> None:
+        super().__init__()
+        self.setObjectName("staff")
+        self.dpi = dpi
+        self.translator = translator
+        self.offered = languages
+        self.text_font = font_for("ko", TEXT_MM, dpi)
+        self.small_font = font_for("ko", SMALL_MM, dpi)
+        self.cards: dict[int, TurnCard] = {}
+        self.status_labels: dict[str, QLabel] = {}
+        self.painted: Callable[[Turn], None] | None = None  # benchmark hook: a turn was painted
+
+        root = QVBoxLayout(self)
+        root.addLayout(self._build_top_bar())
+        middle = QHBoxLayout()
+        middle.addWidget(self._build_conversation(), stretch=3)
+        middle.addWidget(self._build_quick_replies(), stretch=2)
+        root.addLayout(middle, stretch=1)
+        root.addLayout(self._build_typing())
+        root.addLayout(self._build_status_bar())
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _build_top_bar(self) -> QHBoxLayout:
+        from translate import languages
+
+        bar = QHBoxLayout()
+        title = QLabel(strings.staff("title"))
+        title.setFont(font_for("ko", TEXT_MM, self.dpi, bold=True))
+        bar.addWidget(title)
+        bar.addStretch(1)
+        bar.addWidget(self._small_label(strings.staff("visitor_language")))
+        self.language_box = QComboBox()
+        self.language_box.setFont(self.small_font)
+        self.language_box.addItem("—", None)
+        for code in self.offered:
+            lang = languages.get(code)
+            self.language_box.addItem(f"{lang.native} ({code})", code)
+        self.language_box.addItem(strings.staff("sign_language"), KSL)
+        self.language_box.activated.connect(
+            lambda i: self.language_override.emit(self.language_box.itemData(i))
+        )
+        bar.addWidget(self.language_box)
+        self.mute_button = self._button(strings.staff("mute"), checkable=True)
+        self.mute_button.toggled.connect(self._on_mute)
+        self.speak_button = self._button(strings.staff("speak_out"), checkable=True)
+        self.speak_button.toggled.connect(self.speak_out.emit)
+        self.new_button = self._button(strings.staff("new_visit"))
+        self.new_button.setObjectName("danger")
+        self.new_button.clicked.connect(self.new_visit.emit)
+        self.export_button = self._button(strings.staff("export"))
+        self.export_button.clicked.connect(self.export.emit)
+        self.settings_button = self._button(strings.staff("settings"))
+        self.settings_button.clicked.connect(self.settings.emit)
+        for b in (
+            self.mute_button,
+            self.speak_button,
+            self.new_button,
+            self.export_button,
+            self.settings_button,
+        ):
+            bar.addWidget(b)
+        return bar
+
+    def _build_conversation(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        header = QHBoxLayout()
+        header.addWidget(self._small_label(strings.staff("visitor_language")))
+        header.addWidget(self._small_label(strings.staff("korean")))
+        layout.addLayout(header)
+        self.turns_box = QWidget()
+        self.turns_layout = QVBoxLayout(self.turns_box)
+        self.turns_layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.turns_box)
+        self.scroll.setWidgetResizable(True)
+        layout.addWidget(self.scroll, stretch=1)
+        return box
+
+    def _build_quick_replies(self) -> QWidget:
+        self.tabs = QTabWidget()
+        self.tabs.setFont(self.small_font)
+        self.phrase_buttons: list[QPushButton] = []
+        translator = self.translator
+        for topic in translator.topics():  # type: ignore[attr-defined]
+            phrases = [p for p in translator.phrases(topic.id) if p.said_by("staff")]  # type: ignore[attr-defined]
+            if not phrases:
+                continue
+            page = QWidget()
+            grid = QGridLayout(page)
+            for i, phrase in enumerate(phrases):
+                label = phrase.text["ko"]
+                button = QPushButton(label)
+                button.setFont(self.small_font)
+                button.setToolTip(phrase.text.get("en", ""))
+                button.setProperty("phrase", phrase.id)
+                button.setMinimumHeight(round(self.dpi * 0.45))
+                button.setStyleSheet("text-align: left;")
+                button.clicked.connect(lambda _=False, p=phrase: self._tap_phrase(p))
+                grid.addWidget(button, i, 0)
+                self.phrase_buttons.append(button)
+            grid.setRowStretch(len(phrases), 1)
+            scroll = QScrollArea()
+            scroll.setWidget(page)
+            scroll.setWidgetResizable(True)
+            self.tabs.addTab(scroll, topic.name.get("ko", topic.id))
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(self._small_label(strings.staff("quick_replies")))
+        layout.addWidget(self.tabs, stretch=1)
+        return box
+
+    def _build_typing(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.input = QLineEdit()
+        self.input.setFont(self.text_font)
+        self.input.setPlaceholderText(strings.staff("type_here"))
+        self.input.returnPressed.connect(self._send)
+        self.send_button = self._button(strings.staff("send"))
+        self.send_button.clicked.connect(self._send)
+        row.addWidget(self.input, stretch=1)
+        row.addWidget(self.send_button)
+        return row
+
+    def _build_status_bar(self) -> QHBoxLayout:
+        self.status_row = QHBoxLayout()
+        self.status_row.addStretch(1)
+        return self.status_row
+
+    # -- updates ---------------------------------------------------------------------------------
+
+    def show_turn(self, turn: Turn) -> None:
+        card = self.cards.get(turn.turn_id)
+        if card is None:
+            card = TurnCard(self.text_font, self.small_font, self.dpi)
+            self.cards[turn.turn_id] = card
+            self.turns_layout.insertWidget(self.turns_layout.count() - 1, card)
+        card.update_turn(turn)
+        self.scroll.verticalScrollBar().setValue(self.scroll.verticalScrollBar().maximum())
+        if self.painted is not None and turn.kind not in ("pending",) and turn.final:
+            card.repaint()
+            self.painted(turn)
+
+    def clear(self) -> None:
+        for card in self.cards.values():
+            card.setParent(None)
+            card.deleteLater()
+        self.cards.clear()
+        self.input.clear()
+        self.language_box.setCurrentIndex(0)
+
+    def set_language(self, lang: str | None) -> None:
+        index = self.language_box.findData(lang)
+        self.language_box.setCurrentIndex(max(0, index))
+
+    def show_status(self, status: Status) -> None:
+        label = self.status_labels.get(status.component)
+        if label is None:
+            label = QLabel()
+            label.setFont(self.small_font)
+            self.status_labels[status.component] = label
+            self.status_row.insertWidget(self.status_row.count() - 1, label)
+        colour = {"ok": THEME.verified, "working": THEME.working, "warning": THEME.machine}.get(
+            status.state, THEME.untranslated
+        )
+        message = status.message
+        if status.component == "models":
+            message = {
+                "working": strings.staff("models_loading"),
+                "ok": strings.staff("models_ready"),
+            }.get(status.state, status.message)
+        label.setText(f"{status.component}: {message}")
+        label.setToolTip(status.message)
+        label.setStyleSheet(f"color: {colour};")
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def _tap_phrase(self, phrase: object) -> None:
+        values: dict[str, str] = {}
+        for slot in sorted(phrase.slots):  # type: ignore[attr-defined]
+            text, ok = QInputDialog.getText(
+                self, strings.staff("slot_prompt"), f"{{{slot}}} — {phrase.text['ko']}"  # type: ignore[attr-defined]
+            )
+            if not ok or not text.strip():
+                return
+            values[slot] = text.strip()
+        self.quick_reply.emit(phrase.id, values)  # type: ignore[attr-defined]
+
+    def _send(self) -> None:
+        text = self.input.text().strip()
+        if text:
+            self.typed.emit(text)
+            self.input.clear()
+
+    def _on_mute(self, muted: bool) -> None:
+        self.mute_button.setText(strings.staff("unmute" if muted else "mute"))
+        self.mute.emit(muted)
+
+    def _button(self, text: str, checkable: bool = False) -> QPushButton:
+        button = QPushButton(text)
+        button.setFont(self.small_font)
+        button.setCheckable(checkable)
+        button.setMinimumHeight(round(self.dpi * 0.4))
+        return button
+
+    def _small_label(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setFont(self.small_font)
+        label.setObjectName("muted")
+        return label
+
+
+class TurnCard(QFrame):
+    """One turn: who spoke, what they said (original), and its Korean / visitor-language side."""
+
+    def __init__(self, text_font: object, small_font: object, dpi: float) -> None:
+        super().__init__()
+        self.dpi = dpi
+        self.setObjectName("card")
+        layout = QGridLayout(self)
+        self.who = QLabel()
+        self.who.setFont(small_font)  # type: ignore[arg-type]
+        self.original = QLabel()
+        self.other = QLabel()
+        self.kind = QLabel()
+        self.kind.setFont(small_font)  # type: ignore[arg-type]
+        for label in (self.original, self.other):
+            label.setWordWrap(True)
+            label.setFont(text_font)  # type: ignore[arg-type]
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.who, 0, 0, 1, 2)
+        layout.addWidget(self.original, 1, 0)
+        layout.addWidget(self.other, 1, 1)
+        layout.addWidget(self.kind, 2, 0, 1, 2)
+        layout.setColumnStretch(0, 1)
+        layout.setColumnStretch(1, 1)
+        self.turn: Turn | None = None
+
+    def update_turn(self, turn: Turn) -> None:
+        self.turn = turn
+        visitor = turn.side is Side.VISITOR
+        self.who.setText(
+            f"{strings.staff('visitor' if visitor else 'staff')} · {turn.lang}"
+            + ("" if turn.final else f" · {strings.staff('partial')}…")
+        )
+        self.who.setStyleSheet(f"color: {THEME.accent if visitor else THEME.muted};")
+        self.original.setFont(font_for(turn.lang, 4.2, self._dpi()))
+        if visitor:
+            # the visitor's words: original on the left, Korean on the right
+            self.original.setText(turn.text)
+            self.other.setText(turn.translated_text if turn.kind != "pending" else "…")
+        else:
+            self.original.setText(turn.translated_text if turn.kind != "pending" else "…")
+            self.original.setFont(font_for(turn.translated_lang, 4.2, self._dpi()))
+            self.other.setText(turn.text)
+        colour, key = {
+            "verified": (THEME.verified, "verified"),
+            "machine": (THEME.machine, "machine"),
+            "none": (THEME.untranslated, "not_translated"),
+        }.get(turn.kind, (THEME.muted, ""))
+        extra = f" ({turn.phrase_id})" if turn.phrase_id else ""
+        self.kind.setText(strings.staff(key) + extra if key else "")
+        self.kind.setStyleSheet(f"color: {colour};")
+
+    def _dpi(self) -> float:
+        return self.dpi

@@ -1,0 +1,289 @@
+"""The visitor's screen: choose a language, then read the conversation in very large type.
+
+Touch and keyboard alike: every control is a large button reachable with Tab and activated with
+Space/Enter; the talk button works by holding (touch or mouse) or by holding Space.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from asr.events import Side
+from kiosk.session import KSL, Turn
+from kiosk.ui import strings
+from kiosk.ui.fonts import font_for
+from kiosk.ui.theme import THEME
+
+NEWEST_MM = 12.0  # the newest message for the visitor: ≥ 12 mm characters by default
+OWN_MM = 7.0
+HISTORY_MM = 5.5
+CHROME_MM = 6.0
+MAX_HISTORY = 6
+
+
+class VisitorScreen(QWidget):
+    language_chosen = Signal(object)  # language code, or KSL
+    talk = Signal(bool)  # talk button held (True) / released (False)
+    scale_changed = Signal(float)
+
+    def __init__(
+        self, languages: tuple[str, ...], dpi: float, font_scale: float = 1.0, rtl_ok: bool = True
+    ) -> None:
+        super().__init__()
+        self.setObjectName("visitor")
+        self.dpi = dpi
+        self.scale = font_scale
+        self.lang: str | None = None
+        self.offered = languages
+        self.state = "idle"
+        self.setStyleSheet(f"QWidget#visitor {{ background: {THEME.background}; }}")
+        self.pages = QStackedWidget()
+        self.chooser = self._build_chooser()
+        self.conversation = self._build_conversation()
+        self.pages.addWidget(self.chooser)
+        self.pages.addWidget(self.conversation)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addWidget(self.pages)
+        self._turns: list[Turn] = []
+
+    # -- public ----------------------------------------------------------------------------------
+
+    def show_chooser(self) -> None:
+        self.lang = None
+        self._turns = []
+        self.pages.setCurrentWidget(self.chooser)
+        self.language_buttons[0].setFocus()
+
+    def set_language(self, lang: str | None) -> None:
+        if lang is None:
+            self.show_chooser()
+            return
+        self.lang = lang
+        self._retranslate()
+        self.pages.setCurrentWidget(self.conversation)
+        self.talk_button.setFocus()
+
+    def show_turn(self, turn: Turn) -> None:
+        for i, existing in enumerate(self._turns):
+            if existing.turn_id == turn.turn_id:
+                self._turns[i] = turn
+                break
+        else:
+            self._turns.append(turn)
+        self._render()
+
+    def set_state(self, state: str) -> None:
+        self.state = state
+        key = {
+            "listening": "listening",
+            "recognising": "recognising",
+            "translating": "translating",
+        }.get(state, "your_turn")
+        colour = THEME.working if state in ("recognising", "translating") else THEME.listening
+        self.state_label.setText(self._t(key))
+        self.state_label.setStyleSheet(
+            f"color: {colour}; background: {THEME.surface}; border-radius: 12px; padding: 6px 16px;"
+        )
+
+    def set_scale(self, scale: float) -> None:
+        self.scale = min(2.0, max(1.0, round(scale, 2)))
+        self._retranslate()
+        self.scale_changed.emit(self.scale)
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _build_chooser(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.welcome = QLabel()
+        self.welcome.setWordWrap(True)
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # the welcome line in several languages at once, so everyone finds their own
+        lines = [strings.visitor(code, "welcome") for code in ("ko", "en", "zh", "vi")]
+        self.welcome.setText("\n".join(lines))
+        self.welcome.setFont(font_for("ko", 5.0, self.dpi))
+        layout.addWidget(self.welcome)
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        self.language_buttons: list[QPushButton] = []
+        from translate import languages
+
+        choices = [(code, languages.get(code).native) for code in self.offered]
+        choices.append((KSL, "한국수어 (KSL)"))
+        columns = 3
+        for i, (code, native) in enumerate(choices):
+            button = QPushButton(native)
+            button.setFont(font_for(code if code != KSL else "ko", 7.0, self.dpi, bold=True))
+            button.setMinimumHeight(round(self.dpi * 0.9))  # ≥ 23 mm: a large touch target
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            button.setProperty("lang", code)
+            button.setAccessibleName(native)
+            button.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
+            grid.addWidget(button, i // columns, i % columns)
+            self.language_buttons.append(button)
+        layout.addLayout(grid, stretch=1)
+        return page
+
+    def _build_conversation(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setSpacing(16)
+        top = QHBoxLayout()
+        self.state_label = QLabel()
+        self.smaller = QPushButton("A−")
+        self.bigger = QPushButton("A+")
+        self.change_language = QPushButton()
+        for button in (self.smaller, self.bigger):
+            button.setAccessibleName("text size")
+        self.smaller.clicked.connect(lambda: self.set_scale(self.scale - 0.25))
+        self.bigger.clicked.connect(lambda: self.set_scale(self.scale + 0.25))
+        self.change_language.clicked.connect(lambda: self.language_chosen.emit(None))
+        top.addWidget(self.state_label)
+        top.addStretch(1)
+        top.addWidget(self.smaller)
+        top.addWidget(self.bigger)
+        top.addWidget(self.change_language)
+        layout.addLayout(top)
+
+        self.newest = QFrame()
+        self.newest.setObjectName("card")
+        card = QVBoxLayout(self.newest)
+        self.newest_label = QLabel()
+        self.newest_label.setWordWrap(True)
+        self.newest_label.setStyleSheet(f"color: {THEME.accent}; background: transparent;")
+        self.newest_kind = QLabel()
+        self.newest_kind.setStyleSheet("background: transparent;")
+        self.own_label = QLabel()
+        self.own_label.setWordWrap(True)
+        self.own_label.setStyleSheet(f"color: {THEME.text}; background: transparent;")
+        self.own_kind = QLabel()
+        self.own_kind.setWordWrap(True)
+        self.own_kind.setStyleSheet(f"color: {THEME.untranslated}; background: transparent;")
+        card.addWidget(self.own_label)
+        card.addWidget(self.own_kind)
+        card.addWidget(self.newest_label, stretch=1)
+        card.addWidget(self.newest_kind)
+        layout.addWidget(self.newest, stretch=3)
+
+        self.history = QLabel()
+        self.history.setWordWrap(True)
+        self.history.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.history.setObjectName("muted")
+        scroll = QScrollArea()
+        scroll.setWidget(self.history)
+        scroll.setWidgetResizable(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(scroll, stretch=1)
+
+        self.talk_button = QPushButton()
+        self.talk_button.setMinimumHeight(round(self.dpi * 1.0))
+        self.talk_button.pressed.connect(lambda: self.talk.emit(True))
+        self.talk_button.released.connect(lambda: self.talk.emit(False))
+        layout.addWidget(self.talk_button)
+        return page
+
+    # -- rendering -------------------------------------------------------------------------------
+
+    def _retranslate(self) -> None:
+        lang = self.lang if self.lang not in (None, KSL) else "ko"
+        assert lang is not None
+        chrome = font_for(lang, CHROME_MM, self.dpi)
+        for widget in (self.state_label, self.change_language, self.smaller, self.bigger):
+            widget.setFont(chrome)
+        self.change_language.setText(self._t("change_language"))
+        self.talk_button.setText(self._t("hold_to_talk"))
+        self.talk_button.setFont(font_for(lang, CHROME_MM * 1.2, self.dpi, bold=True))
+        self.talk_button.setVisible(self.lang != KSL)
+        self.newest_label.setFont(font_for(lang, NEWEST_MM * self.scale, self.dpi, bold=True))
+        self.own_label.setFont(font_for(lang, OWN_MM * self.scale, self.dpi))
+        self.newest_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
+        self.own_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
+        self.history.setFont(font_for(lang, HISTORY_MM * self.scale, self.dpi))
+        direction = self._direction(lang)
+        for label in (self.newest_label, self.own_label, self.history):
+            label.setLayoutDirection(direction)
+        self.set_state(self.state)
+        self._render()
+
+    def _render(self) -> None:
+        if self.lang is None:
+            return
+        staff = [t for t in self._turns if t.side is Side.STAFF]
+        mine = [t for t in self._turns if t.side is Side.VISITOR]
+        newest = staff[-1] if staff else None
+        if newest is None:
+            self.newest_label.setText(self._t("your_turn"))
+            self.newest_kind.setText("")
+        else:
+            shown = self._visible_text(newest)
+            self.newest_label.setText(shown)
+            self.newest_kind.setText(self._kind_text(newest))
+        latest_mine = mine[-1] if mine else None
+        self.own_label.setText(
+            f"{self._t('you_said')}: {latest_mine.text}" if latest_mine else ""
+        )
+        # tell the visitor when staff could not get a translation of what they said
+        unreadable = latest_mine is not None and latest_mine.final and latest_mine.kind == "none"
+        self.own_kind.setText(self._t("not_translated") if unreadable else "")
+        self.own_kind.setVisible(unreadable)
+        older = [t for t in self._turns if t is not newest and t is not latest_mine][-MAX_HISTORY:]
+        lines = []
+        for t in reversed(older):
+            who = self._t("staff_said") if t.side is Side.STAFF else self._t("you_said")
+            text = self._visible_text(t) if t.side is Side.STAFF else t.text
+            lines.append(f"{who}: {text}")
+        self.history.setText("\n".join(lines))
+
+    def _visible_text(self, turn: Turn) -> str:
+        if turn.kind == "pending":
+            return turn.text if self.lang == KSL else "…"
+        if turn.kind in ("none", "") or not turn.translated_text:
+            return turn.text if self.lang == KSL else self._t("not_translated")
+        return turn.translated_text
+
+    def _kind_text(self, turn: Turn) -> str:
+        if self.lang == KSL or turn.kind in ("original", "pending"):
+            return ""
+        colour, key = {
+            "verified": (THEME.verified, "verified"),
+            "machine": (THEME.machine, "machine"),
+        }.get(turn.kind, (THEME.untranslated, "not_translated"))
+        self.newest_kind.setStyleSheet(f"color: {colour}; background: transparent;")
+        return self._t(key) if key != "not_translated" else ""
+
+    def _t(self, key: str) -> str:
+        return strings.visitor(self.lang if self.lang != KSL else "ko", key)
+
+    @staticmethod
+    def _direction(lang: str) -> Qt.LayoutDirection:
+        from translate import languages
+
+        try:
+            rtl = languages.get(lang).rtl
+        except Exception:
+            rtl = False
+        return Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+
+    # -- keyboard: hold Space on the talk button to talk ----------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Plus:
+            self.set_scale(self.scale + 0.25)
+        elif event.key() == Qt.Key.Key_Minus:
+            self.set_scale(self.scale - 0.25)
+        else:
+            super().keyPressEvent(event)

@@ -1,0 +1,340 @@
+"""Puts the two screens on the glass: two windows on two monitors, or one window split in two
+(optionally with the visitor half turned 180° for a flat screen between two people), in a
+full-screen kiosk mode a visitor cannot leave by accident (staff leave with Ctrl+Shift+Q and the PIN).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QSpinBox,
+    QWidget,
+)
+
+from asr.events import Side, Status
+from kiosk.pipeline import Kiosk
+from kiosk.session import Turn
+from kiosk.settings import OFFERED_LANGUAGES, Layout, Settings
+from kiosk.ui import strings
+from kiosk.ui.staff import StaffScreen
+from kiosk.ui.theme import REFERENCE_DPI, stylesheet
+from kiosk.ui.visitor import VisitorScreen
+
+
+class KioskWindow(QWidget):
+    """A top-level window that ignores close requests unless staff unlocked it."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setWindowTitle(title)
+        self.allow_close = False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.allow_close:
+            event.accept()
+        else:
+            event.ignore()
+
+
+class KioskUI(QObject):
+    """Builds the screens for a `Kiosk` and keeps them in step with it."""
+
+    def __init__(self, kiosk: Kiosk, dpi: float | None = None, kiosk_mode: bool = False) -> None:
+        super().__init__()
+        self.kiosk = kiosk
+        settings = kiosk.settings
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.setStyleSheet(stylesheet())
+        self.dpi = dpi or _physical_dpi()
+        offered = tuple(code for code in settings.languages if code in OFFERED_LANGUAGES)
+        self.visitor = VisitorScreen(offered, self.dpi, settings.font_scale)
+        self.staff = StaffScreen(kiosk.translator, offered, self.dpi)
+        self.windows = self._lay_out(settings.layout, kiosk_mode)
+        self._connect()
+        self.visitor.show_chooser()
+        self.visitor.set_state("idle")
+
+    # -- wiring ----------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        k, v, s = self.kiosk, self.visitor, self.staff
+        v.language_chosen.connect(self._visitor_chose)
+        v.talk.connect(k.set_push_to_talk)
+        v.scale_changed.connect(self._scale_changed)
+        s.quick_reply.connect(lambda pid, slots: k.quick_reply(pid, slots))
+        s.typed.connect(k.send_typed)
+        s.language_override.connect(k.choose_language)
+        s.new_visit.connect(k.new_visit)
+        s.export.connect(self.export)
+        s.settings.connect(self.open_settings)
+        s.mute.connect(k.set_muted)
+        s.speak_out.connect(self._speak_out)
+        k.turn_changed.connect(self._turn_changed)
+        k.state_changed.connect(self._state_changed)
+        k.status.connect(self._status)
+        k.visit_reset.connect(self._reset)
+        k.language_changed.connect(self._language_changed)
+        for window in self.windows:
+            shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), window)
+            shortcut.activated.connect(self.request_exit)
+
+    def _visitor_chose(self, lang: str | None) -> None:
+        self.kiosk.choose_language(lang)
+
+    def _language_changed(self, lang: str | None) -> None:
+        self.visitor.set_language(lang)
+        self.staff.set_language(lang)
+
+    def _turn_changed(self, turn: Turn) -> None:
+        self.staff.show_turn(turn)
+        self.visitor.show_turn(turn)
+
+    def _state_changed(self, side: str, state: str) -> None:
+        if side == Side.VISITOR.value or state != "idle":
+            self.visitor.set_state(state)
+
+    def _status(self, status: Status) -> None:
+        self.staff.show_status(status)
+
+    def _reset(self) -> None:
+        self.staff.clear()
+        self.visitor.show_chooser()
+
+    def _scale_changed(self, scale: float) -> None:
+        self.kiosk.settings.font_scale = scale
+
+    def _speak_out(self, on: bool) -> None:
+        self.kiosk.settings.speak_translations = on
+
+    # -- staff actions ---------------------------------------------------------------------------
+
+    def export(self, path: Path | None = None, confirm: bool = True) -> Path | None:
+        """Save the bilingual transcript, only after staff confirm; nothing is saved otherwise."""
+        if confirm:
+            answer = QMessageBox.question(
+                self.staff, strings.staff("export"), strings.staff("export_confirm")
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self.staff, strings.staff("export"), "visit.txt", "Text (*.txt)"
+            )
+            if not name:
+                return None
+            path = Path(name)
+        saved = self.kiosk.session.export_text(path)
+        self.staff.show_status(Status("export", "ok", strings.staff("export_done", path=saved)))
+        return saved
+
+    def check_pin(self) -> bool:
+        pin, ok = QInputDialog.getText(
+            self.staff, strings.staff("settings"), strings.staff("pin_prompt"),
+            QLineEdit.EchoMode.Password,
+        )
+        if ok and pin == self.kiosk.settings.pin:
+            return True
+        if ok:
+            QMessageBox.warning(self.staff, strings.staff("settings"), strings.staff("pin_wrong"))
+        return False
+
+    def open_settings(self) -> None:
+        if not self.check_pin():
+            return
+        dialog = SettingsDialog(self.kiosk.settings, self.staff)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            dialog.apply()
+            self.kiosk.settings.save()
+            self.visitor.set_scale(self.kiosk.settings.font_scale)
+            self.kiosk.session.idle_timeout_s = float(self.kiosk.settings.idle_timeout_s)
+
+    def request_exit(self) -> None:
+        if self.check_pin():
+            self.close_all()
+
+    def close_all(self) -> None:
+        for window in self.windows:
+            window.allow_close = True
+            window.close()
+        self.kiosk.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    # -- layouts ---------------------------------------------------------------------------------
+
+    def _lay_out(self, layout: Layout, kiosk_mode: bool) -> list[KioskWindow]:
+        if layout is Layout.TWO_WINDOWS:
+            staff = KioskWindow(strings.staff("title"))
+            _fill(staff, self.staff)
+            visitor = KioskWindow(strings.staff("visitor_title"))
+            _fill(visitor, self.visitor)
+            windows = [staff, visitor]
+            screens = QGuiApplication.screens()
+            targets = [self.kiosk.settings.staff_screen, self.kiosk.settings.visitor_screen]
+            for window, index in zip(windows, targets, strict=True):
+                screen = screens[index] if index < len(screens) else screens[-1]
+                _place(window, screen.geometry() if kiosk_mode else None)
+            return windows
+        window = KioskWindow(strings.staff("title"))
+        row = QHBoxLayout(window)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.staff, stretch=1)
+        if layout is Layout.SPLIT_ROTATED:
+            row.addWidget(RotatedView(self.visitor), stretch=1)
+        else:
+            row.addWidget(self.visitor, stretch=1)
+        screen = QGuiApplication.primaryScreen()
+        _place(window, screen.geometry() if kiosk_mode and screen else None)
+        return [window]
+
+    def show(self, kiosk_mode: bool = False) -> None:
+        for window in self.windows:
+            if kiosk_mode:
+                window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+                window.showFullScreen()  # without a window manager this is ignored: geometry is set
+            else:
+                window.show()
+
+
+class RotatedView(QGraphicsView):
+    """Shows a widget upside down (for the person across a flat screen); input still works."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.scene_ = QGraphicsScene(self)
+        self.proxy = self.scene_.addWidget(widget)
+        self.setScene(self.scene_)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.rotate(180)
+
+    def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        self.proxy.resize(self.viewport().width(), self.viewport().height())
+        self.scene_.setSceneRect(self.proxy.boundingRect())
+        self.fitInView(self.proxy, Qt.AspectRatioMode.KeepAspectRatio)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+
+class SettingsDialog(QDialog):
+    """The admin settings (behind the PIN): devices, languages, text size, timeout, screens."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from asr.audio import list_input_devices
+        from asr.errors import AsrError
+        from translate import languages
+
+        self.settings = settings
+        self.setWindowTitle(strings.staff("settings"))
+        form = QFormLayout(self)
+        try:
+            devices = list_input_devices()
+        except AsrError:
+            devices = []
+        self.staff_device = QComboBox()
+        self.visitor_device = QComboBox()
+        for box, current in ((self.staff_device, settings.staff_device), (self.visitor_device, settings.visitor_device)):
+            box.addItem("(default / one microphone)", "")
+            for d in devices:
+                box.addItem(f"{d.index}: {d.name}", d.name)
+            box.setCurrentIndex(max(0, box.findData(current)))
+        self.languages = QListWidget()
+        for code in OFFERED_LANGUAGES:
+            item = QListWidgetItem(f"{languages.get(code).native} ({code})")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setCheckState(
+                Qt.CheckState.Checked if code in settings.languages else Qt.CheckState.Unchecked
+            )
+            self.languages.addItem(item)
+        self.scale = QDoubleSpinBox()
+        self.scale.setRange(1.0, 2.0)
+        self.scale.setSingleStep(0.25)
+        self.scale.setValue(settings.font_scale)
+        self.timeout = QSpinBox()
+        self.timeout.setRange(30, 3600)
+        self.timeout.setValue(settings.idle_timeout_s)
+        self.layout_box = QComboBox()
+        for option in Layout:
+            self.layout_box.addItem(option.value, option)
+        self.layout_box.setCurrentIndex(self.layout_box.findData(settings.layout))
+        self.staff_screen = QSpinBox()
+        self.visitor_screen = QSpinBox()
+        for box, value in ((self.staff_screen, settings.staff_screen), (self.visitor_screen, settings.visitor_screen)):
+            box.setRange(0, max(0, len(QGuiApplication.screens()) - 1))
+            box.setValue(value)
+        self.speak = QCheckBox()
+        self.speak.setChecked(settings.speak_translations)
+        form.addRow("Staff microphone", self.staff_device)
+        form.addRow("Visitor microphone", self.visitor_device)
+        form.addRow("Languages offered", self.languages)
+        form.addRow("Text size (1.0 = 100%, 2.0 = 200%)", self.scale)
+        form.addRow("Idle timeout (s)", self.timeout)
+        form.addRow("Layout", self.layout_box)
+        form.addRow("Staff screen number", self.staff_screen)
+        form.addRow("Visitor screen number", self.visitor_screen)
+        form.addRow(strings.staff("speak_out"), self.speak)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def apply(self) -> None:
+        s = self.settings
+        s.staff_device = str(self.staff_device.currentData() or "")
+        s.visitor_device = str(self.visitor_device.currentData() or "")
+        s.languages = tuple(
+            str(self.languages.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.languages.count())
+            if self.languages.item(i).checkState() == Qt.CheckState.Checked
+        ) or s.languages
+        s.font_scale = float(self.scale.value())
+        s.idle_timeout_s = int(self.timeout.value())
+        s.layout = Layout(self.layout_box.currentData())
+        s.staff_screen = int(self.staff_screen.value())
+        s.visitor_screen = int(self.visitor_screen.value())
+        s.speak_translations = self.speak.isChecked()
+
+
+def _fill(window: QWidget, content: QWidget) -> None:
+    layout = QHBoxLayout(window)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(content)
+
+
+def _place(window: QWidget, geometry: object | None) -> None:
+    if geometry is not None:
+        window.setGeometry(geometry)  # type: ignore[call-overload]
+    else:
+        window.resize(1600, 900)
+
+
+def _physical_dpi() -> float:
+    screen = QGuiApplication.primaryScreen()
+    if screen is None or QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return REFERENCE_DPI
+    dpi = float(screen.physicalDotsPerInchY())
+    return dpi if 50 <= dpi <= 400 else REFERENCE_DPI

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from translate import languages
+from translate.embedding import (
+    E5Embedder,
+    build_phrase_index,
+    index_rows,
+    load_phrase_index,
+)
+from translate.errors import TranslateError
+from translate.glossary import Glossary
+from translate.phrasebook import Phrasebook, parse_topic_file
+
+
+def small_phrasebook(greeting: str) -> Phrasebook:
+    lines = [
+        "[topic]",
+        'id = "t"',
+        "[[phrase]]",
+        'id = "t.hello"',
+        'side = "staff"',
+        "[phrase.text]",
+    ]
+    lines += [f'{code} = "{greeting} {code}"' for code in languages.codes()]
+    topic, phrases = parse_topic_file("\n".join(lines) + "\n", "t.toml")
+    return Phrasebook(phrases, [topic])
+
+
+def test_cache_is_built_reused_and_rebuilt_when_the_phrasebook_changes(
+    tmp_path: Path, glossary: Glossary, embedder: E5Embedder
+) -> None:
+    first = build_phrase_index(tmp_path, small_phrasebook("안녕"), glossary, embedder)
+    stamp = first.stat().st_mtime_ns
+    again = build_phrase_index(tmp_path, small_phrasebook("안녕"), glossary, embedder)
+    assert again == first and again.stat().st_mtime_ns == stamp  # reused, not re-embedded
+    changed = build_phrase_index(tmp_path, small_phrasebook("안녕하세요"), glossary, embedder)
+    assert changed != first
+    assert not first.exists()  # the stale cache is removed
+    index = load_phrase_index(
+        tmp_path, small_phrasebook("안녕하세요"), glossary, embedder, build_if_missing=False
+    )
+    assert index.vectors.shape == (len(languages.codes()), 384)
+    assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_stale_or_corrupt_cache_is_never_used(
+    tmp_path: Path, glossary: Glossary, embedder: E5Embedder
+) -> None:
+    book = small_phrasebook("hello")
+    path = build_phrase_index(tmp_path, book, glossary, embedder)
+    path.write_bytes(b"not a zip file")
+    with pytest.raises(TranslateError, match="changgu models install"):
+        load_phrase_index(tmp_path, book, glossary, embedder, build_if_missing=False)
+    index = load_phrase_index(tmp_path, book, glossary, embedder)  # rebuilds
+    assert len(index.rows) == len(languages.codes())
+
+
+def test_rows_cover_every_phrase_in_every_language(
+    phrasebook: Phrasebook, glossary: Glossary
+) -> None:
+    rows = index_rows(phrasebook, glossary)
+    assert {(r.phrase_id, r.lang) for r in rows} == {
+        (p.id, code) for p in phrasebook for code in languages.codes()
+    }
+    assert all("{" not in r.text for r in rows)
+
+
+def test_start_up_with_the_cached_index_is_fast(
+    index_dir: Path,
+    phrasebook: Phrasebook,
+    glossary: Glossary,
+    embedder: E5Embedder,
+    matcher: object,
+) -> None:
+    started = time.perf_counter()
+    E5Embedder()
+    load_phrase_index(
+        index_dir, Phrasebook.load(), Glossary.load(), embedder, build_if_missing=False
+    )
+    assert time.perf_counter() - started < 2.0  # target 1 s; bench/translate.py measures it

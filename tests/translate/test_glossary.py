@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+
+from translate import languages
+from translate.errors import PhrasebookError
+from translate.glossary import Glossary
+
+REQUIRED_TERMS = (
+    "resident_registration_copy",
+    "residence_card",
+    "move_in_report",
+    "extension_of_stay",
+)
+
+
+def test_required_terms_have_every_language(glossary: Glossary) -> None:
+    for key in REQUIRED_TERMS:
+        term = glossary.get(key)
+        assert set(languages.codes()) <= set(term.text)
+    assert glossary.render("resident_registration_copy", "ko") == "주민등록등본"
+    assert glossary.render("extension_of_stay", "ko") == "체류기간 연장"
+
+
+def test_find_prefers_the_longest_term_and_whole_words(glossary: Glossary) -> None:
+    hits = glossary.find("외국인등록증이랑 등본 주세요", "ko")
+    assert [h.term.key for h in hits] == ["residence_card", "resident_registration_copy"]
+    assert glossary.find("a cup of coffee", "en") == []
+    assert [h.term.key for h in glossary.find("The fee is due.", "en")] == ["fee"]
+
+
+def test_lookup_for_staff(glossary: Glossary) -> None:
+    keys = {t.key for t in glossary.lookup("등본")}
+    assert "resident_registration_copy" in keys
+    assert glossary.lookup("") == []
+
+
+def test_first_document_in_any_language(glossary: Glossary) -> None:
+    assert glossary.first_document("I need my passport", "en") == "passport"
+    assert glossary.first_document("nothing here", "en") is None
+
+
+def test_incomplete_term_is_refused() -> None:
+    with pytest.raises(PhrasebookError, match="lacks"):
+        Glossary.parse('[[term]]\nkey = "x"\nkind = "document"\n[term.text]\nko = "엑스"\n')

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from translate import languages, slots
+from translate.errors import SlotError
+
+
+def name(key: str, lang: str) -> str:
+    return f"<{key}:{lang}>"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("ko", "12,500"), ("en", "12,500"), ("vi", "12.500"), ("id", "12.500"), ("ru", "12\u00a0500")],
+)
+def test_amounts_are_grouped_per_language(lang: str, expected: str) -> None:
+    assert slots.format_number(12500, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("ko", "3월 8일"),
+        ("en", "March 8"),
+        ("zh", "3月8日"),
+        ("ja", "3月8日"),
+        ("vi", "ngày 8 tháng 3"),
+        ("th", "8 มีนาคม"),
+        ("ru", "8 марта"),
+        ("uz", "8-mart"),
+        ("id", "8 Maret"),
+        ("tl", "Marso 8"),
+        ("mn", "3-р сарын 8"),
+        ("km", "ថ្ងៃទី8 ខែមីនា"),
+        ("ne", "मार्च 8"),
+    ],
+)
+def test_dates_are_written_per_language(lang: str, expected: str) -> None:
+    assert slots.format_date(dt.date(2025, 3, 8), lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("days", "en", "ru"),
+    [
+        (1, "1 day", "1 дня"),
+        (2, "2 days", "2 дней"),
+        (21, "21 days", "21 дня"),
+        (11, "11 days", "11 дней"),
+    ],
+)
+def test_plural_forms(days: int, en: str, ru: str) -> None:
+    assert slots.render("{days} {days:day|days}", "en", {"days": days}, name) == en
+    assert slots.render("{days} {days:дня|дней|дней}", "ru", {"days": days}, name) == ru
+
+
+def test_render_fills_documents_and_basement_floors() -> None:
+    assert (
+        slots.render("{document} / {floor}", "en", {"document": "passport", "floor": -1}, name)
+        == "<passport:en> / B1"
+    )
+
+
+def test_missing_or_wrong_values_are_messages() -> None:
+    with pytest.raises(SlotError, match="needs a value for"):
+        slots.render("{amount}", "ko", {}, name)
+    with pytest.raises(SlotError, match="whole number"):
+        slots.render("{amount}", "ko", {"amount": "many"}, name)
+    with pytest.raises(SlotError, match="YYYY-MM-DD"):
+        slots.parse_value("date", "next tuesday")
+    with pytest.raises(SlotError, match="unknown slot"):
+        slots.parse_value("colour", "red")
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "expected"),
+    [
+        ("수수료는 3,000원입니다", ["amount"], {"amount": 3000}),
+        ("삼천오백 원이에요", ["amount"], {"amount": 3500}),
+        ("1만 2천원", ["amount"], {"amount": 12000}),
+        ("The fee is 12,500 won", ["amount"], {"amount": 12500}),
+        ("Lệ phí là 12.500 won", ["amount"], {"amount": 12500}),
+        ("처리하는 데 14일 걸려요", ["days"], {"days": 14}),
+        ("지하 1층으로 가세요", ["floor"], {"floor": -1}),
+        ("3번 창구로 가세요", ["counter"], {"counter": 3}),
+        ("no number here", ["amount"], {}),
+    ],
+)
+def test_values_are_read_from_utterances(
+    text: str, names: list[str], expected: dict[str, int]
+) -> None:
+    assert slots.extract(text, names) == expected
+
+
+def test_dates_are_read_in_several_writings() -> None:
+    today = dt.date(2025, 1, 10)
+    for text in (
+        "5월 7일에 오세요",
+        "come back on May 7",
+        "приходите 7 мая",
+        "2025-05-07",
+        "5月7日",
+        "5/7",
+    ):
+        assert slots.extract(text, ["date"], today=today) == {"date": dt.date(2025, 5, 7)}, text
+    assert slots.find_date("1월 3일", today=today) == dt.date(2026, 1, 3)  # the next such date
+    assert slots.find_date("2월 30일", today=today) is None
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(languages.codes()))
+def test_formatted_amounts_read_back(amount: int, lang: str) -> None:
+    text = f"{slots.format_number(amount, lang)} won"
+    assert slots.extract(text, ["amount"])["amount"] == amount
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31)))
+def test_iso_dates_parse(date: dt.date) -> None:
+    assert slots.parse_value("date", date.isoformat()) == date
+
+
+@given(st.text(max_size=200))
+def test_extract_never_crashes(text: str) -> None:
+    slots.extract(text, slots.SLOT_NAMES, find_document=lambda _: None)

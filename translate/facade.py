@@ -1,0 +1,238 @@
+"""The one entry point the kiosk uses: `Translator.translate(text, source_lang, target_lang)`.
+
+Memory first (the phrasebook: exact, fuzzy, cross-lingual semantic), then neural MT when a pack is
+installed for the direction, else `TranslationKind.NONE` — never a guess dressed up as verified.
+Also what the staff screen needs around it: topics and quick-reply phrases per side, rendering a
+phrase with slot values into any language, phrase search and glossary lookup.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol
+
+from translate import languages, slots
+from translate.errors import SlotError, TranslateError
+from translate.glossary import Glossary, Term
+from translate.matcher import Match, PhraseMatcher
+from translate.normalise import MAX_MATCH_CHARS, clean_input, normalise
+from translate.phrasebook import Phrase, Phrasebook, Side, Topic
+from translate.translation import Translation, TranslationKind
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class MachineResult:
+    text: str
+    confidence: float
+    method: str  # e.g. "mt:nllb-200-distilled-600m" or "mt:opus-ko-en+opus-en-vi via en"
+    notes: tuple[str, ...] = ()
+
+
+class MachineTranslation(Protocol):
+    """A neural MT tier (see `translate.mt.MachineTranslator`)."""
+
+    def supports(self, source_lang: str, target_lang: str) -> bool: ...
+
+    def translate(self, text: str, source_lang: str, target_lang: str) -> MachineResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseHit:
+    phrase: Phrase
+    score: float
+
+
+class Translator:
+    def __init__(
+        self,
+        phrasebook: Phrasebook,
+        glossary: Glossary,
+        matcher: PhraseMatcher,
+        mt: MachineTranslation | None = None,
+    ) -> None:
+        self.phrasebook = phrasebook
+        self.glossary = glossary
+        self.matcher = matcher
+        self.mt = mt
+
+    @classmethod
+    def load(
+        cls,
+        cache_dir: Path,
+        mt_dir: Path | None = None,
+        *,
+        semantic: bool = True,
+        build_index: bool = True,
+    ) -> Translator:
+        """The shipped phrasebook and glossary, the cached phrase index, and any installed MT packs.
+
+        `semantic=False` skips the embedding model (exact and fuzzy matching only). With
+        `build_index=False` a missing or stale index raises TranslateError instead of being built.
+        A broken MT pack does not stop loading: it is skipped with a warning (see `mt.problems`).
+        """
+        from translate.embedding import E5Embedder, load_phrase_index
+
+        phrasebook = Phrasebook.load()
+        glossary = Glossary.load()
+        if semantic:
+            embedder = E5Embedder()
+            index = load_phrase_index(
+                cache_dir, phrasebook, glossary, embedder, build_if_missing=build_index
+            )
+            matcher = PhraseMatcher(phrasebook, glossary, index, embedder)
+        else:
+            matcher = PhraseMatcher(phrasebook, glossary)
+        mt = None
+        if mt_dir is not None and mt_dir.is_dir():
+            from translate.mt import MachineTranslator
+
+            mt = MachineTranslator.from_folder(mt_dir, glossary)
+        return cls(phrasebook, glossary, matcher, mt)
+
+    # --- translation ----------------------------------------------------------------------------
+
+    def translate(self, text: str, source_lang: str, target_lang: str) -> Translation:
+        languages.get(source_lang)  # unsupported codes raise UnsupportedLanguageError (a message)
+        languages.get(target_lang)
+        started = time.perf_counter()
+        cleaned = clean_input(text)
+        result = self._translate(cleaned, source_lang, target_lang)
+        log.debug(
+            "translated %s->%s: %s (%s) in %.0f ms",
+            source_lang,
+            target_lang,
+            result.kind,
+            result.method or "-",
+            (time.perf_counter() - started) * 1000,
+        )
+        return result
+
+    def _translate(self, text: str, source_lang: str, target_lang: str) -> Translation:
+        if not normalise(text):
+            return self._none(text, source_lang, target_lang, "nothing to translate")
+        match = self.matcher.match(text, source_lang) if len(text) <= MAX_MATCH_CHARS else None
+        if source_lang == target_lang:
+            return Translation(
+                text,
+                source_lang,
+                target_lang,
+                text,
+                TranslationKind.VERIFIED,
+                1.0,
+                phrase_id=match.phrase.id if match else None,
+                reviewed=True,
+                method="same-language",
+            )
+        if match is not None:
+            return self._from_match(text, source_lang, target_lang, match)
+        if self.mt is not None and self.mt.supports(source_lang, target_lang):
+            try:
+                machine = self.mt.translate(text, source_lang, target_lang)
+            except TranslateError as exc:
+                log.warning("machine translation failed: %s", exc)
+                return self._none(
+                    text, source_lang, target_lang, f"machine translation failed: {exc}"
+                )
+            if machine.text.strip():
+                return Translation(
+                    text,
+                    source_lang,
+                    target_lang,
+                    machine.text,
+                    TranslationKind.MACHINE,
+                    machine.confidence,
+                    method=machine.method,
+                    notes=machine.notes,
+                )
+        note = (
+            "no phrase matches" if len(text) <= MAX_MATCH_CHARS else "too long for the phrasebook"
+        )
+        if self.mt is None or not self.mt.supports(source_lang, target_lang):
+            note += f"; no machine translation pack for {source_lang}->{target_lang}"
+        return self._none(text, source_lang, target_lang, note)
+
+    def _from_match(
+        self, text: str, source_lang: str, target_lang: str, match: Match
+    ) -> Translation:
+        phrase = match.phrase
+        rendered = self.render(phrase.id, target_lang, match.slots)
+        return Translation(
+            text,
+            source_lang,
+            target_lang,
+            rendered,
+            TranslationKind.VERIFIED,
+            match.confidence,
+            phrase_id=phrase.id,
+            reviewed=phrase.is_reviewed(target_lang),
+            slots=match.slots,
+            method=match.method.value,
+        )
+
+    @staticmethod
+    def _none(text: str, source_lang: str, target_lang: str, note: str) -> Translation:
+        return Translation(
+            text, source_lang, target_lang, "", TranslationKind.NONE, 0.0, notes=(note,)
+        )
+
+    # --- quick replies ---------------------------------------------------------------------------
+
+    def topics(self) -> tuple[Topic, ...]:
+        return self.phrasebook.topics()
+
+    def phrases(self, topic: str | None = None, side: Side | str | None = None) -> list[Phrase]:
+        return self.phrasebook.phrases(topic, side)
+
+    def render(
+        self, phrase_id: str, lang: str, slot_values: Mapping[str, slots.SlotValue] | None = None
+    ) -> str:
+        """A phrase's wording in `lang`, slots filled and formatted for that language."""
+        languages.get(lang)
+        phrase = self.phrasebook.get(phrase_id)
+        values = dict(slot_values or {})
+        if "document" in values and str(values["document"]) not in self.glossary:
+            raise SlotError(f"{values['document']!r} is not a document in the glossary")
+        return slots.render(phrase.text[lang], lang, values, self.glossary.render)
+
+    def say(
+        self,
+        phrase_id: str,
+        source_lang: str,
+        target_lang: str,
+        slot_values: Mapping[str, slots.SlotValue] | None = None,
+    ) -> Translation:
+        """A quick-reply button: the phrase in both languages, as a verified Translation."""
+        phrase = self.phrasebook.get(phrase_id)
+        values = MappingProxyType(dict(slot_values or {}))
+        return Translation(
+            self.render(phrase_id, source_lang, values),
+            source_lang,
+            target_lang,
+            self.render(phrase_id, target_lang, values),
+            TranslationKind.VERIFIED,
+            1.0,
+            phrase_id=phrase.id,
+            reviewed=phrase.is_reviewed(target_lang),
+            slots=values,
+            method="quick-reply",
+        )
+
+    def search(self, text: str, lang: str, limit: int = 5) -> list[PhraseHit]:
+        return [
+            PhraseHit(self.phrasebook.get(c.phrase_id), c.score)
+            for c in self.matcher.search(text, lang, limit)
+        ]
+
+    def glossary_lookup(self, query: str) -> list[Term]:
+        return self.glossary.lookup(query)
+
+    @property
+    def machine_translation(self) -> bool:
+        return self.mt is not None

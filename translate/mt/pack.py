@@ -1,0 +1,251 @@
+"""Machine-translation packs: the folder layout, validation and installation.
+
+A pack is a folder (or a .tar.gz / .tgz / .tar / .zip archive of one) holding a CTranslate2 model
+converted from Hugging Face with `ct2-transformers-converter`, its tokenizer, and a small manifest:
+
+    <pack>/
+      changgu-pack.toml        name, family, licence, and the languages or the direction it serves
+      model.bin                CTranslate2 weights (int8 or float16)
+      config.json              written by the converter
+      shared_vocabulary.json   (or .txt; or source_vocabulary.* + target_vocabulary.*)
+      sentencepiece.bpe.model  tokenizer of nllb and m2m100 packs
+      source.spm, target.spm   tokenizers of marian (OPUS-MT) packs
+      tokenizer.json           alternatively, a Hugging Face fast tokenizer (any family)
+
+changgu-pack.toml:
+
+    name = "nllb-200-distilled-600M"
+    family = "nllb"                 # nllb | m2m100 | marian
+    licence = "CC-BY-NC-4.0"        # NLLB: CC-BY-NC-4.0, M2M100: MIT, OPUS-MT: CC-BY-4.0
+    languages = ["ko", "en", "zh"]  # nllb/m2m100: registry codes to use it for (any pair of them)
+    # marian packs serve one direction instead:
+    # source = "ko"
+    # target = "en"
+    # target_token = ">>vie<<"      # optional, multi-target OPUS-MT models
+    # compute_type = "int8"         # optional; default: the precision the model was saved in
+
+Packs are installed into `<models dir>/mt/<name>/` with `install_pack` (the model manager's
+`changgu models install --from PATH`).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tarfile
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from translate import languages
+from translate.errors import PackError
+
+MANIFEST = "changgu-pack.toml"
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
+_COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
+
+
+class Family(StrEnum):
+    NLLB = "nllb"
+    M2M100 = "m2m100"
+    MARIAN = "marian"
+
+
+@dataclass(frozen=True, slots=True)
+class PackInfo:
+    name: str
+    family: Family
+    licence: str
+    path: Path
+    languages: tuple[str, ...]  # every language the pack reads or writes
+    source: str | None = None  # marian: the one direction
+    target: str | None = None
+    target_token: str | None = None
+    compute_type: str = "default"  # CTranslate2 compute type; "default" keeps the saved precision
+
+    def serves(self, source_lang: str, target_lang: str) -> bool:
+        if source_lang == target_lang:
+            return False
+        if self.family is Family.MARIAN:
+            return (source_lang, target_lang) == (self.source, self.target)
+        return source_lang in self.languages and target_lang in self.languages
+
+    def tokenizer_files(self) -> tuple[Path, Path]:
+        """(source, target) tokenizer files; the same file twice for shared tokenizers."""
+        hf = self.path / "tokenizer.json"
+        if hf.is_file():
+            return hf, hf
+        if self.family is Family.MARIAN:
+            return self.path / "source.spm", self.path / "target.spm"
+        spm = self.path / "sentencepiece.bpe.model"
+        return spm, spm
+
+
+def validate_pack(path: Path) -> PackInfo:
+    """Check a pack folder; raises PackError saying what is missing and how to fix it."""
+    path = Path(path)
+    if not path.is_dir():
+        raise PackError(f"no translation pack at {path}; give the folder that holds {MANIFEST}")
+    manifest = path / MANIFEST
+    if not manifest.is_file():
+        raise PackError(
+            f"{path} has no {MANIFEST}; add one (name, family, licence, languages) — "
+            "see translate/README.md"
+        )
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PackError(f"{manifest} is not valid TOML ({exc}); fix it") from None
+    name = str(data.get("name", "")).strip()
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise PackError(f"{manifest}: give the pack a plain folder-safe name")
+    try:
+        family = Family(str(data.get("family", "")))
+    except ValueError:
+        raise PackError(f"{manifest}: family must be nllb, m2m100 or marian") from None
+    licence = str(data.get("licence", "")).strip()
+    if not licence:
+        raise PackError(f"{manifest}: state the model's licence (e.g. CC-BY-NC-4.0)")
+    source = target = None
+    if family is Family.MARIAN:
+        source, target = str(data.get("source", "")), str(data.get("target", ""))
+        for code in (source, target):
+            _check_language(code, manifest)
+        codes: tuple[str, ...] = (source, target)
+    else:
+        raw = data.get("languages", [])
+        if not isinstance(raw, list) or len(raw) < 2:
+            raise PackError(f"{manifest}: list at least two registry languages in `languages`")
+        codes = tuple(str(code) for code in raw)
+        for code in codes:
+            _check_language(code, manifest)
+    token = data.get("target_token")
+    compute_type = str(data.get("compute_type", "default"))
+    if compute_type not in _COMPUTE_TYPES:
+        raise PackError(f"{manifest}: compute_type must be one of {', '.join(_COMPUTE_TYPES)}")
+    info = PackInfo(
+        name,
+        family,
+        licence,
+        path,
+        codes,
+        source,
+        target,
+        str(token) if token else None,
+        compute_type,
+    )
+    _check_model_files(info)
+    return info
+
+
+def install_pack(source: Path, mt_dir: Path) -> PackInfo:
+    """Validate a pack folder or archive and install it as `mt_dir/<name>` (replacing an old
+    one)."""
+    source = Path(source)
+    if not source.exists():
+        raise PackError(f"{source} does not exist; give a pack folder or archive")
+    mt_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=mt_dir, prefix=".install-") as tmp:
+        staging = Path(tmp)
+        if source.is_dir():
+            root = source
+        elif source.name.endswith(ARCHIVE_SUFFIXES):
+            _extract(source, staging / "unpacked")
+            root = _find_pack_root(staging / "unpacked", source)
+        else:
+            raise PackError(
+                f"{source} is neither a folder nor a {'/'.join(ARCHIVE_SUFFIXES)} archive"
+            )
+        info = validate_pack(root)
+        copy = staging / "pack"
+        shutil.copytree(root, copy)
+        final = mt_dir / info.name
+        old = staging / "old"
+        if final.exists():
+            final.rename(old)
+        copy.rename(final)
+    return validate_pack(final)
+
+
+def find_packs(mt_dir: Path) -> tuple[list[PackInfo], list[str]]:
+    """Valid packs under `mt_dir`, and one message per folder that is not a valid pack."""
+    packs: list[PackInfo] = []
+    problems: list[str] = []
+    if not mt_dir.is_dir():
+        return packs, problems
+    for folder in sorted(p for p in mt_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        try:
+            packs.append(validate_pack(folder))
+        except PackError as exc:
+            problems.append(str(exc))
+    return packs, problems
+
+
+def _check_language(code: str, manifest: Path) -> None:
+    if not languages.is_supported(code):
+        raise PackError(
+            f"{manifest}: {code!r} is not a Changgu language; use codes from assets/languages.toml"
+        )
+
+
+def _check_model_files(info: PackInfo) -> None:
+    path = info.path
+    model = path / "model.bin"
+    if not model.is_file() or model.stat().st_size == 0:
+        raise PackError(
+            f"pack {info.name}: model.bin is missing or empty in {path}; reinstall the pack"
+        )
+    try:
+        json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise PackError(
+            f"pack {info.name}: config.json is missing or unreadable; reconvert the model"
+        ) from None
+    shared = any((path / f"shared_vocabulary.{ext}").is_file() for ext in ("json", "txt"))
+    split = all(
+        any((path / f"{side}_vocabulary.{ext}").is_file() for ext in ("json", "txt"))
+        for side in ("source", "target")
+    )
+    if not (shared or split):
+        raise PackError(f"pack {info.name}: no vocabulary file (shared_vocabulary.json) in {path}")
+    for tokenizer in info.tokenizer_files():
+        if not tokenizer.is_file() or tokenizer.stat().st_size == 0:
+            raise PackError(
+                f"pack {info.name}: tokenizer {tokenizer.name} is missing; copy it from the "
+                "original model (see translate/README.md)"
+            )
+
+
+def _extract(archive: Path, into: Path) -> None:
+    into.mkdir(parents=True)
+    root = into.resolve()
+    try:
+        if archive.name.endswith(".zip"):
+            with zipfile.ZipFile(archive) as zipped:
+                for member in zipped.namelist():
+                    _check_inside(root, root / member, archive)
+                zipped.extractall(into)
+        else:
+            with tarfile.open(archive) as tarred:
+                for tar_member in tarred.getmembers():
+                    _check_inside(root, root / tar_member.name, archive)
+                    if tar_member.issym() or tar_member.islnk():
+                        raise PackError(f"{archive} contains links; repack it without them")
+                tarred.extractall(into, filter="data")
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise PackError(f"cannot unpack {archive} ({exc}); the archive is damaged") from None
+
+
+def _check_inside(root: Path, target: Path, archive: Path) -> None:
+    if not target.resolve().is_relative_to(root):
+        raise PackError(f"{archive} tries to write outside its folder; it is not a safe pack")
+
+
+def _find_pack_root(folder: Path, archive: Path) -> Path:
+    manifests = sorted(folder.rglob(MANIFEST), key=lambda p: len(p.parts))
+    if not manifests:
+        raise PackError(f"{archive} holds no {MANIFEST}; it is not a Changgu translation pack")
+    return manifests[0].parent

@@ -1,0 +1,410 @@
+"""Typed slots in phrase templates: reading values from speech, writing them per language.
+
+A template holds `{name}` fields, and `{name:form1|form2|...}` plural forms chosen by the value
+of the slot (English: one|other; Russian: one|few|many). Slot types:
+
+| slot       | value                | example rendering (ko / en / vi / ru)          |
+|------------|----------------------|------------------------------------------------|
+| `amount`   | int (won)            | 3,000 / 3,000 / 3.000 / 3 000                   |
+| `days`     | int                  | 14                                             |
+| `date`     | datetime.date        | 5월 3일 / May 3 / ngày 3 tháng 5 / 3 мая        |
+| `floor`    | int (< 0: basement)  | 2, B1                                          |
+| `counter`  | int                  | 3                                              |
+| `document` | glossary term key    | 주민등록등본 / certificate of resident registration |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Final
+
+from translate.errors import SlotError
+
+SlotValue = int | dt.date | str
+Slots = Mapping[str, SlotValue]
+
+NUMBER_SLOTS: Final = ("amount", "days", "floor", "counter")
+SLOT_NAMES: Final = (*NUMBER_SLOTS, "date", "document")
+
+#: Values used to show a template as a sentence (embedding, listings) when no real value is known.
+EXAMPLE_VALUES: Final[dict[str, SlotValue]] = {
+    "amount": 3000,
+    "days": 3,
+    "date": dt.date(2025, 5, 7),
+    "floor": 2,
+    "counter": 3,
+    "document": "resident_registration_copy",
+}
+
+FIELD = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
+
+DocumentNamer = Callable[[str, str], str]
+"""(term key, language) -> the glossary's rendering of a document name."""
+
+
+def slot_names(template: str) -> frozenset[str]:
+    return frozenset(match.group(1) for match in FIELD.finditer(template))
+
+
+def render(template: str, lang: str, slots: Slots, document_name: DocumentNamer) -> str:
+    """Fill a template's fields with values formatted for `lang`; raises SlotError if one is
+    missing."""
+
+    def fill(match: re.Match[str]) -> str:
+        name, forms = match.group(1), match.group(2)
+        if name not in slots:
+            raise SlotError(f"the phrase needs a value for {{{name}}}; give it (e.g. {name}=3)")
+        value = slots[name]
+        if forms is not None:
+            return _plural(forms.split("|"), _as_int(name, value), lang)
+        return format_value(name, value, lang, document_name)
+
+    return FIELD.sub(fill, template)
+
+
+def format_value(name: str, value: SlotValue, lang: str, document_name: DocumentNamer) -> str:
+    if name == "date":
+        if not isinstance(value, dt.date):
+            raise SlotError(f"{{date}} needs a date such as 2025-05-07, not {value!r}")
+        return format_date(value, lang)
+    if name == "document":
+        return document_name(str(value), lang)
+    number = _as_int(name, value)
+    if name == "floor" and number < 0:
+        return f"B{-number}"
+    if name == "amount":
+        return format_number(number, lang)
+    return str(number)
+
+
+def parse_value(name: str, raw: str) -> SlotValue:
+    """Read a slot value typed by staff (CLI, quick-reply dialog): '3000', '3,000', '2025-05-07',
+    'B1'."""
+    raw = raw.strip()
+    if name not in SLOT_NAMES:
+        raise SlotError(f"unknown slot {name!r}; slots are {', '.join(SLOT_NAMES)}")
+    if name == "document":
+        if not raw:
+            raise SlotError("{document} needs a glossary term key, e.g. resident_registration_copy")
+        return raw
+    if name == "date":
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise SlotError(f"{{date}} needs a date as YYYY-MM-DD, not {raw!r}") from None
+    if name == "floor" and re.fullmatch(r"[Bb]\d+", raw):
+        return -int(raw[1:])
+    digits = re.sub(r"[,.\s_]", "", raw)
+    if not digits.isdigit():
+        raise SlotError(f"{{{name}}} needs a whole number, not {raw!r}")
+    return int(digits)
+
+
+# --- formatting ----------------------------------------------------------------------------------
+
+_GROUP_SEPARATOR: Final = {
+    "vi": ".",
+    "id": ".",
+    "km": ".",
+    "ru": "\u00a0",
+    "uz": "\u00a0",
+    "mn": "\u00a0",
+}
+
+
+def format_number(number: int, lang: str) -> str:
+    """Digit grouping the way the language writes money: 3,000 / 3.000 / 3 000."""
+    grouped = f"{abs(number):,}".replace(",", _GROUP_SEPARATOR.get(lang, ","))
+    return f"-{grouped}" if number < 0 else grouped
+
+
+_MONTHS: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "th": (
+        "มกราคม",
+        "กุมภาพันธ์",
+        "มีนาคม",
+        "เมษายน",
+        "พฤษภาคม",
+        "มิถุนายน",
+        "กรกฎาคม",
+        "สิงหาคม",
+        "กันยายน",
+        "ตุลาคม",
+        "พฤศจิกายน",
+        "ธันวาคม",
+    ),
+    "uz": (
+        "yanvar",
+        "fevral",
+        "mart",
+        "aprel",
+        "may",
+        "iyun",
+        "iyul",
+        "avgust",
+        "sentabr",
+        "oktabr",
+        "noyabr",
+        "dekabr",
+    ),
+    "ru": (
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ),
+    "ne": (
+        "जनवरी",
+        "फेब्रुअरी",
+        "मार्च",
+        "अप्रिल",
+        "मे",
+        "जुन",
+        "जुलाई",
+        "अगस्ट",
+        "सेप्टेम्बर",
+        "अक्टोबर",
+        "नोभेम्बर",
+        "डिसेम्बर",
+    ),
+    "km": (
+        "មករា",
+        "កុម្ភៈ",
+        "មីនា",
+        "មេសា",
+        "ឧសភា",
+        "មិថុនា",
+        "កក្កដា",
+        "សីហា",
+        "កញ្ញា",
+        "តុលា",
+        "វិច្ឆិកា",
+        "ធ្នូ",
+    ),
+    "tl": (
+        "Enero",
+        "Pebrero",
+        "Marso",
+        "Abril",
+        "Mayo",
+        "Hunyo",
+        "Hulyo",
+        "Agosto",
+        "Setyembre",
+        "Oktubre",
+        "Nobyembre",
+        "Disyembre",
+    ),
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+}
+
+
+def format_date(date: dt.date, lang: str) -> str:
+    """A calendar date (month and day) as the language writes it on a counter notice."""
+    m, d = date.month, date.day
+    if lang == "ko":
+        return f"{m}월 {d}일"
+    if lang in ("zh", "ja"):
+        return f"{m}月{d}日"
+    if lang == "vi":
+        return f"ngày {d} tháng {m}"
+    if lang == "mn":
+        return f"{m}-р сарын {d}"
+    month = _MONTHS.get(lang, _MONTHS["en"])[m - 1]
+    if lang in ("en", "tl"):
+        return f"{month} {d}"
+    if lang == "uz":
+        return f"{d}-{month}"
+    if lang == "km":
+        return f"ថ្ងៃទី{d} ខែ{month}"
+    if lang == "ne":
+        return f"{month} {d}"
+    return f"{d} {month}"  # th, ru, id
+
+
+def _plural(forms: list[str], number: int, lang: str) -> str:
+    if len(forms) == 1:
+        return forms[0]
+    n = abs(number)
+    if lang in ("ru",) and len(forms) >= 3:
+        if n % 10 == 1 and n % 100 != 11:
+            return forms[0]
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return forms[1]
+        return forms[2]
+    return forms[0] if n == 1 else forms[1]
+
+
+def _as_int(name: str, value: SlotValue) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SlotError(f"{{{name}}} needs a whole number, not {value!r}")
+    return value
+
+
+# --- reading values from utterances --------------------------------------------------------------
+
+_DIGITS = re.compile(r"(?<![\d.,])\d{1,3}(?:([,.\u00a0 ])\d{3})(?:\1\d{3})*(?![\d])|\d+")
+_KO_NUMBER = re.compile(r"[\d일이삼사오육칠팔구십백천만 ]*[\d십백천만]")
+_KO_DIGIT: Final = dict(zip("일이삼사오육칠팔구", range(1, 10), strict=True))
+_KO_UNIT: Final = {"십": 10, "백": 100, "천": 1000}
+_ISO_DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
+_CJK_DATE = re.compile(r"(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日号號]?")
+_SLASH_DATE = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})(?!\d)")
+_UNIT_PATTERNS: Final = {
+    "amount": re.compile(
+        r"([\d일이삼사오육칠팔구십백천만][\d,.일이삼사오육칠팔구십백천만 ]*)\s*원"
+    ),
+    "days": re.compile(r"([\d일이삼사오육칠팔구십]+)\s*일(?![본])"),
+    "floor": re.compile(r"(지하\s*)?([\d일이삼사오육칠팔구십]+)\s*층"),
+    "counter": re.compile(r"([\d일이삼사오육칠팔구십]+)\s*번"),
+}
+
+
+def extract(
+    text: str,
+    names: Iterable[str],
+    *,
+    find_document: Callable[[str], str | None] | None = None,
+    today: dt.date | None = None,
+) -> dict[str, SlotValue]:
+    """Read the values of the named slots from an utterance; slots it cannot find are left out."""
+    wanted = list(names)
+    found: dict[str, SlotValue] = {}
+    rest = text
+    if "date" in wanted:
+        date = find_date(text, today=today)
+        if date is not None:
+            found["date"] = date
+            rest = _ISO_DATE.sub(" ", _CJK_DATE.sub(" ", _SLASH_DATE.sub(" ", rest)))
+            rest = _strip_month_names(rest)
+    if "document" in wanted and find_document is not None:
+        key = find_document(text)
+        if key is not None:
+            found["document"] = key
+    numeric = [name for name in wanted if name in NUMBER_SLOTS]
+    for name in numeric:  # Korean unit words first: "3천 원", "14일", "지하 1층", "3번"
+        match = _UNIT_PATTERNS[name].search(rest)
+        if match is None:
+            continue
+        raw = match.group(match.lastindex or 1)
+        number = korean_number(raw)
+        if number is not None:
+            if name == "floor" and match.group(1):
+                number = -number
+            found[name] = number
+            rest = rest[: match.start()] + " " + rest[match.end() :]
+    numbers = [_parse_digits(m.group(0)) for m in _DIGITS.finditer(rest)]
+    for name in numeric:
+        if name not in found and numbers:
+            found[name] = numbers.pop(0)
+    return found
+
+
+def korean_number(raw: str) -> int | None:
+    """'3,000' / '3천' / '삼천오백' / '1만 2천' / '만' -> int; None if it is not a number."""
+    raw = raw.replace(" ", "").replace(",", "")
+    if not raw:
+        return None
+    if raw.isdigit():
+        return int(raw)
+    total, section, current = 0, 0, 0
+    for ch in raw:
+        if ch.isdigit():
+            current = current * 10 + int(ch)
+        elif ch in _KO_DIGIT:
+            current = _KO_DIGIT[ch]
+        elif ch in _KO_UNIT:
+            section += (current or 1) * _KO_UNIT[ch]
+            current = 0
+        elif ch == "만":
+            total += (section + current or 1) * 10_000
+            section, current = 0, 0
+        else:
+            return None
+    return total + section + current
+
+
+def find_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
+    """A date written as 2025-05-07, 5월 7일, 5月7日, 5/7, 'May 7', '7 мая' (year: the next such
+    date)."""
+    today = today or dt.date.today()
+    match = _ISO_DATE.search(text)
+    if match:
+        return _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    for pattern in (_CJK_DATE, _SLASH_DATE):
+        match = pattern.search(text)
+        if match:
+            return _next_date(int(match.group(1)), int(match.group(2)), today)
+    lowered = text.casefold()
+    for months in _MONTHS.values():
+        for index, month in enumerate(months):
+            name = re.escape(month.casefold())
+            match = re.search(rf"(?:\b{name}\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+{name})", lowered)
+            if match and len(month) > 2:
+                day = int(match.group(1) or match.group(2))
+                return _next_date(index + 1, day, today)
+    return None
+
+
+def _strip_month_names(text: str) -> str:
+    for months in _MONTHS.values():
+        for month in months:
+            text = re.sub(
+                rf"(?i)(\b{re.escape(month)}\s+\d{{1,2}}|\d{{1,2}}\s+{re.escape(month)})", " ", text
+            )
+    return text
+
+
+def _next_date(month: int, day: int, today: dt.date) -> dt.date | None:
+    date = _safe_date(today.year, month, day)
+    if date is not None and date < today:
+        date = _safe_date(today.year + 1, month, day)
+    return date
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _parse_digits(raw: str) -> int:
+    return int(re.sub(r"\D", "", raw))

@@ -1,0 +1,49 @@
+"""What the translation engine hands to the kiosk: a `Translation` that says which tier made it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from translate.slots import SlotValue
+
+
+class TranslationKind(StrEnum):
+    VERIFIED = "verified"  # a phrasebook entry, matched from what was said
+    MACHINE = "machine"  # neural machine translation from an installed pack
+    NONE = "none"  # no trustworthy translation: say so, offer quick phrases or typing
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """One translated utterance.
+
+    `confidence` is in [0, 1]: 1.0 for an exact phrasebook match; for semantic matches it grows with
+    the calibrated margin over the runner-up phrase; for MT it is the model's mean token
+    probability.
+    `reviewed` is True only when the phrase's wording in `target_lang` has been reviewed (the
+    phrasebook's drafts are not). `method` says how: exact, fuzzy, semantic, same-language, or
+    mt:<pack> (with "via en" for pivots). `notes` carries checks that failed (numbers, terms).
+    """
+
+    source_text: str
+    source_lang: str
+    target_lang: str
+    text: str
+    kind: TranslationKind
+    confidence: float
+    phrase_id: str | None = None
+    reviewed: bool = False
+    slots: Mapping[str, SlotValue] = field(default_factory=lambda: MappingProxyType({}))
+    method: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def verified(self) -> bool:
+        return self.kind is TranslationKind.VERIFIED
+
+    @property
+    def found(self) -> bool:
+        return self.kind is not TranslationKind.NONE
