@@ -10,14 +10,14 @@
 # Environment:
 #   PYTHON               the venv's python (default .venv/bin/python)
 #   CHANGGU_KIOSK_ARGS   arguments of the kiosk launched by the desktop and session entries
-#                        (default "kiosk --fullscreen")
+#                        (default "run")
 #   CHANGGU_SKIP_INDEX=1 do not prebuild the phrase index (the kiosk then builds it on first use)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 PYTHON="${PYTHON:-$REPO/.venv/bin/python}"
-KIOSK_ARGS="${CHANGGU_KIOSK_ARGS:-kiosk --fullscreen}"
+KIOSK_ARGS="${CHANGGU_KIOSK_ARGS:-run}"
 WORK="$REPO/build/package"
 DIST="$REPO/dist"
 ARCH="$(dpkg --print-architecture 2>/dev/null || echo amd64)"

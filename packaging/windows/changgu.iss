@@ -14,7 +14,7 @@
   #define AppVersion "0.1.0"
 #endif
 #ifndef KioskArgs
-  #define KioskArgs "kiosk --fullscreen"
+  #define KioskArgs "run"
 #endif
 #define BundleDir "..\..\dist\changgu"
 
