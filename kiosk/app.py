@@ -164,7 +164,7 @@ def run_demo(
     kiosk.start()
     ui = KioskUI(kiosk, kiosk_mode=False)
     for window in ui.windows:
-        window.resize(1920, 1080) if len(ui.windows) > 1 else window.resize(1920, 1080)
+        window.resize(1920, 1080)
     ui.show()
     app.processEvents()
     print(f"Changgu demo: screens up in {time.perf_counter() - started:.1f} s; loading models…")
