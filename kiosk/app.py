@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from asr.events import Side
+from asr.events import Side, Status
 from kiosk.pipeline import Kiosk
 from kiosk.settings import Layout, Settings
 
@@ -51,7 +51,7 @@ def run_kiosk(settings: Settings, kiosk_mode: bool = True) -> int:
     ui = KioskUI(kiosk, kiosk_mode=kiosk_mode)
     kiosk.models_ready.connect(kiosk.start_microphones)
     for problem in settings.problems:
-        ui.staff.show_status_text("settings", "warning", problem)
+        ui.staff.show_status(Status("settings", "warning", problem))
     ui.show(kiosk_mode)
     code = app.exec()
     kiosk.stop()
