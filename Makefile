@@ -28,8 +28,9 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m bench.asr
-	@if [ -f bench/translate.py ]; then $(BIN)/python -m bench.translate; fi
-	@if [ -f bench/sign.py ]; then $(BIN)/python -m bench.sign; fi
+	$(BIN)/python -m bench.translate
+	$(BIN)/python -m bench.sign
+	$(BIN)/python -m bench.e2e
 
 lint: setup
 	$(BIN)/ruff check .

@@ -3,8 +3,10 @@
 Thresholds come from measurement (bench/asr.py, adaptive window, beam 1, VAD start/end 0.4/0.2,
 this 2-core CPU): mean ko CER 15.4%, zh CER 31.4% (one short AISHELL clip swings between 25% and
 50%), ja CER 24.9%, en WER 33.3% (0% on the two LibriSpeech clips; the Common Voice clip's
-reference "Fire fox" is two words, Whisper writes "Firefox"), ru WER 31.2%. Each limit adds ~5
-points for the run-to-run and CPU-to-CPU variation of int8 decoding. A 30 s encoder window measured
+reference "Fire fox" is two words, Whisper writes "Firefox"), ru WER 31.2% (5 of 16 words). Each
+limit adds ~5 points for the run-to-run and CPU-to-CPU variation of int8 decoding, and at least two
+words where a language has a single short clip: the one Russian clip has 16 words, so one word is
+6.25 points and a new machine measured 6/16 (37.5%). A 30 s encoder window measured
 worse on Korean (21.5%) and 3x slower, and beam 5 no better (17.2%): adaptive and greedy are the
 defaults.
 """
@@ -24,7 +26,7 @@ from asr.streaming import StreamConfig
 from asr.vad import EndpointConfig
 from tests.asr.conftest import silence, trimmed
 
-MAX_MEAN_ERROR = {"ko": 0.20, "zh": 0.37, "ja": 0.30, "en": 0.38, "ru": 0.37}
+MAX_MEAN_ERROR = {"ko": 0.20, "zh": 0.37, "ja": 0.30, "en": 0.38, "ru": 0.44}
 
 
 @pytest.fixture(scope="module")
