@@ -38,7 +38,7 @@ def _demo(args: argparse.Namespace) -> int:
         realtime=not args.fast,
         layout=Layout(args.layout),
     )
-    return _leave(code)
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -47,19 +47,4 @@ def _run(args: argparse.Namespace) -> int:
     settings = Settings.load()
     if args.layout:
         settings.layout = Layout(args.layout)
-    return _leave(run_kiosk(settings, kiosk_mode=not args.windowed))
-
-
-def _leave(code: int) -> int:
-    """Exit without the interpreter's final clean-up once Qt has closed every window.
-
-    At interpreter shutdown a native extension loaded by the models crashes while releasing its
-    objects ("bool_dealloc"); nothing is left to save by then (no files are kept), so the process
-    ends here with the kiosk's own exit code.
-    """
-    import os
-    import sys
-
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    return run_kiosk(settings, kiosk_mode=not args.windowed)
