@@ -1,8 +1,11 @@
 # Changgu: every target sets up what it needs, from a fresh clone on Debian 12 (as root).
 #   make demo   - install everything, then run the demo visit
-#   make test   - install everything, then run the test suite
+#   make test   - install everything, then run the test suite, then the package tests (build the
+#                 .deb from the tree, install it into a throwaway root, run it with no Python)
 #   make bench  - the benchmarks (slow: minutes)
 #   make lint   - ruff and mypy
+#   make package      - the release installer dist/changgu_<version>_amd64.deb (xz: 8-13 minutes)
+#   make package-test - only the package tests (a zstd .deb in build/package-test/; ~1-2 minutes)
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -18,13 +21,18 @@ SYSTEM_PACKAGES := libportaudio2 fonts-noto-cjk fonts-noto-core xvfb xauth \
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libglib2.0-0 libdbus-1-3 \
 	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng python3-venv
 
-.PHONY: demo test bench lint setup system models clean package
+.PHONY: demo test bench lint setup system models clean package package-test
 
 demo: setup
 	$(BIN)/changgu demo
 
+# The package tests run last (they build the .deb: a minute or two), also when the rest failed;
+# make test fails if either part does.
 test: setup
-	$(BIN)/python -m pytest -q -m "not package"
+	status=0; \
+	$(BIN)/python -m pytest -q -m "not package" || status=$$?; \
+	$(BIN)/python -m pytest -q -m package --durations=5 tests/packaging || status=$$?; \
+	exit $$status
 
 bench: setup
 	$(BIN)/python -m bench.asr
@@ -67,3 +75,6 @@ clean:
 
 package: setup
 	bash packaging/build.sh
+
+package-test: setup
+	$(BIN)/python -m pytest -q -m package --durations=5 tests/packaging

@@ -1,8 +1,11 @@
-"""Checks a built bundle holds nothing it should not: tests, test data, caches, torch/CUDA, jax.
+"""Checks a built bundle holds nothing it should not (tests, test data, caches, torch/CUDA, jax)
+and everything it should (every module and data file of Changgu's own packages, the models).
 
     python packaging/check_bundle.py dist/changgu      (exit 1 and a list when something is wrong)
 
-Also used by tests/packaging. Looks at file names only, so it runs in a second on 700 MB.
+Also used by build.sh and tests/packaging. Looks at file names, and at the module names in the
+program's embedded Python archive (read with PyInstaller's archive reader, when PyInstaller is
+installed), so it runs in a second or two on a gigabyte.
 """
 
 from __future__ import annotations
@@ -10,6 +13,11 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bundle_contents import our_data_files, our_modules
+
+REPO = Path(__file__).resolve().parents[1]
 
 # (pattern on the path relative to the bundle, why it must not be there)
 FORBIDDEN: tuple[tuple[str, str], ...] = (
@@ -28,6 +36,15 @@ FORBIDDEN: tuple[tuple[str, str], ...] = (
     (r"(^|/)(matplotlib|scipy|transformers|tensorflow)(/|$)", "a library Changgu does not use"),
     (r"(^|/)shared/(speech|sign|eval)(/|$)", "the licensed evaluation data"),
 )
+# Modules that must not be in the program's Python archive (the compiled .pyc of tests and test
+# tools, and the heavy libraries Changgu does not use).
+FORBIDDEN_MODULES: tuple[tuple[str, str], ...] = (
+    (r"(^|\.)tests?(\.|$)", "a test package"),
+    (r"(^|\.)(test_\w*|\w+_test|conftest)$", "a test module"),
+    (r"^(_?pytest|pytestqt|pytest_\w+|xdist|hypothesis|_hypothesis_\w+)(\.|$)", "a test tool"),
+    (r"^(torch|torchvision|torchaudio|jax|jaxlib|tensorflow)(\.|$)", "torch/jax/tensorflow"),
+    (r"^(matplotlib|scipy|transformers|PyInstaller|pip|setuptools)(\.|$)", "not used by Changgu"),
+)
 # Files a bundle must have to be any use.
 REQUIRED: tuple[str, ...] = (
     "models/whisper-base/model.bin",
@@ -40,8 +57,12 @@ REQUIRED: tuple[str, ...] = (
 )
 
 
-def problems(bundle: Path) -> list[str]:
-    """Everything wrong with the bundle, one line each (empty when it is clean)."""
+def problems(bundle: Path, repo: Path | None = REPO) -> list[str]:
+    """Everything wrong with the bundle, one line each (empty when it is clean).
+
+    With `repo` (default: this checkout), also whether every module and data file of Changgu's
+    packages in that source tree is in the bundle.
+    """
     found: list[str] = []
     rules = [(re.compile(pattern), why) for pattern, why in FORBIDDEN]
     for path in sorted(bundle.rglob("*")):
@@ -51,9 +72,43 @@ def problems(bundle: Path) -> list[str]:
                 found.append(f"{rel}: {why}")
                 break
     found += [f"{rel}: missing" for rel in REQUIRED if not (bundle / rel).exists()]
-    if not ((bundle / "changgu").is_file() or (bundle / "changgu.exe").is_file()):
+    program = next((p for p in (bundle / "changgu", bundle / "changgu.exe") if p.is_file()), None)
+    if program is None:
         found.append("changgu: the program is missing")
+        return found
+    modules = archived_modules(program)
+    if modules is not None:
+        module_rules = [(re.compile(pattern), why) for pattern, why in FORBIDDEN_MODULES]
+        for name in sorted(modules):
+            reason = next((why for rule, why in module_rules if rule.search(name)), None)
+            if reason:
+                found.append(f"module {name} (in {program.name}): {reason}")
+        if repo is not None:
+            found += [
+                f"module {name}: missing (in {repo}, not in the bundle)"
+                for name in our_modules(repo)
+                if name not in modules
+            ]
+    if repo is not None:
+        internal = bundle / "_internal"
+        for src, dest in our_data_files(repo):
+            if not (internal / dest / src.name).is_file():
+                found.append(f"_internal/{dest}/{src.name}: missing (in {repo}, not in the bundle)")
     return found
+
+
+def archived_modules(program: Path) -> set[str] | None:
+    """Names of the Python modules in the program's embedded archive (None without PyInstaller)."""
+    try:
+        from PyInstaller.archive.readers import PKG_ITEM_PYZ, CArchiveReader
+    except ImportError:
+        return None
+    package = CArchiveReader(str(program))
+    names: set[str] = set()
+    for name, entry in package.toc.items():
+        if entry[-1] == PKG_ITEM_PYZ:
+            names.update(package.open_embedded_archive(name).toc)
+    return names
 
 
 def main(argv: list[str]) -> int:

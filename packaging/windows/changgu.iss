@@ -37,9 +37,9 @@ SolidCompression=yes
 DiskSpanning=no
 WizardStyle=modern
 UninstallDisplayIcon={app}\changgu.exe
-LicenseFile=
 
 [Languages]
+; Korean.isl ships with recent Inno Setup 6 releases; with an older one, drop this line.
 Name: "korean"; MessagesFile: "compiler:Languages\Korean.isl"
 Name: "english"; MessagesFile: "compiler:Default.isl"
 
@@ -65,15 +65,19 @@ Source: "..\README.md"; DestDir: "{app}"; DestName: "README.md"; Flags: ignoreve
 Name: "{app}\models"
 
 [Icons]
-Name: "{group}\{#AppName}"; Filename: "{app}\changgu.exe"; Parameters: "{#KioskArgs}"
+; `changgu run` is full screen (the kiosk); the plain entry opens ordinary windows.
+Name: "{group}\{#AppName}"; Filename: "{app}\changgu.exe"; Parameters: "run --windowed"
 Name: "{group}\{cm:KioskEntry}"; Filename: "{app}\changgu.exe"; Parameters: "{#KioskArgs}"
 Name: "{group}\Changgu self-test"; Filename: "{cmd}"; Parameters: "/k ""{app}\changgu.exe"" --self-test"
 Name: "{commonstartup}\{#AppName}"; Filename: "{app}\changgu.exe"; Parameters: "{#KioskArgs}"; Tasks: kioskautostart
 
 [Run]
-; The installer's last step: the self-test (models load, fonts render, devices listed). Its report
-; stays in the console window; a failure does not roll the installation back.
-Filename: "{cmd}"; Parameters: "/k ""{app}\changgu.exe"" --self-test"; StatusMsg: "{cm:SelfTest}"; Flags: postinstall
+; The installer's last step: the self-test (models load, fonts render, devices listed), in a
+; console that waits for a key so staff can read the report; a failure does not roll the
+; installation back. (cmd /c strips the outer quotes: it runs "...\changgu.exe" --self-test & pause.)
+Filename: "{cmd}"; Parameters: "/c """"{app}\changgu.exe"" --self-test & pause"""; StatusMsg: "{cm:SelfTest}"; Check: not WizardSilent
+; Unattended installs (/SILENT, /VERYSILENT): the same self-test without the console or the pause.
+Filename: "{app}\changgu.exe"; Parameters: "--self-test"; StatusMsg: "{cm:SelfTest}"; Flags: runhidden; Check: WizardSilent
 
 [UninstallDelete]
 ; model packs staff added after installation

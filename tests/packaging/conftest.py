@@ -1,11 +1,7 @@
-"""The `package` marker: tests that build and install the packaged kiosk (minutes, not seconds)."""
+"""tests/packaging: the packaged kiosk.
 
-from __future__ import annotations
-
-import pytest
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "package: builds the .deb and runs the installed kiosk (several minutes)"
-    )
+`test_package.py` is marked `package` (declared in pyproject.toml): it builds the .deb with
+PyInstaller and dpkg-deb and runs the installed program (a minute or two). `make test` runs the
+rest of the suite first (`-m "not package"`), then these (`-m package`); `make package-test` runs
+only these. `test_selftest.py` is fast and runs with the rest of the suite.
+"""
