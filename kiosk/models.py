@@ -184,6 +184,7 @@ class ModelManager:
                 _write_receipt(staging, spec, hashes)
                 if target.exists():
                     shutil.rmtree(target)
+                staging.chmod(0o755)  # mkdtemp makes it private; the kiosk's user must read it
                 staging.rename(target)
                 progress(f"{name}: installed in {target}")
                 return target
