@@ -105,7 +105,9 @@ def _live_pass(models: SpeechModels, clips: list[Clip], decode: DecodeOptions) -
     cpu0, wall0 = time.process_time(), time.perf_counter()
     for clip in clips:
         audio = load_audio(clip.path)
-        spans = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=500))
+        spans = get_speech_timestamps(
+            audio, VadOptions(min_silence_duration_ms=500, speech_pad_ms=0)
+        )
         if not spans:
             continue
         speech_start = spans[0]["start"] / SAMPLE_RATE

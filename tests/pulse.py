@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -137,3 +139,27 @@ def reinitialise_portaudio() -> None:
 
     sd._terminate()
     sd._initialize()
+
+
+@contextmanager
+def fake_microphone(runtime_dir: Path) -> Iterator[FakeMicrophone]:
+    """A started FakeMicrophone that PortAudio (in this process) sees as the default input.
+
+    Raises PulseUnavailable when no PulseAudio server can run here (callers skip the test).
+    """
+    mic = FakeMicrophone(runtime_dir)
+    saved = {k: os.environ.get(k) for k in ("XDG_RUNTIME_DIR", "PULSE_SERVER")}
+    mic.start()
+    os.environ["XDG_RUNTIME_DIR"] = str(mic.runtime_dir)
+    os.environ["PULSE_SERVER"] = f"unix:{mic.runtime_dir}/pulse/native"
+    reinitialise_portaudio()
+    try:
+        yield mic
+    finally:
+        mic.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        reinitialise_portaudio()

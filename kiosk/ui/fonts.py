@@ -6,6 +6,7 @@ on the glyphs of the language's own script, at the screen's physical resolution.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -50,8 +51,15 @@ def font_for(lang: str, height_mm: float, dpi: float, bold: bool = False) -> QFo
     font = QFont(family(lang))
     font.setPixelSize(100)
     font.setBold(bold)
-    measured = QFontMetricsF(font).tightBoundingRect(sample_glyph(lang)).height() or 70.0
-    font.setPixelSize(max(8, round(100 * target / measured)))
+    glyph = sample_glyph(lang)
+    measured = QFontMetricsF(font).tightBoundingRect(glyph).height() or 70.0
+    size = max(8, math.floor(100 * target / measured))
+    font.setPixelSize(size)
+    for _ in range(4):  # glyphs land on whole pixels: step up until the glyph is tall enough
+        if QFontMetricsF(font).tightBoundingRect(glyph).height() >= target:
+            break
+        size += 1
+        font.setPixelSize(size)
     return font
 
 

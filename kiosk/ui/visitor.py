@@ -6,6 +6,8 @@ Space/Enter; the talk button works by holding (touch or mouse) or by holding Spa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -59,12 +61,21 @@ class VisitorScreen(QWidget):
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(self.pages)
         self._turns: list[Turn] = []
+        self.painted: Callable[[Turn], None] | None = None  # benchmark hook: a turn was painted
 
     # -- public ----------------------------------------------------------------------------------
 
     def show_chooser(self) -> None:
         self.lang = None
         self._turns = []
+        for label in (
+            self.newest_label,
+            self.newest_kind,
+            self.own_label,
+            self.own_kind,
+            self.history,
+        ):
+            label.clear()  # the previous visitor's words leave the screen's memory too
         self.pages.setCurrentWidget(self.chooser)
         self.language_buttons[0].setFocus()
 
@@ -85,6 +96,10 @@ class VisitorScreen(QWidget):
         else:
             self._turns.append(turn)
         self._render()
+        shown = turn.kind != "pending" or self.lang == KSL  # captions show as soon as heard
+        if self.painted is not None and turn.side is Side.STAFF and turn.final and shown:
+            self.newest_label.repaint()
+            self.painted(turn)
 
     def set_state(self, state: str) -> None:
         self.state = state
@@ -233,9 +248,7 @@ class VisitorScreen(QWidget):
             self.newest_label.setText(shown)
             self.newest_kind.setText(self._kind_text(newest))
         latest_mine = mine[-1] if mine else None
-        self.own_label.setText(
-            f"{self._t('you_said')}: {latest_mine.text}" if latest_mine else ""
-        )
+        self.own_label.setText(f"{self._t('you_said')}: {latest_mine.text}" if latest_mine else "")
         # tell the visitor when staff could not get a translation of what they said
         unreadable = latest_mine is not None and latest_mine.final and latest_mine.kind == "none"
         self.own_kind.setText(self._t("not_translated") if unreadable else "")
@@ -278,12 +291,16 @@ class VisitorScreen(QWidget):
             rtl = False
         return Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
 
-    # -- keyboard: hold Space on the talk button to talk ----------------------------------------
+    # -- keyboard: hold Space on the talk button to talk; Enter presses a button --------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Plus:
             self.set_scale(self.scale + 0.25)
         elif event.key() == Qt.Key.Key_Minus:
             self.set_scale(self.scale - 0.25)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()  # Enter presses the focused button, like Space
+            if isinstance(focused, QPushButton) and focused is not self.talk_button:
+                focused.click()
         else:
             super().keyPressEvent(event)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -15,30 +14,18 @@ from asr.evaluation import error_rate
 from asr.events import Status
 from asr.streaming import StreamConfig
 from tests.asr.conftest import silence
-from tests.pulse import FakeMicrophone, PulseUnavailable, reinitialise_portaudio
+from tests.pulse import PulseUnavailable, fake_microphone
 
 pytestmark = pytest.mark.pulse
 
 
 @pytest.fixture
 def fake_mic(tmp_path):
-    mic = FakeMicrophone(tmp_path / "pulse")
-    saved = {k: os.environ.get(k) for k in ("XDG_RUNTIME_DIR", "PULSE_SERVER")}
     try:
-        mic.start()
+        with fake_microphone(tmp_path / "pulse") as mic:
+            yield mic
     except PulseUnavailable as exc:
         pytest.skip(f"PulseAudio cannot start here: {exc}")
-    os.environ["XDG_RUNTIME_DIR"] = str(mic.runtime_dir)
-    os.environ["PULSE_SERVER"] = f"unix:{mic.runtime_dir}/pulse/native"
-    reinitialise_portaudio()
-    yield mic
-    mic.stop()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
-    reinitialise_portaudio()
 
 
 def test_microphone_speech_is_recognised(fake_mic, speech_models, clip_by_id):

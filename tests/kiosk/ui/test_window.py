@@ -1,0 +1,72 @@
+"""Real top-level windows on a real X server (Xvfb, started by pytest-xvfb): the layouts, the
+kiosk windows a visitor cannot close, and the staff's way out."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from kiosk.settings import Layout
+from kiosk.ui.window import RotatedView
+from tests.kiosk.ui.conftest import close, make_ui
+
+
+@pytest.fixture(autouse=True)
+def _real_display():
+    if QGuiApplication.platformName() != "xcb":
+        pytest.skip(f"needs an X server (Xvfb); Qt runs on {QGuiApplication.platformName()!r}")
+
+
+def test_two_windows_are_real_windows_that_a_visitor_cannot_close(qtbot):
+    _kiosk, ui = make_ui(qtbot, load_speech=False)
+    try:
+        ui.show()
+        for window in ui.windows:
+            qtbot.waitExposed(window)
+            assert window.isVisible() and window.winId()
+        staff, visitor = ui.windows
+        assert staff.windowTitle() != visitor.windowTitle()
+        assert not visitor.close()  # Alt+F4 or a stray tap on a close button: ignored
+        assert visitor.isVisible()
+        image = visitor.grab()
+        assert image.width() == 1920 and image.height() == 1080
+    finally:
+        close(ui)
+
+
+def test_split_rotated_layout_turns_the_visitor_half_upside_down(qtbot):
+    kiosk, ui = make_ui(qtbot, layout=Layout.SPLIT_ROTATED, load_speech=False)
+    try:
+        ui.show()
+        (window,) = ui.windows
+        qtbot.waitExposed(window)
+        view = window.findChild(RotatedView)
+        assert view is not None
+        assert view.transform().m11() < 0 and view.transform().m22() < 0  # 180°
+        # the visitor's controls still work through the rotation
+        kiosk.choose_language("th")
+        assert ui.visitor.pages.currentWidget() is ui.visitor.conversation
+    finally:
+        close(ui)
+
+
+def test_staff_leave_kiosk_mode_with_the_pin_only(qtbot, monkeypatch):
+    kiosk, ui = make_ui(qtbot, load_speech=False)
+    answers = iter([("1234", True), (kiosk.settings.pin, True)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: next(answers))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a))
+    monkeypatch.setattr(QApplication, "quit", lambda *a: None)  # the test's app goes on
+    try:
+        ui.show(kiosk_mode=True)
+        staff = ui.windows[0]
+        qtbot.waitExposed(staff)
+        (shortcut,) = staff.findChildren(QShortcut)
+        assert shortcut.key() == QKeySequence("Ctrl+Shift+Q")
+        for expect_open in (True, False):  # a wrong PIN, then the right one
+            shortcut.activated.emit()  # (Xvfb without a window manager gives no window focus)
+            assert staff.isVisible() is expect_open
+        assert len(warnings) == 1  # the wrong PIN was told as such
+    finally:
+        close(ui)
