@@ -1,1 +1,2 @@
-"""Changgu data: phrasebook, glossary, language table and other files loaded with importlib.resources."""
+"""Changgu data: phrasebook, glossary, language table and other files loaded with
+importlib.resources."""

@@ -108,7 +108,11 @@ class DemoDriver(QObject):
     step_started = Signal(int, object)
 
     def __init__(
-        self, kiosk: Kiosk, folder: Path, steps: list[DemoStep], pause_s: float = 1.2,
+        self,
+        kiosk: Kiosk,
+        folder: Path,
+        steps: list[DemoStep],
+        pause_s: float = 1.2,
         realtime: bool = True,
     ) -> None:
         super().__init__()

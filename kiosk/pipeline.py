@@ -1,8 +1,10 @@
-"""The kiosk's engine room: audio and translation workers wired to the session, behind Qt signals.
+"""The kiosk's engine room: audio, camera and translation workers wired to the session, behind Qt
+signals.
 
 Threads: each audio input has its own plain thread (source → VAD → Whisper); translation and model
-loading run on one worker thread (`TaskRunner`). Workers never touch widgets: they emit the
-frozen events of `asr`/`translate` through `Kiosk`'s signals, which Qt delivers on the UI thread.
+loading run on one worker thread (`TaskRunner`); in deaf-visitor mode the camera runs the sign
+engine on its own thread (`kiosk.sign_input`). Workers never touch widgets: they emit the frozen
+events of `asr`/`translate`/`sign` through `Kiosk`'s signals, which Qt delivers on the UI thread.
 The phrasebook loads at once, so quick replies and typing work while the models load.
 """
 
@@ -27,7 +29,11 @@ from asr.streaming import StreamConfig, StreamingRecognizer
 from kiosk import paths
 from kiosk.errors import ChangguError
 from kiosk.session import KSL, Mode, Session, Turn
-from kiosk.settings import Settings
+from kiosk.settings import Settings, camera_device
+from kiosk.sign_input import SignInput, SignTiming, SourceOpener, VideoOpener, camera_source
+from sign.events import ResultKind, SignEvent, SignRejected, SignResult
+from sign.stream import Mode as SignMode
+from sign.vocabulary import SignVocabulary
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +47,18 @@ class TaskRunner(QObject):
         super().__init__()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="changgu-worker")
         self._done.connect(self._deliver)
+        self._closed = False
 
     def run(
         self,
         work: Callable[[], Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None] | None = None,
-    ) -> Future[Any]:
+    ) -> Future[Any] | None:
+        if self._closed:  # the kiosk is closing: late work (a last utterance) is dropped
+            log.info("background task dropped: the kiosk is stopping")
+            return None
+
         def job() -> None:
             try:
                 result = work()
@@ -67,6 +78,7 @@ class TaskRunner(QObject):
         callback(result)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -84,12 +96,15 @@ class Kiosk(QObject):
     """The application's state and engines, seen by the UI through signals and a few methods."""
 
     turn_changed = Signal(object)  # Turn (new, grown from a partial, or translated)
-    state_changed = Signal(str, str)  # side value, "idle" | "listening" | "recognising" | "translating"
+    state_changed = Signal(
+        str, str
+    )  # side value, "idle" | "listening" | "recognising" | "translating"
     status = Signal(object)  # asr.events.Status
     models_ready = Signal()
     visit_reset = Signal()
     language_changed = Signal(object)  # the visitor's language code, or None
     playback_finished = Signal()
+    sign_rejected = Signal(object)  # sign.events.SignRejected: staff ask to repeat or write
     _utterance = Signal(object, object)  # Utterance, source tag (from audio threads)
     _status_from_thread = Signal(object)
 
@@ -97,7 +112,9 @@ class Kiosk(QObject):
         super().__init__()
         self.settings = settings or Settings.load()
         self.session = session or Session(idle_timeout_s=float(self.settings.idle_timeout_s))
-        self.tasks = TaskRunner()
+        self.tasks = TaskRunner()  # translation
+        self.loader = TaskRunner()  # model loading: never delays a translation
+        self.health: dict[str, Status] = {}  # the latest status of each component
         self.translator: Any = None  # phrasebook-only at first; the full one once loaded
         self.speech: Any = None
         self.ready = False
@@ -108,10 +125,20 @@ class Kiosk(QObject):
         self._inputs: dict[str, _AudioInput] = {}
         self._utterance.connect(self._on_utterance)
         self._status_from_thread.connect(self.status.emit)
+        self.status.connect(self._remember)
         self._idle_timer = QTimer(self)
         self._idle_timer.timeout.connect(self._check_idle)
         self._idle_timer.start(5000)
         self._speaker: Any = None
+        self._stopped = False
+        self.sign = SignInput(self._sign_vocabulary)
+        self.sign.sign_event.connect(self._on_sign_event)
+        self.sign.status.connect(self.status.emit)
+        self.sign.activity.connect(self._sign_activity)
+        self.sign_results: dict[int, SignResult] = {}  # turn id → what the recogniser said
+        self.sign_timings: list[SignTiming] = []
+        self.sign_source: SourceOpener | None = None  # None: the camera of the settings
+        self._spelling_turn: int | None = None  # the turn fingerspelled letters are added to
 
     # -- start-up --------------------------------------------------------------------------------
 
@@ -128,15 +155,15 @@ class Kiosk(QObject):
         def load() -> tuple[Any, Any]:
             from translate import Translator
 
-            translator = Translator.load(paths.cache_dir(), paths.models_dir() / "mt")
             speech = None
-            if load_speech:
+            if load_speech:  # first: a missing speech model is reported at once
                 from kiosk.speech import SpeechModels
 
                 speech = SpeechModels()
+            translator = Translator.load(paths.cache_dir(), paths.models_dir() / "mt")
             return translator, speech
 
-        self.tasks.run(load, self._models_loaded, self._models_failed)
+        self.loader.run(load, self._models_loaded, self._models_failed)
 
     def _models_loaded(self, loaded: tuple[Any, Any]) -> None:
         self.translator, self.speech = loaded
@@ -157,11 +184,15 @@ class Kiosk(QObject):
             self.session.choose_language(lang)
         for source in self._inputs.values():
             source.set_languages(self.session.languages)
+        self._follow_sign_mode()
         self.language_changed.emit(lang)
 
     def new_visit(self) -> None:
         self.session.new_visit()
         self._turn_of.clear()
+        self.sign_results.clear()
+        self.set_fingerspelling(False)  # the next visitor starts with signs
+        self._follow_sign_mode()
         self.push_to_talk = None
         for source in self._inputs.values():
             source.reset_requested = True
@@ -229,7 +260,10 @@ class Kiosk(QObject):
             return
         two = bool(self.settings.visitor_device) and self.session.mode is not Mode.DEAF_VISITOR
         plan = (
-            [("staff", self.settings.staff_device, Side.STAFF), ("visitor", self.settings.visitor_device, Side.VISITOR)]
+            [
+                ("staff", self.settings.staff_device, Side.STAFF),
+                ("visitor", self.settings.visitor_device, Side.VISITOR),
+            ]
             if two
             else [("counter", self.settings.staff_device, None)]
         )
@@ -249,10 +283,14 @@ class Kiosk(QObject):
         self._start_input(f"file:{path.name}:{time.monotonic()}", source, side, keep_running=False)
 
     def stop(self) -> None:
+        self._stopped = True
+        self._idle_timer.stop()  # a timer must stop on its own thread, before any deletion
+        self.sign.stop(wait_s=3.0)  # lets go of the camera and MediaPipe before the app quits
         for source in list(self._inputs.values()):
             source.stop()
         self._inputs.clear()
         self.tasks.shutdown()
+        self.loader.shutdown()
 
     def _start_input(
         self, tag: str, source: AudioSource, side: Side | None, keep_running: bool
@@ -278,6 +316,90 @@ class Kiosk(QObject):
         recognizer: StreamingRecognizer = self.speech.recognizer(langs, config)
         return recognizer
 
+    # -- camera (deaf-visitor mode) ---------------------------------------------------------------
+
+    @property
+    def deaf_visitor(self) -> bool:
+        return self.session.visitor_lang == KSL
+
+    def play_sign_file(self, path: Path, realtime: bool = True) -> None:
+        """Watch a video file instead of the camera (the demo; tests), in deaf-visitor mode.
+
+        The file stays the camera until `sign_source` is set back to None.
+        """
+        self.sign_source = VideoOpener(Path(path), realtime)
+        if self.deaf_visitor:
+            self.sign.start(self.sign_source)
+        else:
+            self.choose_language(KSL)  # starts watching it
+
+    def resume_sign(self) -> None:
+        """(Re)start the camera if the visitor signs (after enrolment, or a settings change)."""
+        if self.deaf_visitor:
+            self.sign.start(self.sign_source or camera_source(camera_device(self.settings.camera)))
+
+    def set_fingerspelling(self, on: bool) -> None:
+        self.sign.set_mode(SignMode.SPELLING if on else SignMode.SIGNS)
+        self._spelling_turn = None
+
+    def _follow_sign_mode(self) -> None:
+        """The camera runs while the visitor signs, and only then."""
+        if self.deaf_visitor and not self.sign.running:
+            self.resume_sign()
+        elif not self.deaf_visitor and self.sign.running:
+            self.sign.stop()
+
+    def _sign_vocabulary(self) -> tuple[SignVocabulary, bool]:
+        """The office's enrolled vocabulary, else the bundled MSL demo pack (on the worker)."""
+        from sign.store import DEFAULT_VOCABULARY, VocabularyStore, demo_vocabulary
+
+        store = VocabularyStore(paths.data_dir() / "sign")
+        if store.exists(DEFAULT_VOCABULARY):
+            return store.load(DEFAULT_VOCABULARY), False
+        return demo_vocabulary(), True
+
+    def _sign_activity(self, activity: str) -> None:
+        if activity == "signing":
+            self.session.touch()  # someone signing is not an idle counter
+            self.state_changed.emit(Side.VISITOR.value, "recognising")
+        elif activity in ("watching", "off"):
+            self.state_changed.emit(Side.VISITOR.value, "idle")
+
+    def _on_sign_event(self, event: SignEvent, ended_at: float, recognised_at: float) -> None:
+        if not self.deaf_visitor:
+            return
+        if isinstance(event, SignRejected):
+            self._spelling_turn = None
+            self.session.touch()
+            self.sign_rejected.emit(event)
+            return
+        letter = event.kind is ResultKind.LETTER
+        spelled = self._turn(self._spelling_turn) if letter else None
+        if spelled is not None:  # fingerspelling: the letters of one word grow one turn
+            turn = self.session.add(
+                spelled.turn_id,
+                text=spelled.text + event.gloss,
+                translated_text=spelled.translated_text + event.text_ko,
+            )
+        else:
+            turn = self.session.add(
+                None,
+                side=Side.VISITOR,
+                lang=KSL,
+                text=event.gloss,
+                translated_lang=self.session.staff_lang,
+                translated_text=event.text_ko,
+                kind="verified" if event.phrase_id else "sign",
+                phrase_id=event.phrase_id,
+            )
+        self._spelling_turn = turn.turn_id if letter else None
+        self.sign_results[turn.turn_id] = event
+        self.sign_timings.append(SignTiming(turn.turn_id, ended_at, recognised_at))
+        self.turn_changed.emit(turn)
+
+    def _turn(self, turn_id: int | None) -> Turn | None:
+        return next((t for t in self.session.turns if t.turn_id == turn_id), None)
+
     def _file_done(self, tag: str) -> None:
         self._inputs.pop(tag, None)
         self.playback_finished.emit()
@@ -285,6 +407,8 @@ class Kiosk(QObject):
     # -- utterances and translation --------------------------------------------------------------
 
     def _on_utterance(self, u: Utterance, tag: str) -> None:
+        if self._stopped:
+            return  # queued by an audio thread before it saw the stop
         key = (tag, u.utterance_id)
         turn_id = self._turn_of.get(key)
         target = self.session.other_lang(u.side)
@@ -311,17 +435,15 @@ class Kiosk(QObject):
 
     def _translate(self, turn: Turn) -> None:
         if turn.lang == turn.translated_lang:
-            done = self.session.add(turn.turn_id, translated_text=turn.text, kind="original")
-            self._translated(done)
+            same = self.session.add(turn.turn_id, translated_text=turn.text, kind="original")
+            self._translated(same)
             return
         self.state_changed.emit(turn.side.value, "translating")
         translator = self.translator
 
         def work() -> Turn:
             t = translator.translate(turn.text, turn.lang, turn.translated_lang)
-            return replace(
-                turn, translated_text=t.text, kind=t.kind.value, phrase_id=t.phrase_id
-            )
+            return replace(turn, translated_text=t.text, kind=t.kind.value, phrase_id=t.phrase_id)
 
         def done(result: Turn) -> None:
             updated = self.session.add(
@@ -363,6 +485,9 @@ class Kiosk(QObject):
     def _report(self, component: str, state: str, message: str) -> None:
         self.status.emit(Status(component, state, message))
 
+    def _remember(self, status: Status) -> None:
+        self.health[status.component] = status  # a screen built later shows it too
+
 
 def _slot_values(raw: dict[str, str]) -> dict[str, object]:
     """Slot text as staff typed it: numbers ("1,200", "3") become numbers, the rest stays text."""
@@ -390,6 +515,7 @@ class _AudioInput:
         self.kiosk = kiosk
         self.on_finished = on_finished
         self.reset_requested = False
+        self._stopping = False
         self._langs: tuple[str, ...] | None = None
         self._thread = threading.Thread(target=self._run, name=f"audio-{tag}", daemon=True)
         self._finished = _Finished()
@@ -400,6 +526,7 @@ class _AudioInput:
         self._thread.start()
 
     def stop(self) -> None:
+        self._stopping = True  # nobody waits for the last words: no final decode
         self.source.close()
 
     def set_languages(self, langs: tuple[str, ...]) -> None:
@@ -420,8 +547,9 @@ class _AudioInput:
                     silence if gated else frame, backlog_s=self.source.backlog_s()
                 ):
                     self.kiosk._utterance.emit(u, self.tag)
-            for u in self.recognizer.finish():
-                self.kiosk._utterance.emit(u, self.tag)
+            if not self._stopping:  # the recording ended: its last words become final
+                for u in self.recognizer.finish():
+                    self.kiosk._utterance.emit(u, self.tag)
         except Exception as exc:  # a device or model failure: a status, and the kiosk runs on
             log.exception("audio input %s failed", self.tag)
             self.kiosk._status_from_thread.emit(Status(self.tag, "error", str(exc)))

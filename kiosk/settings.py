@@ -36,6 +36,7 @@ class Settings:
     staff_screen: int = 0
     visitor_screen: int = 1
     speak_translations: bool = False
+    camera: str = "0"  # sign-language camera: index ("0", "1"), device path, or a video file (demo)
     pin: str = "0000"
     problems: list[str] = field(default_factory=list, compare=False)
 
@@ -77,6 +78,11 @@ def default_path() -> Path:
     return paths.config_dir() / "settings.json"
 
 
+def camera_device(camera: str) -> int | str:
+    """The `camera` setting as OpenCV wants it: an index for digits, else the path as given."""
+    return int(camera) if camera.strip().isdigit() else camera.strip()
+
+
 def _coerce(key: str, value: object) -> object:
     if key == "font_scale":
         scale = float(value)  # type: ignore[arg-type]
@@ -96,6 +102,11 @@ def _coerce(key: str, value: object) -> object:
         return Layout(str(value))
     if key == "speak_translations":
         return bool(value)
+    if key == "camera":
+        camera = str(value).strip()
+        if not camera:
+            raise ValueError("give a camera index (0, 1, …) or a device path such as /dev/video2")
+        return camera
     if key == "pin":
         pin = str(value)
         if not pin.isdigit() or not 4 <= len(pin) <= 8:

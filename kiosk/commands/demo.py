@@ -14,9 +14,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--offscreen", action="store_true", help="no windows (default with no display)")
     p.add_argument("--exit", action="store_true", help="close the windows when the visit ends")
     p.add_argument("--fast", action="store_true", help="do not pace recordings in real time")
-    p.add_argument(
-        "--layout", choices=[x.value for x in Layout], default=Layout.TWO_WINDOWS.value
-    )
+    p.add_argument("--layout", choices=[x.value for x in Layout], default=Layout.TWO_WINDOWS.value)
     p.set_defaults(func=_demo)
 
     p = sub.add_parser("run", help="the kiosk on the real microphone (full screen)")

@@ -1,11 +1,13 @@
 """The staff's screen: both languages side by side, partial captions, quick replies, typing,
-visit controls and the health of devices and models."""
+visit controls and the health of devices and models. In deaf-visitor mode it also shows the live
+camera with landmarks, and recognised signs as the visitor's turns."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -24,8 +26,10 @@ from PySide6.QtWidgets import (
 from asr.events import Side, Status
 from kiosk.session import KSL, Turn
 from kiosk.ui import strings
+from kiosk.ui.camera import CameraPanel
 from kiosk.ui.fonts import font_for
 from kiosk.ui.theme import THEME
+from sign.events import SignRejected, SignResult
 
 TEXT_MM = 4.2
 SMALL_MM = 3.0
@@ -38,6 +42,7 @@ class StaffScreen(QWidget):
     new_visit = Signal()
     export = Signal()
     settings = Signal()
+    enrol = Signal()  # staff want to enrol signs (behind the PIN)
     mute = Signal(bool)
     speak_out = Signal(bool)
 
@@ -50,6 +55,7 @@ class StaffScreen(QWidget):
         self.text_font = font_for("ko", TEXT_MM, dpi)
         self.small_font = font_for("ko", SMALL_MM, dpi)
         self.cards: dict[int, TurnCard] = {}
+        self.notices: list[QLabel] = []  # "not recognised" cards between the turns
         self.status_labels: dict[str, QLabel] = {}
         self.painted: Callable[[Turn], None] | None = None  # benchmark hook: a turn was painted
 
@@ -57,7 +63,12 @@ class StaffScreen(QWidget):
         root.addLayout(self._build_top_bar())
         middle = QHBoxLayout()
         middle.addWidget(self._build_conversation(), stretch=3)
-        middle.addWidget(self._build_quick_replies(), stretch=2)
+        right = QVBoxLayout()
+        self.camera = CameraPanel(dpi, self.small_font, font_for("ko", SMALL_MM, dpi, bold=True))
+        self.camera.setVisible(False)
+        right.addWidget(self.camera)
+        right.addWidget(self._build_quick_replies(), stretch=1)
+        middle.addLayout(right, stretch=2)
         root.addLayout(middle, stretch=1)
         root.addLayout(self._build_typing())
         root.addLayout(self._build_status_bar())
@@ -95,11 +106,14 @@ class StaffScreen(QWidget):
         self.export_button.clicked.connect(self.export.emit)
         self.settings_button = self._button(strings.staff("settings"))
         self.settings_button.clicked.connect(self.settings.emit)
+        self.enrol_button = self._button(strings.staff("enrol"))
+        self.enrol_button.clicked.connect(self.enrol.emit)
         for b in (
             self.mute_button,
             self.speak_button,
             self.new_button,
             self.export_button,
+            self.enrol_button,
             self.settings_button,
         ):
             bar.addWidget(b)
@@ -115,10 +129,10 @@ class StaffScreen(QWidget):
         self.turns_box = QWidget()
         self.turns_layout = QVBoxLayout(self.turns_box)
         self.turns_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.turns_box)
-        self.scroll.setWidgetResizable(True)
-        layout.addWidget(self.scroll, stretch=1)
+        self.turns_scroll = QScrollArea()
+        self.turns_scroll.setWidget(self.turns_box)
+        self.turns_scroll.setWidgetResizable(True)
+        layout.addWidget(self.turns_scroll, stretch=1)
         return box
 
     def _build_quick_replies(self) -> QWidget:
@@ -173,23 +187,50 @@ class StaffScreen(QWidget):
 
     # -- updates ---------------------------------------------------------------------------------
 
-    def show_turn(self, turn: Turn) -> None:
+    def show_turn(self, turn: Turn, sign: SignResult | None = None) -> None:
+        """Add or update a turn's card; `sign` is the recogniser's result for a signed turn."""
         card = self.cards.get(turn.turn_id)
         if card is None:
             card = TurnCard(self.text_font, self.small_font, self.dpi)
             self.cards[turn.turn_id] = card
             self.turns_layout.insertWidget(self.turns_layout.count() - 1, card)
-        card.update_turn(turn)
-        self.scroll.verticalScrollBar().setValue(self.scroll.verticalScrollBar().maximum())
+            card.show()  # now, not on the next event-loop pass: it is painted below
+        card.update_turn(turn, sign)
+        self._scroll_to_end()
         if self.painted is not None and turn.kind not in ("pending",) and turn.final:
+            self.turns_layout.activate()  # the card's place, so that it paints where it shows
             card.repaint()
             self.painted(turn)
 
+    def show_sign_rejected(self, event: SignRejected) -> None:
+        """Someone signed and nothing matched: tell staff what to do (nothing else is shown)."""
+        notice = QLabel(f"✋ {strings.staff('sign_not_recognised')}")
+        notice.setObjectName("card")
+        notice.setFont(self.small_font)
+        notice.setWordWrap(True)
+        notice.setStyleSheet(
+            f"color: {THEME.untranslated}; background: {THEME.surface}; border-radius: 14px;"
+            " padding: 10px;"
+        )
+        notice.setProperty("notice", "sign_not_recognised")
+        self.notices.append(notice)
+        self.turns_layout.insertWidget(self.turns_layout.count() - 1, notice)
+        notice.show()
+        self._scroll_to_end()
+
+    def set_deaf_visitor(self, on: bool) -> None:
+        """The camera panel is there while the visitor signs, and only then."""
+        self.camera.setVisible(on)
+        if not on:
+            self.camera.set_spelling(False)
+            self.camera.clear_picture()
+
     def clear(self) -> None:
-        for card in self.cards.values():
+        for card in [*self.cards.values(), *self.notices]:
             card.setParent(None)
             card.deleteLater()
         self.cards.clear()
+        self.notices.clear()
         self.input.clear()
         self.language_box.setCurrentIndex(0)
 
@@ -204,18 +245,30 @@ class StaffScreen(QWidget):
             label.setFont(self.small_font)
             self.status_labels[status.component] = label
             self.status_row.insertWidget(self.status_row.count() - 1, label)
-        colour = {"ok": THEME.verified, "working": THEME.working, "warning": THEME.machine}.get(
-            status.state, THEME.untranslated
-        )
+        colour = {
+            "ok": THEME.verified,
+            "working": THEME.working,
+            "warning": THEME.machine,
+            "ended": THEME.muted,
+        }.get(status.state, THEME.untranslated)
         message = status.message
         if status.component == "models":
             message = {
                 "working": strings.staff("models_loading"),
                 "ok": strings.staff("models_ready"),
             }.get(status.state, status.message)
+        elif status.component == "camera":  # the details stay in the tooltip
+            key = {"ok": "camera_ok", "lost": "camera_lost", "ended": "camera_ended"}.get(
+                status.state, "camera_missing"
+            )
+            message = strings.staff(key)
         label.setText(f"{status.component}: {message}")
         label.setToolTip(status.message)
         label.setStyleSheet(f"color: {colour};")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.camera.set_video_width(round(self.width() * 0.2))
+        super().resizeEvent(event)
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -223,7 +276,9 @@ class StaffScreen(QWidget):
         values: dict[str, str] = {}
         for slot in sorted(phrase.slots):  # type: ignore[attr-defined]
             text, ok = QInputDialog.getText(
-                self, strings.staff("slot_prompt"), f"{{{slot}}} — {phrase.text['ko']}"  # type: ignore[attr-defined]
+                self,
+                strings.staff("slot_prompt"),
+                f"{{{slot}}} — {phrase.text['ko']}",  # type: ignore[attr-defined]
             )
             if not ok or not text.strip():
                 return
@@ -235,6 +290,10 @@ class StaffScreen(QWidget):
         if text:
             self.typed.emit(text)
             self.input.clear()
+
+    def _scroll_to_end(self) -> None:
+        bar = self.turns_scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())
 
     def _on_mute(self, muted: bool) -> None:
         self.mute_button.setText(strings.staff("unmute" if muted else "mute"))
@@ -280,15 +339,17 @@ class TurnCard(QFrame):
         layout.setColumnStretch(1, 1)
         self.turn: Turn | None = None
 
-    def update_turn(self, turn: Turn) -> None:
+    def update_turn(self, turn: Turn, sign: SignResult | None = None) -> None:
         self.turn = turn
         visitor = turn.side is Side.VISITOR
+        signed = turn.lang == KSL
+        shown_lang = strings.staff("sign_language") if signed else turn.lang
         self.who.setText(
-            f"{strings.staff('visitor' if visitor else 'staff')} · {turn.lang}"
+            f"{strings.staff('visitor' if visitor else 'staff')} · {shown_lang}"
             + ("" if turn.final else f" · {strings.staff('partial')}…")
         )
         self.who.setStyleSheet(f"color: {THEME.accent if visitor else THEME.muted};")
-        self.original.setFont(font_for(turn.lang, 4.2, self._dpi()))
+        self.original.setFont(font_for("ko" if signed else turn.lang, 4.2, self._dpi()))
         if visitor:
             # the visitor's words: original on the left, Korean on the right
             self.original.setText(turn.text)
@@ -301,9 +362,17 @@ class TurnCard(QFrame):
             "verified": (THEME.verified, "verified"),
             "machine": (THEME.machine, "machine"),
             "none": (THEME.untranslated, "not_translated"),
+            "sign": (THEME.machine, ""),
         }.get(turn.kind, (THEME.muted, ""))
         extra = f" ({turn.phrase_id})" if turn.phrase_id else ""
-        self.kind.setText(strings.staff(key) + extra if key else "")
+        parts = [strings.staff(key) + extra] if key else []
+        if sign is not None:  # how sure the recogniser was, and what else it considered
+            parts.append(strings.staff("sign_recognised", percent=round(sign.confidence * 100)))
+            others = ", ".join(f"{g} {p:.0%}" for g, p in sign.alternatives if g != sign.gloss)
+            if others:
+                parts.append(strings.staff("sign_candidates", candidates=others))
+        self.kind.setText(" · ".join(parts))
+        self.kind.setWordWrap(True)
         self.kind.setStyleSheet(f"color: {colour};")
 
     def _dpi(self) -> float:

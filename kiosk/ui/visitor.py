@@ -108,11 +108,18 @@ class VisitorScreen(QWidget):
             "recognising": "recognising",
             "translating": "translating",
         }.get(state, "your_turn")
+        if self.lang == KSL:  # a Deaf visitor signs to the camera: no "please speak"
+            key = {"your_turn": "sign_your_turn", "listening": "sign_watching"}.get(key, key)
         colour = THEME.working if state in ("recognising", "translating") else THEME.listening
         self.state_label.setText(self._t(key))
         self.state_label.setStyleSheet(
             f"color: {colour}; background: {THEME.surface}; border-radius: 12px; padding: 6px 16px;"
         )
+
+    def show_sign_rejected(self, _event: object = None) -> None:
+        """The camera saw a sign it could not read: ask to sign again or write (Korean)."""
+        self.own_kind.setText(self._t("sign_not_recognised"))
+        self.own_kind.setVisible(True)
 
     def set_scale(self, scale: float) -> None:
         self.scale = min(2.0, max(1.0, round(scale, 2)))
@@ -248,7 +255,13 @@ class VisitorScreen(QWidget):
             self.newest_label.setText(shown)
             self.newest_kind.setText(self._kind_text(newest))
         latest_mine = mine[-1] if mine else None
-        self.own_label.setText(f"{self._t('you_said')}: {latest_mine.text}" if latest_mine else "")
+        if latest_mine is None:
+            self.own_label.setText("")
+        elif self.lang == KSL:  # a recognised sign: its Korean text, as staff read it
+            shown = latest_mine.translated_text or latest_mine.text
+            self.own_label.setText(f"{self._t('sign_you_signed')}: {shown}")
+        else:
+            self.own_label.setText(f"{self._t('you_said')}: {latest_mine.text}")
         # tell the visitor when staff could not get a translation of what they said
         unreadable = latest_mine is not None and latest_mine.final and latest_mine.kind == "none"
         self.own_kind.setText(self._t("not_translated") if unreadable else "")

@@ -1,6 +1,7 @@
 """Puts the two screens on the glass: two windows on two monitors, or one window split in two
 (optionally with the visitor half turned 180° for a flat screen between two people), in a
-full-screen kiosk mode a visitor cannot leave by accident (staff leave with Ctrl+Shift+Q and the PIN).
+full-screen kiosk mode a visitor cannot leave by accident (staff leave with Ctrl+Shift+Q and the
+PIN).
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asr.events import Side, Status
+from asr.events import Status
+from kiosk import paths
 from kiosk.pipeline import Kiosk
-from kiosk.session import Turn
-from kiosk.settings import OFFERED_LANGUAGES, Layout, Settings
+from kiosk.session import KSL, Turn
+from kiosk.settings import OFFERED_LANGUAGES, Layout, Settings, camera_device
+from kiosk.sign_input import camera_source
 from kiosk.ui import strings
 from kiosk.ui.staff import StaffScreen
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
@@ -70,7 +73,10 @@ class KioskUI(QObject):
         self.visitor = VisitorScreen(offered, self.dpi, settings.font_scale)
         self.staff = StaffScreen(kiosk.translator, offered, self.dpi)
         self.windows = self._lay_out(settings.layout, kiosk_mode)
+        self.enrolment: QDialog | None = None  # the sign enrolment screen while it is open
         self._connect()
+        for status in list(kiosk.health.values()):  # what happened before the screens existed
+            self.staff.show_status(status)
         self.visitor.show_chooser()
         self.visitor.set_state("idle")
 
@@ -89,6 +95,13 @@ class KioskUI(QObject):
         s.settings.connect(self.open_settings)
         s.mute.connect(k.set_muted)
         s.speak_out.connect(self._speak_out)
+        s.enrol.connect(self.open_enrolment)
+        s.camera.spelling.connect(k.set_fingerspelling)
+        k.sign.frame_ready.connect(self._sign_frame)
+        k.sign.activity.connect(s.camera.set_activity)
+        k.sign.demo_vocabulary.connect(s.camera.set_vocabulary)
+        k.sign_rejected.connect(s.show_sign_rejected)
+        k.sign_rejected.connect(v.show_sign_rejected)
         k.turn_changed.connect(self._turn_changed)
         k.state_changed.connect(self._state_changed)
         k.status.connect(self._status)
@@ -104,14 +117,20 @@ class KioskUI(QObject):
     def _language_changed(self, lang: str | None) -> None:
         self.visitor.set_language(lang)
         self.staff.set_language(lang)
+        self.staff.set_deaf_visitor(lang == KSL)
 
     def _turn_changed(self, turn: Turn) -> None:
-        self.staff.show_turn(turn)
+        self.staff.show_turn(turn, self.kiosk.sign_results.get(turn.turn_id))
         self.visitor.show_turn(turn)
 
+    def _sign_frame(self) -> None:
+        frame = self.kiosk.sign.latest_frame()  # only the newest picture; older ones are gone
+        if frame is not None and self.staff.camera.isVisible():
+            self.staff.camera.show_frame(frame)
+
     def _state_changed(self, side: str, state: str) -> None:
-        if side == Side.VISITOR.value or state != "idle":
-            self.visitor.set_state(state)
+        # either side's progress shows; back to "your turn" when the last of it is done
+        self.visitor.set_state(state)
 
     def _status(self, status: Status) -> None:
         self.staff.show_status(status)
@@ -149,7 +168,9 @@ class KioskUI(QObject):
 
     def check_pin(self) -> bool:
         pin, ok = QInputDialog.getText(
-            self.staff, strings.staff("settings"), strings.staff("pin_prompt"),
+            self.staff,
+            strings.staff("settings"),
+            strings.staff("pin_prompt"),
             QLineEdit.EchoMode.Password,
         )
         if ok and pin == self.kiosk.settings.pin:
@@ -163,10 +184,37 @@ class KioskUI(QObject):
             return
         dialog = SettingsDialog(self.kiosk.settings, self.staff)
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            camera = self.kiosk.settings.camera
             dialog.apply()
             self.kiosk.settings.save()
             self.visitor.set_scale(self.kiosk.settings.font_scale)
             self.kiosk.session.idle_timeout_s = float(self.kiosk.settings.idle_timeout_s)
+            if self.kiosk.settings.camera != camera:
+                self.kiosk.resume_sign()  # watch the newly chosen camera
+
+    def open_enrolment(self, check_pin: bool = True) -> None:
+        """The sign enrolment screen (behind the PIN). It borrows the camera: sign recognition
+        pauses while it is open and resumes with the updated vocabulary afterwards."""
+        from kiosk.ui.enrol import EnrolDialog
+        from sign.store import VocabularyStore
+
+        if check_pin and not self.check_pin():
+            return
+        self.kiosk.sign.stop(wait_s=3.0)
+        opener = self.kiosk.sign_source or camera_source(camera_device(self.kiosk.settings.camera))
+        dialog = EnrolDialog(
+            VocabularyStore(paths.data_dir() / "sign"),
+            opener,
+            self.dpi,
+            phrase_ids=_phrase_ids(self.kiosk.translator),
+            parent=self.staff,
+        )
+        self.enrolment = dialog
+        try:
+            dialog.exec()
+        finally:
+            self.enrolment = None
+            self.kiosk.resume_sign()
 
     def request_exit(self) -> None:
         if self.check_pin():
@@ -230,7 +278,7 @@ class RotatedView(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.rotate(180)
 
-    def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def resizeEvent(self, event: QEvent) -> None:
         self.proxy.resize(self.viewport().width(), self.viewport().height())
         self.scene_.setSceneRect(self.proxy.boundingRect())
         self.fitInView(self.proxy, Qt.AspectRatioMode.KeepAspectRatio)
@@ -255,7 +303,10 @@ class SettingsDialog(QDialog):
             devices = []
         self.staff_device = QComboBox()
         self.visitor_device = QComboBox()
-        for box, current in ((self.staff_device, settings.staff_device), (self.visitor_device, settings.visitor_device)):
+        for box, current in (
+            (self.staff_device, settings.staff_device),
+            (self.visitor_device, settings.visitor_device),
+        ):
             box.addItem("(default / one microphone)", "")
             for d in devices:
                 box.addItem(f"{d.index}: {d.name}", d.name)
@@ -281,11 +332,15 @@ class SettingsDialog(QDialog):
         self.layout_box.setCurrentIndex(self.layout_box.findData(settings.layout))
         self.staff_screen = QSpinBox()
         self.visitor_screen = QSpinBox()
-        for box, value in ((self.staff_screen, settings.staff_screen), (self.visitor_screen, settings.visitor_screen)):
-            box.setRange(0, max(0, len(QGuiApplication.screens()) - 1))
-            box.setValue(value)
+        for spin, value in (
+            (self.staff_screen, settings.staff_screen),
+            (self.visitor_screen, settings.visitor_screen),
+        ):
+            spin.setRange(0, max(0, len(QGuiApplication.screens()) - 1))
+            spin.setValue(value)
         self.speak = QCheckBox()
         self.speak.setChecked(settings.speak_translations)
+        self.camera = QLineEdit(settings.camera)
         form.addRow("Staff microphone", self.staff_device)
         form.addRow("Visitor microphone", self.visitor_device)
         form.addRow("Languages offered", self.languages)
@@ -295,6 +350,7 @@ class SettingsDialog(QDialog):
         form.addRow("Staff screen number", self.staff_screen)
         form.addRow("Visitor screen number", self.visitor_screen)
         form.addRow(strings.staff("speak_out"), self.speak)
+        form.addRow(strings.staff("camera_setting"), self.camera)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -306,17 +362,29 @@ class SettingsDialog(QDialog):
         s = self.settings
         s.staff_device = str(self.staff_device.currentData() or "")
         s.visitor_device = str(self.visitor_device.currentData() or "")
-        s.languages = tuple(
-            str(self.languages.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(self.languages.count())
-            if self.languages.item(i).checkState() == Qt.CheckState.Checked
-        ) or s.languages
+        s.languages = (
+            tuple(
+                str(self.languages.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.languages.count())
+                if self.languages.item(i).checkState() == Qt.CheckState.Checked
+            )
+            or s.languages
+        )
         s.font_scale = float(self.scale.value())
         s.idle_timeout_s = int(self.timeout.value())
         s.layout = Layout(self.layout_box.currentData())
         s.staff_screen = int(self.staff_screen.value())
         s.visitor_screen = int(self.visitor_screen.value())
         s.speak_translations = self.speak.isChecked()
+        s.camera = self.camera.text().strip() or s.camera
+
+
+def _phrase_ids(translator: object) -> list[str]:
+    """Phrasebook ids a sign can answer to (offered when enrolling a sign)."""
+    try:
+        return sorted(p.id for p in translator.phrases())  # type: ignore[attr-defined]
+    except Exception:
+        return []
 
 
 def _fill(window: QWidget, content: QWidget) -> None:

@@ -11,6 +11,7 @@ $CHANGGU_SCREENSHOTS when set (to look at them).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from asr.events import Side, Utterance
 from kiosk.session import KSL
+from kiosk.ui import strings
 from kiosk.ui.fonts import glyph_height_mm
 from kiosk.ui.theme import MIN_CHAR_HEIGHT_MM, MIN_CONTRAST, REFERENCE_DPI, THEME, contrast_ratio
 from tests.kiosk.ui.conftest import close, fit_problems, glyph_problems, make_ui, wait_for_turn
@@ -32,12 +34,12 @@ def screens(qapp: QApplication) -> Iterator[tuple[object, object]]:
     class Bot:  # the module shares one kiosk; qtbot is per test
         @staticmethod
         def waitUntil(check: object, timeout: int) -> None:
-            from PySide6.QtTest import QTest
-
-            for _ in range(timeout // 20):
+            deadline = time.monotonic() + timeout / 1000
+            while time.monotonic() < deadline:
                 if check():
                     return
-                QTest.qWait(20)
+                qapp.processEvents()
+                time.sleep(0.01)  # lets the worker threads run (QTest.qWait keeps the GIL)
             raise TimeoutError("condition not met")
 
     kiosk, ui = make_ui(Bot(), load_speech=False)
@@ -87,6 +89,7 @@ def test_both_screens_render_every_language(screens, shots_dir, qtbot, lang):
     newest = visitor.newest_label.text()
     if lang == "ko":
         assert newest == "서류를 확인하는 동안 잠시 기다려 주세요."  # live Korean captions, as said
+        assert visitor.state_label.text() == strings.visitor("ko", "sign_your_turn")  # not "speak"
     else:
         assert newest  # typed Korean without a phrase: an honest "not translated" in their language
         # the quick reply before it, verified, in their language, with the amount in it

@@ -1,0 +1,426 @@
+"""The kiosk's camera: a `SignPipeline` on its own plain thread, bridged to Qt by signals.
+
+    sign = SignInput(load_vocabulary)
+    sign.start(camera_source("0"))   # deaf-visitor mode: camera → MediaPipe → SignStream
+    sign.stop()                      # another language, a new visit, the kiosk closing
+
+Only the bridge (`SignInput`, a QObject on the UI thread) knows Qt. The worker thread runs the
+engine and calls plain callbacks that emit the bridge's signals with frozen values. Every start
+gets a new generation number: whatever an old worker still says after `stop()` (a sign flushed at
+the end, a late frame) is dropped, so nothing of one visitor reaches the next.
+
+Live view: the worker downscales frames, draws the landmarks on them and hands over at most
+`preview_fps` per second; only the newest picture waits for the UI (one slot, never a queue).
+A camera that is missing or drops out becomes a `Status` for the staff screen; the worker keeps
+trying to open it while sign mode is on. Pictures never leave memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+from PySide6.QtCore import QObject, Signal
+
+from asr.events import Status
+from sign.draw import draw_landmarks
+from sign.errors import CameraError, SignError, VideoError
+from sign.events import SignEvent
+from sign.events import Status as SignStatus
+from sign.frames import CameraSource, Frame, FrameSource, VideoFileSource
+from sign.holistic import HolisticExtractor
+from sign.landmarks import Landmarks
+from sign.pipeline import SignPipeline
+from sign.stream import Mode, SignStream, StreamConfig
+from sign.vocabulary import SignVocabulary
+
+log = logging.getLogger(__name__)
+
+PREVIEW_FPS = 15.0
+PREVIEW_WIDTH = 480
+RETRY_S = 3.0  # how often a missing camera is looked for again
+
+StatusCallback = Callable[[SignStatus], None]
+SourceOpener = Callable[[StatusCallback], FrameSource]  # raises CameraError / VideoError
+VocabularyLoader = Callable[[], tuple[SignVocabulary, bool]]  # (vocabulary, is the demo pack)
+
+
+@dataclass(frozen=True, eq=False)
+class LiveFrame:
+    """One picture for the staff's live view: downscaled, landmarks drawn (BGR)."""
+
+    image: NDArray[np.uint8]
+    t: float  # seconds on the source's clock
+    pose: bool  # MediaPipe found the body
+    hands: bool  # … and at least one hand
+    signing: bool  # a sign is in progress
+
+
+@dataclass(frozen=True)
+class SignTiming:
+    """When a sign ended (its `end_s` on the source clock) and when the kiosk had its result.
+
+    Both are `time.perf_counter()` values; the staff screen's `painted` hook adds the third.
+    """
+
+    turn_id: int
+    ended_at: float
+    recognised_at: float
+
+
+def camera_source(device: int | str, realtime: bool = True) -> SourceOpener:
+    """An opener for the `camera` setting: an index or device path, or a video file (demo)."""
+    if isinstance(device, str) and not device.startswith("/dev/") and Path(device).is_file():
+        return VideoOpener(Path(device), realtime)
+    return CameraOpener(device)
+
+
+class CameraOpener:
+    is_file = False
+
+    def __init__(self, device: int | str) -> None:
+        self.device = device
+
+    def __call__(self, on_status: StatusCallback) -> FrameSource:
+        return CameraSource(self.device, on_status=on_status)
+
+
+class VideoOpener:
+    """A video file played as if it were the camera (the demo; tests), once."""
+
+    is_file = True
+
+    def __init__(self, path: Path, realtime: bool = True) -> None:
+        self.path, self.realtime = path, realtime
+
+    def __call__(self, on_status: StatusCallback) -> FrameSource:
+        return VideoFileSource(self.path, realtime=self.realtime)
+
+
+class LatestSlot:
+    """Hands the newest value from a worker to the UI; older ones are overwritten, not queued."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: LiveFrame | None = None
+        self._waiting = False
+
+    def put(self, value: LiveFrame) -> bool:
+        """Keep `value`; True when the UI must be told (not told since it last took one)."""
+        with self._lock:
+            self._value = value
+            notify = not self._waiting
+            self._waiting = True
+            return notify
+
+    def take(self) -> LiveFrame | None:
+        with self._lock:
+            value, self._value = self._value, None
+            self._waiting = False
+            return value
+
+
+class Preview:
+    """Turns worker frames into `LiveFrame`s at most `fps` times a second (on the worker)."""
+
+    def __init__(self, fps: float = PREVIEW_FPS, width: int = PREVIEW_WIDTH) -> None:
+        self.interval = 1.0 / fps if fps > 0 else 0.0
+        self.width = width
+        self._last = -1e9
+
+    def due(self) -> bool:
+        return time.perf_counter() - self._last >= self.interval
+
+    def make(self, frame: Frame, landmarks: Landmarks, signing: bool) -> LiveFrame:
+        self._last = time.perf_counter()
+        image = frame.image
+        h, w = image.shape[:2]
+        if w > self.width:
+            size = (self.width, max(1, round(h * self.width / w)))
+            image = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), np.uint8)
+            drawn = draw_landmarks(image, landmarks, copy=False)
+        else:
+            drawn = draw_landmarks(image, landmarks)
+        return LiveFrame(drawn, frame.t, landmarks.has_pose, landmarks.has_hands, signing)
+
+
+class SignInput(QObject):
+    """The bridge between the sign worker and the kiosk (lives on the UI thread)."""
+
+    sign_event = Signal(object, float, float)  # SignResult | SignRejected, ended_at, recognised_at
+    status = Signal(object)  # asr.events.Status
+    activity = Signal(str)  # "off" | "starting" | "no camera" | "watching" | "signing"
+    frame_ready = Signal()  # a new picture waits in latest_frame()
+    demo_vocabulary = Signal(bool)  # the vocabulary in use is the MSL demo pack (not KSL)
+    _event_from = Signal(int, object, float, float)
+    _status_from = Signal(int, object)
+    _activity_from = Signal(int, str)
+    _frame_from = Signal(int)
+    _demo_from = Signal(int, bool)
+
+    def __init__(
+        self,
+        load_vocabulary: VocabularyLoader,
+        preview_fps: float = PREVIEW_FPS,
+        preview_width: int = PREVIEW_WIDTH,
+        retry_s: float = RETRY_S,
+    ) -> None:
+        super().__init__()
+        self.load_vocabulary = load_vocabulary
+        self.preview_fps = preview_fps
+        self.preview_width = preview_width
+        self.retry_s = retry_s
+        self.mode = Mode.SIGNS
+        self.frames_shown = 0
+        self._generation = 0
+        self._worker: _SignWorker | None = None
+        self._stopped: list[_SignWorker] = []  # told to stop, maybe still letting go
+        self._slot = LatestSlot()
+        self._event_from.connect(self._deliver_event)
+        self._status_from.connect(self._deliver_status)
+        self._activity_from.connect(self._deliver_activity)
+        self._frame_from.connect(self._deliver_frame)
+        self._demo_from.connect(self._deliver_demo)
+
+    @property
+    def running(self) -> bool:
+        """Watching (or looking for the camera); False once stopped or a video file played out."""
+        worker = self._worker
+        return worker is not None and not worker.stopping and worker.alive
+
+    def start(self, open_source: SourceOpener) -> None:
+        """Start watching (after stopping any earlier worker; the new one waits for it to let go
+        of the camera on its own thread, so the UI never blocks)."""
+        previous = self._worker
+        if previous is not None:
+            previous.stop()
+            self._stopped.append(previous)
+        self._generation += 1
+        self._slot.take()
+        self._worker = _SignWorker(self._generation, open_source, self, previous)
+        self.activity.emit("starting")
+        self._worker.start()
+
+    def stop(self, wait_s: float = 0.0) -> None:
+        """Stop watching; with `wait_s`, also wait for every worker to let go of the camera."""
+        worker, self._worker = self._worker, None
+        self._generation += 1  # anything the old worker still says is stale
+        self._slot.take()
+        if worker is not None:
+            worker.stop()
+            self._stopped.append(worker)
+        self._stopped = [w for w in self._stopped if w.alive]
+        if wait_s > 0:
+            deadline = time.monotonic() + wait_s
+            for old in self._stopped:
+                old.join(max(0.0, deadline - time.monotonic()))
+        self.activity.emit("off")
+
+    def set_mode(self, mode: Mode) -> None:
+        """Signs or fingerspelling; applied by the worker before its next frame."""
+        self.mode = mode
+        if self._worker is not None:
+            self._worker.requested_mode = mode
+
+    def latest_frame(self) -> LiveFrame | None:
+        return self._slot.take()
+
+    # -- from the worker (queued onto the UI thread) ---------------------------------------------
+
+    def _deliver_event(
+        self, generation: int, event: SignEvent, ended_at: float, recognised_at: float
+    ) -> None:
+        if generation == self._generation:
+            self.sign_event.emit(event, ended_at, recognised_at)
+
+    def _deliver_status(self, generation: int, status: Status) -> None:
+        if generation == self._generation:
+            self.status.emit(status)
+
+    def _deliver_activity(self, generation: int, activity: str) -> None:
+        if generation == self._generation:
+            self.activity.emit(activity)
+
+    def _deliver_frame(self, generation: int) -> None:
+        if generation == self._generation:
+            self.frames_shown += 1
+            self.frame_ready.emit()
+        else:
+            self._slot.take()
+
+    def _deliver_demo(self, generation: int, demo: bool) -> None:
+        if generation == self._generation:
+            self.demo_vocabulary.emit(demo)
+
+
+class _ClockedSource:
+    """A source that notes when its clock started (perf_counter), to place `end_s` in real time."""
+
+    def __init__(self, source: FrameSource) -> None:
+        self.source = source
+        self.origin = time.perf_counter()
+
+    def frames(self) -> Iterator[Frame]:
+        self.origin = time.perf_counter()  # the inner source starts its clock on first next()
+        yield from self.source.frames()
+
+    def close(self) -> None:
+        self.source.close()
+
+
+class _SignWorker:
+    """Camera → landmarks → SignStream on one plain thread; talks only through the bridge."""
+
+    def __init__(
+        self,
+        generation: int,
+        open_source: SourceOpener,
+        bridge: SignInput,
+        previous: _SignWorker | None,
+    ) -> None:
+        self.generation = generation
+        self.open_source = open_source
+        self.bridge = bridge
+        self.previous = previous
+        self.requested_mode = bridge.mode
+        self.stopping = False
+        self._stop = threading.Event()
+        self._pipeline: SignPipeline | None = None
+        self._source: _ClockedSource | None = None
+        self._stream: SignStream | None = None
+        self._activity = ""
+        self._preview = Preview(bridge.preview_fps, bridge.preview_width)
+        self._thread = threading.Thread(target=self._run, name=f"sign-{generation}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.stopping = True
+        self._stop.set()
+        pipeline = self._pipeline
+        if pipeline is not None:
+            pipeline.stop()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def join(self, timeout: float) -> None:
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
+
+    # -- the thread ------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        if self.previous is not None:
+            self.previous.join(5.0)  # it must let go of the camera first
+            self.previous = None
+        extractor: HolisticExtractor | None = None
+        try:
+            is_file = bool(getattr(self.open_source, "is_file", False))  # a file plays once
+            while not self._stop.is_set():
+                try:
+                    source = _ClockedSource(self.open_source(self._camera_status))
+                except (CameraError, VideoError) as exc:
+                    self._say(Status("camera", "error", str(exc)))
+                    self._set_activity("no camera")
+                    if is_file:
+                        return
+                    self._stop.wait(self.bridge.retry_s)
+                    continue
+                self._source = source
+                if self._stream is None:  # once a camera answers: no work while there is none
+                    vocabulary, demo = self.bridge.load_vocabulary()
+                    self.bridge._demo_from.emit(self.generation, demo)
+                    self._stream = SignStream(vocabulary, StreamConfig(mode=self.requested_mode))
+                if extractor is None:
+                    extractor = HolisticExtractor()
+                pipeline = SignPipeline(
+                    source,
+                    self._stream,
+                    extractor,
+                    on_event=self._on_event,
+                    on_frame=self._on_frame,
+                    on_status=self._pipeline_status,
+                )
+                self._pipeline = pipeline
+                if self._stop.is_set():
+                    pipeline.stop()
+                try:
+                    pipeline.run()
+                except CameraError as exc:  # gone for good: keep looking while sign mode is on
+                    self._say(Status("camera", "error", str(exc)))
+                    self._set_activity("no camera")
+                    self._stream.reset()
+                    self._stop.wait(self.bridge.retry_s)
+                    continue
+                finally:
+                    self._pipeline = None
+                log.info(
+                    "sign input: %d frames, %d dropped, %.1f landmark fps",
+                    pipeline.stats.frames_seen,
+                    pipeline.stats.frames_dropped,
+                    pipeline.stats.landmark_fps,
+                )
+                if is_file and not self._stop.is_set():
+                    self._say(Status("camera", "ended", "the video file ended"))
+                break
+        except SignError as exc:  # vocabulary or MediaPipe: a status, the kiosk runs on
+            self._say(Status("sign", "error", str(exc)))
+        except Exception as exc:
+            log.exception("sign input failed")
+            self._say(Status("sign", "error", repr(exc)))
+        finally:
+            if self._source is not None:
+                self._source.close()  # already closed by the pipeline, unless it never ran
+            if extractor is not None:
+                extractor.close()
+            self._set_activity("off")
+
+    def _on_frame(self, frame: Frame, landmarks: Landmarks) -> None:
+        stream = self._stream
+        assert stream is not None
+        if self.requested_mode is not stream.mode:
+            stream.set_mode(self.requested_mode)
+        signing = stream.signing if stream.mode is Mode.SIGNS else landmarks.has_hands
+        self._set_activity("signing" if signing else "watching")
+        if self._preview.due() and not self._stop.is_set():
+            live = self._preview.make(frame, landmarks, signing)
+            if self.bridge._slot.put(live):
+                self.bridge._frame_from.emit(self.generation)
+
+    def _on_event(self, event: SignEvent) -> None:
+        if self._stop.is_set():
+            return  # flushed while stopping: the visit it belonged to is over
+        recognised_at = time.perf_counter()
+        source = self._source
+        ended_at = source.origin + event.end_s if source is not None else recognised_at
+        log.info("sign event: %s", type(event).__name__)  # never the recognised text
+        self.bridge._event_from.emit(self.generation, event, ended_at, recognised_at)
+
+    def _camera_status(self, status: SignStatus) -> None:
+        self._say(Status(status.component, status.state, status.message))
+        if status.state != "ok":  # lost: reconnecting (the next frame says "watching" again)
+            self._set_activity("no camera")
+
+    def _pipeline_status(self, status: SignStatus) -> None:
+        if status.state == "ok":
+            self._say(Status("camera", "ok", "watching"))
+        else:
+            self._say(Status(status.component, status.state, status.message))
+
+    def _set_activity(self, activity: str) -> None:
+        if activity != self._activity:
+            self._activity = activity
+            self.bridge._activity_from.emit(self.generation, activity)
+
+    def _say(self, status: Status) -> None:
+        self.bridge._status_from.emit(self.generation, status)
