@@ -58,10 +58,19 @@ def load_audio(path: str | Path) -> Audio:
 class FileSource:
     """Frames from an audio (or video) file; `realtime=True` paces them like a live microphone."""
 
-    def __init__(self, path: str | Path, realtime: bool = False, speed: float = 1.0) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        realtime: bool = False,
+        speed: float = 1.0,
+        trailing_silence_s: float = 0.0,
+    ) -> None:
         self.path = Path(path)
         self.realtime = realtime
         self.speed = speed
+        # a live microphone goes on after the speaker stops: `trailing_silence_s` of a quiet room
+        # after the file, so end-of-utterance detection works as it does live
+        self.trailing_silence_s = trailing_silence_s
         self._closed = threading.Event()
         self._started_at: float | None = None
         self._released_samples = 0
@@ -70,7 +79,7 @@ class FileSource:
     def frames(self) -> Iterator[Audio]:
         self._started_at = time.monotonic()
         self._released_samples = 0
-        for frame in _rechunk(self._decode(), FRAME_SAMPLES):
+        for frame in _rechunk(self._with_silence(), FRAME_SAMPLES):
             if self._closed.is_set():
                 return
             if self.realtime:
@@ -89,6 +98,12 @@ class FileSource:
 
     def close(self) -> None:
         self._closed.set()
+
+    def _with_silence(self) -> Iterator[Audio]:
+        yield from self._decode()
+        samples = int(self.trailing_silence_s * SAMPLE_RATE)
+        if samples > 0:
+            yield np.zeros(samples, dtype=np.float32)
 
     def _decode(self) -> Iterator[Audio]:
         try:

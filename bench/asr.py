@@ -117,7 +117,7 @@ def _live_pass(models: SpeechModels, clips: list[Clip], decode: DecodeOptions) -
             replace(StreamConfig(decode=decode), partials=True),
             hint=False,
         )
-        source = FileSource(clip.path, realtime=True)
+        source = FileSource(clip.path, realtime=True, trailing_silence_s=2.0)  # a quiet room
         started = time.perf_counter()
         first: float | None = None
         last_final: float | None = None

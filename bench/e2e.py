@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 DEMO = Path(str(resources.files("assets").joinpath("demo")))
+TRAILING_SILENCE_S = 2.0  # the room after the speaker stops (a file would end at once)
 VISITOR_CLIPS = [
     ("en", "synthetic_en_01_move_in.wav"),
     ("en", "synthetic_en_02_fee.wav"),
@@ -192,7 +193,7 @@ def _live(args: argparse.Namespace) -> None:
         gaps.clear()
         last["t"] = time.perf_counter()
         run.played_at = time.perf_counter()
-        kiosk.play_file(path, side, realtime=True)
+        kiosk.play_file(path, side, realtime=True, trailing_silence_s=TRAILING_SILENCE_S)
         deadline = time.perf_counter() + 120
         while not done["flag"] and time.perf_counter() < deadline:
             app.processEvents()

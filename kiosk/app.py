@@ -91,6 +91,7 @@ class DemoStep:
     phrase: str = ""
     slots: dict[str, str] = field(default_factory=dict)
     text: str = ""
+    video: str = ""
 
 
 def load_demo_script() -> tuple[Path, list[DemoStep]]:
@@ -124,7 +125,9 @@ class DemoDriver(QObject):
         self.index = -1
         self.step_times: list[tuple[DemoStep, float]] = []
         self._playing = False
+        self._signing = False
         kiosk.playback_finished.connect(self._playback_done)
+        kiosk.sign.activity.connect(self._sign_activity)
 
     def start(self) -> None:
         QTimer.singleShot(self.pause_ms, self._next)
@@ -151,13 +154,25 @@ class DemoDriver(QObject):
             self.kiosk.send_typed(step.text)
         elif step.kind == "speech":
             self._playing = True
-            self.kiosk.play_file(self.folder / step.audio, Side(step.side), self.realtime)
+            self.kiosk.play_file(
+                self.folder / step.audio, Side(step.side), self.realtime, trailing_silence_s=1.0
+            )
             return  # continues in _playback_done
+        elif step.kind == "sign":
+            self._signing = True
+            self.kiosk.play_sign_file(self.folder / step.video, self.realtime)
+            return  # continues in _sign_activity, when the video has ended
         self._when_settled(self._schedule_next)
 
     def _playback_done(self) -> None:
         if self._playing:
             self._playing = False
+            self._when_settled(self._schedule_next)
+
+    def _sign_activity(self, activity: str) -> None:
+        if self._signing and activity == "off":
+            self._signing = False
+            self.kiosk.sign_source = None  # the camera of the settings again
             self._when_settled(self._schedule_next)
 
     def _schedule_next(self) -> None:

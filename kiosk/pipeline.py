@@ -277,9 +277,16 @@ class Kiosk(QObject):
                 continue
             self._start_input(tag, source, side, keep_running=True)
 
-    def play_file(self, path: Path, side: Side | None = None, realtime: bool = True) -> None:
-        """Feed a recording as if it came from the counter microphone (the demo; tests)."""
-        source = FileSource(path, realtime=realtime)
+    def play_file(
+        self,
+        path: Path,
+        side: Side | None = None,
+        realtime: bool = True,
+        trailing_silence_s: float = 0.0,
+    ) -> None:
+        """Feed a recording as if it came from the counter microphone (the demo; tests), followed
+        by `trailing_silence_s` of a quiet room."""
+        source = FileSource(path, realtime=realtime, trailing_silence_s=trailing_silence_s)
         self._start_input(f"file:{path.name}:{time.monotonic()}", source, side, keep_running=False)
 
     def stop(self) -> None:

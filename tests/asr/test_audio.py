@@ -107,3 +107,13 @@ def _jpeg_bytes() -> bytes:
         for packet in stream.encode(None):
             out.mux(packet)
     return buf.getvalue()
+
+
+def test_trailing_silence_follows_the_file_like_a_quiet_room(clip_by_id):
+    clip = clip_by_id["en_libri_61-70968-0000"]
+    audio = load_audio(clip.path)
+    frames = list(FileSource(clip.path, trailing_silence_s=1.5).frames())
+    played = np.concatenate(frames)
+    assert len(played) >= len(audio) + int(1.5 * SAMPLE_RATE) - FRAME_SAMPLES
+    assert np.array_equal(played[: len(audio)], audio)
+    assert not played[len(audio) :].any()  # silence, not a repeat or noise
