@@ -159,7 +159,7 @@ class Kiosk(QObject):
             if load_speech:  # first: a missing speech model is reported at once
                 from kiosk.speech import SpeechModels
 
-                speech = SpeechModels()
+                speech = SpeechModels(asr_model=self.settings.speech_model or None)
             translator = Translator.load(paths.cache_dir(), paths.models_dir() / "mt")
             return translator, speech
 

@@ -37,6 +37,7 @@ class Settings:
     visitor_screen: int = 1
     speak_translations: bool = False
     camera: str = "0"  # sign-language camera: index ("0", "1"), device path, or a video file (demo)
+    speech_model: str = ""  # "" = the default (whisper-base); another installed Whisper size
     pin: str = "0000"
     problems: list[str] = field(default_factory=list, compare=False)
 

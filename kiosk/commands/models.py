@@ -1,4 +1,9 @@
-"""`changgu models list | install [NAME] [--from PATH] | verify`."""
+"""`changgu models list | install [NAME] [--from PATH] | verify`.
+
+`install --from PATH` without a name installs a machine-translation pack (a folder or archive with
+`changgu-pack.toml`, e.g. copied from a USB stick); with a name, that model of the manifest
+(a Whisper size, …) from the folder or archive.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +39,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _install(args: argparse.Namespace) -> int:
+    if args.source and not args.name:
+        return _install_translation_pack(args.source)
     manager = ModelManager()
     names = args.name or [s.name for s in manager.specs if s.default]
     if args.source and len(names) != 1:
@@ -43,6 +50,25 @@ def _install(args: argparse.Namespace) -> int:
         manager.install(name, source_path=args.source, progress=lambda msg: print(msg, flush=True))
     if not args.name:
         _build_phrase_index()
+    return 0
+
+
+def _install_translation_pack(source: Path) -> int:
+    """A machine-translation pack from a folder or archive: checked, then put beside the models."""
+    from kiosk import paths
+    from translate.mt import install_pack
+    from translate.mt.pack import MANIFEST
+
+    if source.is_dir() and not (source / MANIFEST).is_file():
+        print(
+            f"changgu: {source} holds no {MANIFEST}, so it is not a translation pack. For a "
+            "speech model, name it: changgu models install whisper-small --from PATH"
+        )
+        return 2
+    print(f"translation pack: checking and copying {source}", flush=True)
+    info = install_pack(source, paths.models_dir() / "mt")  # a PackError says what is wrong
+    print(f"translation pack {info.name} installed in {paths.models_dir() / 'mt' / info.name}")
+    print("the kiosk uses it from its next start")
     return 0
 
 

@@ -307,7 +307,7 @@ class SettingsDialog(QDialog):
             (self.staff_device, settings.staff_device),
             (self.visitor_device, settings.visitor_device),
         ):
-            box.addItem("(default / one microphone)", "")
+            box.addItem(strings.staff("setting_default_mic"), "")
             for d in devices:
                 box.addItem(f"{d.index}: {d.name}", d.name)
             box.setCurrentIndex(max(0, box.findData(current)))
@@ -341,16 +341,23 @@ class SettingsDialog(QDialog):
         self.speak = QCheckBox()
         self.speak.setChecked(settings.speak_translations)
         self.camera = QLineEdit(settings.camera)
-        form.addRow("Staff microphone", self.staff_device)
-        form.addRow("Visitor microphone", self.visitor_device)
-        form.addRow("Languages offered", self.languages)
-        form.addRow("Text size (1.0 = 100%, 2.0 = 200%)", self.scale)
-        form.addRow("Idle timeout (s)", self.timeout)
-        form.addRow("Layout", self.layout_box)
-        form.addRow("Staff screen number", self.staff_screen)
-        form.addRow("Visitor screen number", self.visitor_screen)
+        self.speech_model = QComboBox()
+        self.speech_model.addItem(strings.staff("setting_default_model"), "")
+        for name in _installed_speech_models():
+            if name != "whisper-base":
+                self.speech_model.addItem(name, name)
+        self.speech_model.setCurrentIndex(max(0, self.speech_model.findData(settings.speech_model)))
+        form.addRow(strings.staff("setting_staff_mic"), self.staff_device)
+        form.addRow(strings.staff("setting_visitor_mic"), self.visitor_device)
+        form.addRow(strings.staff("setting_languages"), self.languages)
+        form.addRow(strings.staff("setting_text_size"), self.scale)
+        form.addRow(strings.staff("setting_idle_timeout"), self.timeout)
+        form.addRow(strings.staff("setting_layout"), self.layout_box)
+        form.addRow(strings.staff("setting_staff_screen"), self.staff_screen)
+        form.addRow(strings.staff("setting_visitor_screen"), self.visitor_screen)
         form.addRow(strings.staff("speak_out"), self.speak)
         form.addRow(strings.staff("camera_setting"), self.camera)
+        form.addRow(strings.staff("setting_speech_model"), self.speech_model)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -377,6 +384,7 @@ class SettingsDialog(QDialog):
         s.visitor_screen = int(self.visitor_screen.value())
         s.speak_translations = self.speak.isChecked()
         s.camera = self.camera.text().strip() or s.camera
+        s.speech_model = str(self.speech_model.currentData() or "")
 
 
 def _phrase_ids(translator: object) -> list[str]:
@@ -384,6 +392,21 @@ def _phrase_ids(translator: object) -> list[str]:
     try:
         return sorted(p.id for p in translator.phrases())  # type: ignore[attr-defined]
     except Exception:
+        return []
+
+
+def _installed_speech_models() -> list[str]:
+    """Whisper sizes installed on this counter (e.g. whisper-small from a USB stick)."""
+    from kiosk.models import ModelManager, ModelState
+
+    try:
+        manager = ModelManager()
+        return [
+            spec.name
+            for spec in manager.specs
+            if spec.role == "asr" and manager.state(spec.name) is ModelState.INSTALLED
+        ]
+    except Exception:  # a damaged manifest must not keep staff out of the settings
         return []
 
 

@@ -110,3 +110,40 @@ def test_doctor_reports_every_check():
     for topic in ("model whisper-base", "font for Korean", "microphone", "camera"):
         assert topic in result.stdout
     assert result.returncode in (0, 1)
+
+
+def test_translation_pack_from_a_usb_stick_archive(tmp_path):
+    """Staff copy an MT pack archive from a USB stick: `models install --from` checks and installs
+    it where the kiosk finds it, and it translates what no phrase covers."""
+    import tarfile
+
+    from tests.translate.mt_models import word_pack
+    from translate import Translator
+    from translate.mt import find_packs
+
+    folder = word_pack(tmp_path / "made", "words-id-en", "id", "en", {"kucing": "cat"}, ["satu"])
+    stick = tmp_path / "usb" / "words-id-en.tar.gz"
+    stick.parent.mkdir()
+    with tarfile.open(stick, "w:gz") as archive:
+        archive.add(folder, arcname=folder.name)
+    data = tmp_path / "data"
+    result = changgu("models", "install", "--from", str(stick), env={"CHANGGU_DATA_DIR": str(data)})
+    assert result.returncode == 0, result.stderr
+    assert "words-id-en installed" in result.stdout
+    mt_dir = data / "models" / "mt"
+    packs, problems = find_packs(mt_dir)
+    assert [p.name for p in packs] == ["words-id-en"] and problems == []
+    translator = Translator.load(tmp_path / "cache", mt_dir, semantic=False)
+    translation = translator.translate("kucing", "id", "en")
+    assert translation.kind.value == "machine" and translation.text.strip().lower() == "cat"
+
+    # a folder that is not a pack: one clear line, naming what to do instead
+    (tmp_path / "usb" / "whisper-small").mkdir()
+    wrong = changgu(
+        "models",
+        "install",
+        "--from",
+        str(tmp_path / "usb" / "whisper-small"),
+        env={"CHANGGU_DATA_DIR": str(data)},
+    )
+    assert wrong.returncode == 2 and "changgu models install whisper-small --from" in wrong.stdout

@@ -70,3 +70,42 @@ def test_staff_leave_kiosk_mode_with_the_pin_only(qtbot, monkeypatch):
         assert len(warnings) == 1  # the wrong PIN was told as such
     finally:
         close(ui)
+
+
+def test_settings_dialog_speaks_korean_and_saves_what_staff_chose(qtbot, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.settings import Settings
+    from kiosk.ui import strings
+    from kiosk.ui.window import SettingsDialog
+
+    settings = Settings()
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    labels = {label.text() for label in dialog.findChildren(QLabel)}
+    assert strings.staff("setting_staff_mic") in labels and "직원 마이크" in labels
+    assert dialog.speech_model.itemData(0) == ""  # the default, whisper-base
+    dialog.scale.setValue(1.5)
+    dialog.timeout.setValue(120)
+    dialog.apply()
+    settings.save(tmp_path / "settings.json")
+    again = Settings.load(tmp_path / "settings.json")
+    assert again.font_scale == 1.5 and again.idle_timeout_s == 120 and again.speech_model == ""
+    assert again.problems == []
+
+
+def test_a_speech_model_that_is_not_installed_is_a_clear_status(qtbot):
+    from kiosk.settings import Settings
+    from kiosk.ui.theme import THEME
+
+    kiosk, ui = make_ui(qtbot, wait_ready=False, settings=Settings(speech_model="whisper-small"))
+    try:
+        label = ui.staff.status_labels
+        qtbot.waitUntil(
+            lambda: "models" in label and THEME.untranslated in label["models"].styleSheet(),
+            timeout=30_000,
+        )
+        assert "changgu models install whisper-small" in label["models"].toolTip()
+        assert kiosk.quick_reply("greet.hello") is not None  # the counter still works
+    finally:
+        close(ui)
