@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -42,26 +41,6 @@ def make_app(offscreen: bool | None = None) -> QApplication:
     return app
 
 
-# The threads `Kiosk` starts (kiosk.pipeline, kiosk.sign_input), by name.
-_ENGINE_THREADS = ("audio-", "sign-", "changgu-worker")
-
-
-def _shut_down(kiosk: Kiosk, timeout_s: float = 10.0) -> None:
-    """After the event loop: stop the engines and wait for their threads to leave native code.
-
-    Audio and camera threads are daemon threads; one still inside Whisper or MediaPipe when
-    the interpreter finalises is frozen there mid-call, so each gets `timeout_s` (in all) to end.
-    """
-    kiosk.stop()
-    deadline = time.monotonic() + timeout_s
-    for thread in threading.enumerate():
-        if not thread.name.startswith(_ENGINE_THREADS) or thread is threading.current_thread():
-            continue
-        thread.join(max(0.0, deadline - time.monotonic()))
-        if thread.is_alive():
-            log.warning("thread %s still running at exit", thread.name)
-
-
 def run_kiosk(settings: Settings, kiosk_mode: bool = True) -> int:
     """The real kiosk: microphones once the models are loaded, until staff exit with the PIN."""
     from kiosk.ui.window import KioskUI
@@ -75,7 +54,7 @@ def run_kiosk(settings: Settings, kiosk_mode: bool = True) -> int:
         ui.staff.show_status(Status("settings", "warning", problem))
     ui.show(kiosk_mode)
     code = app.exec()
-    _shut_down(kiosk)
+    kiosk.stop(wait_s=10.0)  # and let its threads leave native code before Python exits
     return int(code)
 
 
@@ -241,7 +220,7 @@ def run_demo(
     driver.finished.connect(finished)
     driver.start()
     code = app.exec()
-    _shut_down(kiosk)
+    kiosk.stop(wait_s=10.0)  # and let its threads leave native code before Python exits
     return int(code)
 
 

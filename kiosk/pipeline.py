@@ -1,9 +1,10 @@
 """The kiosk's engine room: audio, camera and translation workers wired to the session, behind Qt
 signals.
 
-Threads: each audio input has its own plain thread (source → VAD → Whisper); translation and model
-loading run on one worker thread (`TaskRunner`); in deaf-visitor mode the camera runs the sign
-engine on its own thread (`kiosk.sign_input`). Workers never touch widgets: they emit the frozen
+Threads: each audio input has its own plain thread (source → VAD → Whisper); translation runs on
+one worker thread and model loading on another (`TaskRunner`s), so typed text is never queued
+behind a load; in deaf-visitor mode the camera runs the sign engine on its own thread
+(`kiosk.sign_input`). Workers never touch widgets: they emit the frozen
 events of `asr`/`translate`/`sign` through `Kiosk`'s signals, which Qt delivers on the UI thread.
 The phrasebook loads at once, so quick replies and typing work while the models load.
 """
@@ -14,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from kiosk.session import KSL, Mode, Session, Turn
 from kiosk.settings import Settings, camera_device
 from kiosk.sign_input import SignInput, SignTiming, SourceOpener, VideoOpener, camera_source
 from sign.events import ResultKind, SignEvent, SignRejected, SignResult
+from sign.store import VocabularyStore, office_or_demo
 from sign.stream import Mode as SignMode
 from sign.vocabulary import SignVocabulary
 
@@ -48,6 +50,7 @@ class TaskRunner(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="changgu-worker")
         self._done.connect(self._deliver)
         self._closed = False
+        self._running: set[Future[Any]] = set()
 
     def run(
         self,
@@ -67,7 +70,10 @@ class TaskRunner(QObject):
                 return
             self._done.emit(on_done, result, None)
 
-        return self._pool.submit(job)
+        future = self._pool.submit(job)
+        self._running.add(future)
+        future.add_done_callback(self._running.discard)
+        return future
 
     def _deliver(self, callback: Any, result: Any, error: Any) -> None:
         if error is not None:
@@ -80,6 +86,10 @@ class TaskRunner(QObject):
     def shutdown(self) -> None:
         self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def join(self, timeout_s: float) -> bool:
+        """Wait up to `timeout_s` for the job in progress; True if none is left."""
+        return not wait(list(self._running), timeout=max(0.0, timeout_s)).not_done
 
 
 @dataclass(frozen=True)
@@ -96,9 +106,8 @@ class Kiosk(QObject):
     """The application's state and engines, seen by the UI through signals and a few methods."""
 
     turn_changed = Signal(object)  # Turn (new, grown from a partial, or translated)
-    state_changed = Signal(
-        str, str
-    )  # side value, "idle" | "listening" | "recognising" | "translating"
+    # side value, and "idle" | "listening" | "recognising" | "translating"
+    state_changed = Signal(str, str)
     status = Signal(object)  # asr.events.Status
     models_ready = Signal()
     visit_reset = Signal()
@@ -123,6 +132,7 @@ class Kiosk(QObject):
         self.timings: list[Timing] = []
         self._turn_of: dict[tuple[str, int], int] = {}
         self._inputs: dict[str, _AudioInput] = {}
+        self._stopped_inputs: list[_AudioInput] = []  # stopped, perhaps still finishing a decode
         self._utterance.connect(self._on_utterance)
         self._status_from_thread.connect(self.status.emit)
         self.status.connect(self._remember)
@@ -289,15 +299,28 @@ class Kiosk(QObject):
         source = FileSource(path, realtime=realtime, trailing_silence_s=trailing_silence_s)
         self._start_input(f"file:{path.name}:{time.monotonic()}", source, side, keep_running=False)
 
-    def stop(self) -> None:
+    def stop(self, wait_s: float = 0.0) -> None:
+        """Stop every input and worker. With `wait_s` (at exit), also wait that long in all for
+        their threads to leave Whisper, MediaPipe or CTranslate2: a daemon thread still inside
+        native code when the interpreter finalises is frozen there mid-call."""
         self._stopped = True
         self._idle_timer.stop()  # a timer must stop on its own thread, before any deletion
         self.sign.stop(wait_s=3.0)  # lets go of the camera and MediaPipe before the app quits
         for source in list(self._inputs.values()):
             source.stop()
+            self._stopped_inputs.append(source)
         self._inputs.clear()
         self.tasks.shutdown()
         self.loader.shutdown()
+        if wait_s <= 0:
+            return
+        deadline = time.monotonic() + wait_s
+        for source in self._stopped_inputs:
+            if not source.join(deadline - time.monotonic()):
+                log.warning("audio input %s still running at exit", source.tag)
+        for name, runner in (("translation", self.tasks), ("model loading", self.loader)):
+            if not runner.join(deadline - time.monotonic()):
+                log.warning("%s still running at exit", name)
 
     def _start_input(
         self, tag: str, source: AudioSource, side: Side | None, keep_running: bool
@@ -340,10 +363,19 @@ class Kiosk(QObject):
         else:
             self.choose_language(KSL)  # starts watching it
 
+    def sign_opener(self) -> SourceOpener:
+        """What the sign engine watches: a video file given by `play_sign_file`, else the camera
+        of the settings."""
+        return self.sign_source or camera_source(camera_device(self.settings.camera))
+
+    def sign_store(self) -> VocabularyStore:
+        """The office's enrolled sign vocabularies (landmarks only), in the user data folder."""
+        return VocabularyStore(paths.data_dir() / "sign")
+
     def resume_sign(self) -> None:
         """(Re)start the camera if the visitor signs (after enrolment, or a settings change)."""
         if self.deaf_visitor:
-            self.sign.start(self.sign_source or camera_source(camera_device(self.settings.camera)))
+            self.sign.start(self.sign_opener())
 
     def set_fingerspelling(self, on: bool) -> None:
         self.sign.set_mode(SignMode.SPELLING if on else SignMode.SIGNS)
@@ -358,12 +390,7 @@ class Kiosk(QObject):
 
     def _sign_vocabulary(self) -> tuple[SignVocabulary, bool]:
         """The office's enrolled vocabulary, else the bundled MSL demo pack (on the worker)."""
-        from sign.store import DEFAULT_VOCABULARY, VocabularyStore, demo_vocabulary
-
-        store = VocabularyStore(paths.data_dir() / "sign")
-        if store.exists(DEFAULT_VOCABULARY):
-            return store.load(DEFAULT_VOCABULARY), False
-        return demo_vocabulary(), True
+        return office_or_demo(self.sign_store())
 
     def _sign_activity(self, activity: str) -> None:
         if activity == "signing":
@@ -535,6 +562,11 @@ class _AudioInput:
     def stop(self) -> None:
         self._stopping = True  # nobody waits for the last words: no final decode
         self.source.close()
+
+    def join(self, timeout_s: float) -> bool:
+        """Wait up to `timeout_s` for the thread to end; True if it has."""
+        self._thread.join(max(0.0, timeout_s))
+        return not self._thread.is_alive()
 
     def set_languages(self, langs: tuple[str, ...]) -> None:
         self._langs = langs  # applied by the audio thread between frames

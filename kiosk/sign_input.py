@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QObject, Signal
@@ -35,7 +34,7 @@ from sign.errors import CameraError, SignError, VideoError
 from sign.events import SignEvent
 from sign.events import Status as SignStatus
 from sign.frames import CameraSource, Frame, FrameSource, VideoFileSource
-from sign.holistic import HolisticExtractor
+from sign.holistic import HolisticExtractor, downscale
 from sign.landmarks import Landmarks
 from sign.pipeline import SignPipeline
 from sign.stream import Mode, SignStream, StreamConfig
@@ -140,14 +139,8 @@ class Preview:
 
     def make(self, frame: Frame, landmarks: Landmarks, signing: bool) -> LiveFrame:
         self._last = time.perf_counter()
-        image = frame.image
-        h, w = image.shape[:2]
-        if w > self.width:
-            size = (self.width, max(1, round(h * self.width / w)))
-            image = np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), np.uint8)
-            drawn = draw_landmarks(image, landmarks, copy=False)
-        else:
-            drawn = draw_landmarks(image, landmarks)
+        image = downscale(frame.image, self.width)
+        drawn = draw_landmarks(image, landmarks, copy=image is frame.image)  # never the original
         return LiveFrame(drawn, frame.t, landmarks.has_pose, landmarks.has_hands, signing)
 
 
@@ -178,7 +171,6 @@ class SignInput(QObject):
         self.preview_width = preview_width
         self.retry_s = retry_s
         self.mode = Mode.SIGNS
-        self.frames_shown = 0
         self._generation = 0
         self._worker: _SignWorker | None = None
         self._stopped: list[_SignWorker] = []  # told to stop, maybe still letting go
@@ -193,7 +185,7 @@ class SignInput(QObject):
     def running(self) -> bool:
         """Watching (or looking for the camera); False once stopped or a video file played out."""
         worker = self._worker
-        return worker is not None and not worker.stopping and worker.alive
+        return worker is not None and worker.alive
 
     def start(self, open_source: SourceOpener) -> None:
         """Start watching (after stopping any earlier worker; the new one waits for it to let go
@@ -250,7 +242,6 @@ class SignInput(QObject):
 
     def _deliver_frame(self, generation: int) -> None:
         if generation == self._generation:
-            self.frames_shown += 1
             self.frame_ready.emit()
         else:
             self._slot.take()
@@ -290,7 +281,6 @@ class _SignWorker:
         self.bridge = bridge
         self.previous = previous
         self.requested_mode = bridge.mode
-        self.stopping = False
         self._stop = threading.Event()
         self._pipeline: SignPipeline | None = None
         self._source: _ClockedSource | None = None
@@ -303,7 +293,6 @@ class _SignWorker:
         self._thread.start()
 
     def stop(self) -> None:
-        self.stopping = True
         self._stop.set()
         pipeline = self._pipeline
         if pipeline is not None:

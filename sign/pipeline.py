@@ -38,10 +38,13 @@ class PipelineStats:
 
 
 class SignPipeline:
+    """Frames → landmarks → (optionally) a `SignStream`. Without a stream it only extracts
+    landmarks for `on_frame` (enrolment records takes that way)."""
+
     def __init__(
         self,
         source: FrameSource,
-        stream: SignStream,
+        stream: SignStream | None,
         extractor: HolisticExtractor | None = None,
         on_event: Callable[[SignEvent], None] | None = None,
         on_frame: Callable[[Frame, Landmarks], None] | None = None,
@@ -75,8 +78,10 @@ class SignPipeline:
                 self.stats.frames_seen += 1
                 if self.on_frame is not None:
                     self.on_frame(frame, landmarks)
-                self._emit(self.stream.feed(landmarks), events)
-            self._emit(self.stream.finish(), events)
+                if self.stream is not None:
+                    self._emit(self.stream.feed(landmarks), events)
+            if self.stream is not None:
+                self._emit(self.stream.finish(), events)
         finally:
             if reader is not None:
                 reader.close()

@@ -83,3 +83,10 @@ def demo_vocabulary() -> SignVocabulary:
     resource = importlib.resources.files("assets.sign").joinpath(DEMO_PACK)
     with importlib.resources.as_file(resource) as path:
         return SignVocabulary.load_archive(path)
+
+
+def office_or_demo(store: VocabularyStore) -> tuple[SignVocabulary, bool]:
+    """The office's enrolled vocabulary, else the bundled demo pack; True when it is the demo."""
+    if store.exists(DEFAULT_VOCABULARY):
+        return store.load(DEFAULT_VOCABULARY), False
+    return demo_vocabulary(), True

@@ -65,13 +65,14 @@ def _store() -> Any:
 
 
 def _vocabulary(name: str | None, demo: bool) -> Any:
-    from sign.store import DEFAULT_VOCABULARY, demo_vocabulary
+    from sign.store import demo_vocabulary, office_or_demo
 
-    store = _store()
-    if demo or (name is None and not store.exists(DEFAULT_VOCABULARY)):
+    if name is not None and not demo:
+        return _store().load(name)
+    vocabulary, is_demo = (demo_vocabulary(), True) if demo else office_or_demo(_store())
+    if is_demo:
         print("using the MSL-150 demo pack (Mexican signs, not KSL)", file=sys.stderr)
-        return demo_vocabulary()
-    return store.load(name or DEFAULT_VOCABULARY)
+    return vocabulary
 
 
 def _recognize(args: argparse.Namespace) -> int:
@@ -141,13 +142,13 @@ def _enroll(args: argparse.Namespace) -> int:
 
 
 def _camera_takes(camera: str, takes: int, timeout_s: float = 60.0) -> list[Any]:
+    from kiosk.settings import camera_device
     from sign.enrolment import TakeRecorder
     from sign.errors import SignError
     from sign.frames import CameraSource, LatestFrameReader
     from sign.holistic import HolisticExtractor
 
-    device: int | str = int(camera) if camera.isdigit() else camera
-    reader = LatestFrameReader(CameraSource(device))
+    reader = LatestFrameReader(CameraSource(camera_device(camera)))
     recorder = TakeRecorder()
     out = []
     print(f"take 1/{takes}: sign now, then lower your hands", flush=True)

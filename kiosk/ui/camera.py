@@ -25,7 +25,6 @@ class CameraPanel(QFrame):
         self.setObjectName("card")
         self.frames_shown = 0
         self.landmarked_frames = 0  # of those, frames where MediaPipe found the body
-        self.last_frame: LiveFrame | None = None
         self.max_video_width = round(dpi * VIDEO_WIDTH_IN)
         self.video = QLabel()
         self.set_video_width(self.max_video_width)
@@ -77,7 +76,6 @@ class CameraPanel(QFrame):
         self.video.setPixmap(pixmap)
         self.frames_shown += 1
         self.landmarked_frames += frame.pose
-        self.last_frame = frame
 
     def set_activity(self, activity: str) -> None:
         """ "off" | "starting" | "no camera" | "watching" | "signing"."""
@@ -107,4 +105,3 @@ class CameraPanel(QFrame):
     def clear_picture(self, text: str = "") -> None:
         self.video.clear()
         self.video.setText(text)
-        self.last_frame = None

@@ -45,8 +45,9 @@ from sign.enrolment import TakeRecorder
 from sign.errors import SignError, VocabularyError
 from sign.events import ResultKind
 from sign.events import Status as SignStatus
-from sign.frames import FrameSource, LatestFrameReader
+from sign.frames import Frame
 from sign.landmarks import Landmarks, LandmarkSequence
+from sign.pipeline import SignPipeline
 from sign.store import DEFAULT_VOCABULARY, VocabularyStore
 from sign.vocabulary import Gloss, SignVocabulary, Take
 
@@ -58,8 +59,6 @@ THUMB = (128, 72)  # at most; the take's own aspect
 
 
 class EnrolDialog(QDialog):
-    take_added = Signal(object)  # Take (in memory, not yet saved)
-
     def __init__(
         self,
         store: VocabularyStore,
@@ -379,7 +378,6 @@ class EnrolDialog(QDialog):
             self._worker = None
         self._fill_takes()
         self._recording_done("")
-        self.take_added.emit(take)
 
     def _no_sign(self, generation: int) -> None:
         if generation == self._bridge.generation:
@@ -490,7 +488,8 @@ class _TakeWorker:
         self.armed = armed
         self._recorder = TakeRecorder()
         self._armed_at = time.monotonic()
-        self._source: FrameSource | None = None
+        self._pipeline: SignPipeline | None = None
+        self._preview = Preview()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sign-enrol", daemon=True)
 
@@ -504,45 +503,23 @@ class _TakeWorker:
 
     def stop(self) -> None:
         self._stop.set()
-        source = self._source
-        if source is not None:
-            source.close()
+        pipeline = self._pipeline
+        if pipeline is not None:
+            pipeline.stop()
 
     def join(self, timeout: float) -> None:
         if self._thread.is_alive():
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        from sign.holistic import HolisticExtractor
-
         g = self.generation
-        reader: LatestFrameReader | None = None
         try:
             source = self.open_source(self._status)
-            self._source = source
+            pipeline = SignPipeline(source, None, on_frame=self._on_frame, drop_frames=self.drop)
+            self._pipeline = pipeline
             if self._stop.is_set():
-                source.close()
-            reader = LatestFrameReader(source) if self.drop else None
-            frames = reader.frames() if reader is not None else source.frames()
-            preview = Preview()
-            with HolisticExtractor() as extractor:
-                for frame in frames:
-                    if self._stop.is_set():
-                        break
-                    landmarks = extractor.process(frame.image, frame.t)
-                    recorder = self._recorder
-                    if self.armed:
-                        take = recorder.feed(landmarks)
-                        if take is not None:
-                            self.armed = False
-                            self.bridge.take.emit(g, take)
-                        elif time.monotonic() - self._armed_at > TAKE_TIMEOUT_S:
-                            self.armed = False
-                            self.bridge.no_sign.emit(g)
-                    if preview.due():
-                        live = preview.make(frame, landmarks, recorder.signing and self.armed)
-                        if self.bridge.slot.put(live):
-                            self.bridge.frame.emit(g)
+                pipeline.stop()
+            pipeline.run()  # landmarks only: the recorder below decides where a take is
             if self.armed and not self._stop.is_set():  # the file ended during the take
                 self.armed = False
                 take = self._recorder.finish()
@@ -556,11 +533,22 @@ class _TakeWorker:
             log.exception("enrolment camera failed")
             self.bridge.status.emit(g, repr(exc))
         finally:
-            if reader is not None:
-                reader.close()
-            elif self._source is not None:
-                self._source.close()
             self.bridge.ended.emit(g)
+
+    def _on_frame(self, frame: Frame, landmarks: Landmarks) -> None:
+        recorder = self._recorder
+        if self.armed:
+            take = recorder.feed(landmarks)
+            if take is not None:
+                self.armed = False
+                self.bridge.take.emit(self.generation, take)
+            elif time.monotonic() - self._armed_at > TAKE_TIMEOUT_S:
+                self.armed = False
+                self.bridge.no_sign.emit(self.generation)
+        if self._preview.due():
+            live = self._preview.make(frame, landmarks, recorder.signing and self.armed)
+            if self.bridge.slot.put(live):
+                self.bridge.frame.emit(self.generation)
 
     def _status(self, status: SignStatus) -> None:
         self.bridge.status.emit(self.generation, status.message)

@@ -45,8 +45,12 @@ def sample_glyph(lang: str) -> str:
     return SAMPLE_GLYPH.get(_language(lang)[1], "H")
 
 
+@lru_cache(maxsize=128)
 def font_for(lang: str, height_mm: float, dpi: float, bold: bool = False) -> QFont:
-    """A font for `lang` whose sample glyph is `height_mm` tall on a screen of `dpi`."""
+    """A font for `lang` whose sample glyph is `height_mm` tall on a screen of `dpi`.
+
+    Cached: caption updates ask for the same few fonts many times a second (`setFont` copies).
+    """
     target = mm_to_px(height_mm, dpi)
     font = QFont(family(lang))
     font.setPixelSize(100)

@@ -327,6 +327,7 @@ class TurnCard(QFrame):
         self.other = QLabel()
         self.kind = QLabel()
         self.kind.setFont(small_font)  # type: ignore[arg-type]
+        self.kind.setWordWrap(True)
         for label in (self.original, self.other):
             label.setWordWrap(True)
             label.setFont(text_font)  # type: ignore[arg-type]
@@ -372,7 +373,6 @@ class TurnCard(QFrame):
             if others:
                 parts.append(strings.staff("sign_candidates", candidates=others))
         self.kind.setText(" · ".join(parts))
-        self.kind.setWordWrap(True)
         self.kind.setStyleSheet(f"color: {colour};")
 
     def _dpi(self) -> float:

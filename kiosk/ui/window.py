@@ -32,11 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from asr.events import Status
-from kiosk import paths
 from kiosk.pipeline import Kiosk
 from kiosk.session import KSL, Turn
-from kiosk.settings import OFFERED_LANGUAGES, Layout, Settings, camera_device
-from kiosk.sign_input import camera_source
+from kiosk.settings import OFFERED_LANGUAGES, Layout, Settings
 from kiosk.ui import strings
 from kiosk.ui.staff import StaffScreen
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
@@ -196,15 +194,13 @@ class KioskUI(QObject):
         """The sign enrolment screen (behind the PIN). It borrows the camera: sign recognition
         pauses while it is open and resumes with the updated vocabulary afterwards."""
         from kiosk.ui.enrol import EnrolDialog
-        from sign.store import VocabularyStore
 
         if check_pin and not self.check_pin():
             return
         self.kiosk.sign.stop(wait_s=3.0)
-        opener = self.kiosk.sign_source or camera_source(camera_device(self.kiosk.settings.camera))
         dialog = EnrolDialog(
-            VocabularyStore(paths.data_dir() / "sign"),
-            opener,
+            self.kiosk.sign_store(),
+            self.kiosk.sign_opener(),
             self.dpi,
             phrase_ids=_phrase_ids(self.kiosk.translator),
             parent=self.staff,
