@@ -121,11 +121,6 @@ class EnrolDialog(QDialog):
         self.gloss_phrase.addItem("")
         self.gloss_phrase.addItems(phrase_ids)
         self.gloss_letter = QCheckBox(strings.staff("enrol_letter"))
-        self.gloss_letter.setStyleSheet(
-            f"QCheckBox::indicator {{ width: 22px; height: 22px; border: 2px solid {THEME.muted};"
-            f" border-radius: 4px; background: {THEME.surface}; }}"
-            f" QCheckBox::indicator:checked {{ background: {THEME.accent}; }}"
-        )
         self.add_gloss_button = QPushButton(strings.staff("enrol_add_gloss"))
         self.add_gloss_button.clicked.connect(self.add_gloss)
         self.signer = QLineEdit("staff")

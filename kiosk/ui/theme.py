@@ -84,6 +84,11 @@ def stylesheet(theme: Theme = THEME) -> str:
         border-radius: 8px; padding: 6px;
     }}
     QLineEdit:focus, QComboBox:focus {{ border: 3px solid {t.accent}; }}
+    QCheckBox::indicator {{
+        width: 22px; height: 22px; border: 2px solid {t.muted}; border-radius: 4px;
+        background: {t.surface};
+    }}
+    QCheckBox::indicator:checked {{ background: {t.accent}; }}
     QTabBar::tab {{ background: {t.surface}; color: {t.text}; padding: 10px 16px; }}
     QTabBar::tab:selected {{ background: {t.button}; }}
     QScrollArea {{ border: none; }}

@@ -248,7 +248,9 @@ class VisitorScreen(QWidget):
         mine = [t for t in self._turns if t.side is Side.VISITOR]
         newest = staff[-1] if staff else None
         if newest is None:
-            self.newest_label.setText(self._t("your_turn"))
+            self.newest_label.setText(
+                self._t("sign_your_turn" if self.lang == KSL else "your_turn")
+            )
             self.newest_kind.setText("")
         else:
             shown = self._visible_text(newest)
