@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from sign.errors import VocabularyError
-from sign.vocabulary import MANIFEST, SignVocabulary
+from sign.vocabulary import MANIFEST, SignVocabulary, check_name
 
 DEFAULT_VOCABULARY = "office"
 DEMO_PACK = "msl-demo.signpack"
@@ -29,10 +29,26 @@ class VocabularyStore:
     def names(self) -> list[str]:
         if not self.folder.is_dir():
             return []
-        return sorted(p.name for p in self.folder.iterdir() if (p / MANIFEST).is_file())
+        return sorted(
+            p.name
+            for p in self.folder.iterdir()
+            if _usable(p.name) and not p.is_symlink() and (p / MANIFEST).is_file()
+        )
 
     def path(self, name: str) -> Path:
-        return self.folder / name
+        """The folder of vocabulary `name`, always directly inside the store's folder.
+
+        The name is checked against an allow-list first, so "." or "../x" can never make a save
+        or a delete reach the store itself or anything outside it.
+        """
+        check_name(name)
+        path = self.folder / name
+        if path.resolve().parent != self.folder.resolve() or path.is_symlink():
+            raise VocabularyError(
+                f"vocabulary {name!r} is not a plain folder in {self.folder}; "
+                "move the link away and import the pack again"
+            )
+        return path
 
     def exists(self, name: str) -> bool:
         return (self.path(name) / MANIFEST).is_file()
@@ -51,8 +67,17 @@ class VocabularyStore:
         return self.load(name) if self.exists(name) else SignVocabulary(name=name)
 
     def save(self, vocabulary: SignVocabulary) -> Path:
+        """Write `vocabulary` atomically. A folder that cannot be written is a VocabularyError;
+        the vocabulary in memory is untouched, so the caller can keep its takes and retry."""
         path = self.path(vocabulary.name)
-        vocabulary.save(path)
+        try:
+            vocabulary.save(path)
+        except OSError as exc:
+            raise VocabularyError(
+                f"cannot save vocabulary {vocabulary.name!r} in {self.folder} "
+                f"({exc.strerror or exc}): make the folder writable (or free space) and save "
+                "again"
+            ) from None
         return path
 
     def delete(self, name: str) -> None:
@@ -64,8 +89,8 @@ class VocabularyStore:
         self, archive: str | Path, name: str | None = None, replace: bool = False
     ) -> SignVocabulary:
         vocabulary = SignVocabulary.load_archive(archive)  # validated before anything is written
-        if name:
-            vocabulary.name = name
+        if name is not None:
+            vocabulary.name = check_name(name)
         if self.exists(vocabulary.name) and not replace:
             raise VocabularyError(
                 f"a vocabulary named {vocabulary.name!r} is already enrolled: "
@@ -76,6 +101,14 @@ class VocabularyStore:
 
     def export_archive(self, name: str, archive: str | Path) -> Path:
         return self.load(name).export_archive(archive)
+
+
+def _usable(name: str) -> bool:
+    try:
+        check_name(name)
+    except VocabularyError:
+        return False
+    return True
 
 
 def demo_vocabulary() -> SignVocabulary:

@@ -19,12 +19,14 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import secrets
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,8 +43,16 @@ PACK_VERSION = 1
 MANIFEST = "vocabulary.json"
 TAKES_DIR = "takes"
 ARCHIVE_SUFFIX = ".signpack"
-_MAX_ARCHIVE_MEMBER = 64 * 1024 * 1024
-_NAME_RE = re.compile(r"^[\w.-]{1,64}$")
+# What a pack may cost to read. A real take is a few seconds of landmarks (~200 KB decoded); the
+# budgets leave room for thousands of takes while bounding what a hostile pack can make us allocate.
+MAX_PACK_BYTES = 256 * 1024 * 1024  # every member read from a pack, uncompressed, together
+MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+MAX_DECODED_BYTES = 512 * 1024 * 1024  # every take's arrays, decoded, together
+MAX_TAKE_FRAMES = 30 * 60 * 2  # two minutes at 30 fps
+MAX_TAKES = 20_000
+# Names become folder names and take ids file names: an allow-list, never "." or "..".
+_NAME_RE = re.compile(r"^[^\W_][\w-]{0,63}(?:\.[\w-]{1,16})*$")
+_TAKE_ID_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -137,7 +147,7 @@ class SignVocabulary:
     def save(self, folder: str | Path) -> None:
         """Write the pack folder atomically (a half-written pack never replaces a good one)."""
         folder = Path(folder)
-        _check_name(self.name)
+        check_name(self.name)
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         try:
@@ -174,8 +184,13 @@ class SignVocabulary:
                 "import packs with `changgu sign vocab import FILE`"
             )
 
-        def read(name: str) -> bytes:
-            return (folder / name).read_bytes()
+        def read(name: str, limit: int) -> bytes:
+            path = folder / name  # `name` is MANIFEST or takes/<checked id>.npz
+            if path.is_symlink() or not path.is_file():
+                raise KeyError(name)  # a link could point anywhere: the pack must hold the file
+            if path.stat().st_size > limit:
+                raise _OverBudget(name)
+            return path.read_bytes()
 
         return cls._read(read, str(folder))
 
@@ -186,18 +201,18 @@ class SignVocabulary:
             raise VocabularyError(f"vocabulary pack {path} does not exist")
         try:
             archive = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise VocabularyError(
                 f"vocabulary pack {path} is damaged or not a pack ({exc}); "
                 "export it again from the computer that made it"
             ) from None
         with archive:
 
-            def read(name: str) -> bytes:
-                info = archive.getinfo(name)
-                if info.file_size > _MAX_ARCHIVE_MEMBER:
-                    raise VocabularyError(f"{name} in {path} is implausibly large")
-                return archive.read(name)
+            def read(name: str, limit: int) -> bytes:
+                info = archive.getinfo(name)  # KeyError when absent
+                if info.file_size > limit:  # the declared size; reading never goes past it
+                    raise _OverBudget(name)
+                return archive.read(info)
 
             return cls._read(read, str(path))
 
@@ -239,74 +254,130 @@ class SignVocabulary:
         put(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
 
     @classmethod
-    def _read(cls, read: Callable[[str], bytes], where: str) -> SignVocabulary:
+    def _read(cls, read: Callable[[str, int], bytes], where: str) -> SignVocabulary:
+        """Parse and check a pack. Every name is checked before it is used as a path, and every
+        byte read or decoded counts against the pack's budget (a small hostile pack cannot make
+        us allocate gigabytes)."""
+
         def damaged(what: str) -> VocabularyError:
             return VocabularyError(
                 f"sign vocabulary {where} is damaged ({what}); import a fresh copy of the pack "
                 "or re-enrol the sign"
             )
 
+        def too_big(what: str) -> VocabularyError:
+            return VocabularyError(
+                f"sign vocabulary {where} is refused: {what}. A real pack is far smaller; "
+                "export it again from the computer that made it"
+            )
+
+        read_left = MAX_PACK_BYTES
+        decoded_left = MAX_DECODED_BYTES
+
+        def read_member(name: str, limit: int) -> bytes:
+            nonlocal read_left
+            try:
+                data = read(name, min(limit, read_left))
+            except _OverBudget:
+                raise too_big(f"{name} is larger than a pack may be") from None
+            except (KeyError, FileNotFoundError):
+                raise
+            except (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError) as exc:
+                raise damaged(f"{name} unreadable: {exc}") from None
+            except NotImplementedError as exc:  # a compression method zipfile lacks
+                raise damaged(f"{name} unreadable: {exc}") from None
+            read_left -= len(data)
+            return data
+
         try:
-            manifest = json.loads(read(MANIFEST).decode("utf-8"))
+            manifest = json.loads(read_member(MANIFEST, MAX_MANIFEST_BYTES).decode("utf-8"))
         except KeyError:
             raise damaged(f"no {MANIFEST}") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise damaged(f"{MANIFEST} is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise damaged(f"{MANIFEST} is nested too deeply") from None
         if not isinstance(manifest, dict) or manifest.get("format") != PACK_FORMAT:
             raise damaged(f"{MANIFEST} is not a Changgu sign vocabulary manifest")
         if manifest.get("version") != PACK_VERSION:
             raise VocabularyError(
-                f"sign vocabulary {where} has format version {manifest.get('version')}, this "
-                f"Changgu reads version {PACK_VERSION}: update Changgu or re-export the pack"
+                f"sign vocabulary {where} has format version {manifest.get('version')!r:.20}, "
+                f"this Changgu reads version {PACK_VERSION}: update Changgu or re-export the pack"
             )
         try:
             vocab = cls(
-                name=str(manifest["name"]),
-                description=str(manifest.get("description", "")),
-                language=str(manifest.get("language", "")),
-                attribution=str(manifest.get("attribution", "")),
-                license=str(manifest.get("license", "")),
+                name=_text(manifest["name"]),
+                description=_text(manifest.get("description", "")),
+                language=_text(manifest.get("language", "")),
+                attribution=_text(manifest.get("attribution", "")),
+                license=_text(manifest.get("license", "")),
                 reject_distance=_optional_float(manifest.get("reject_distance")),
             )
-            for g in manifest["glosses"]:
+            glosses = manifest["glosses"]
+            if not isinstance(glosses, list):
+                raise TypeError("glosses must be a list")
+            for g in glosses:
                 vocab.add_gloss(
                     Gloss(
-                        id=str(g["id"]),
-                        text_ko=str(g["text_ko"]),
-                        phrase_id=None if g.get("phrase_id") is None else str(g["phrase_id"]),
+                        id=_text(g["id"]),
+                        text_ko=_text(g["text_ko"]),
+                        phrase_id=None if g.get("phrase_id") is None else _text(g["phrase_id"]),
                         kind=ResultKind(g.get("kind", "sign")),
                     )
                 )
-            takes_meta = list(manifest["takes"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise damaged(f"manifest entry invalid: {exc!r}") from None
+            takes_meta = manifest["takes"]
+            if not isinstance(takes_meta, list):
+                raise TypeError("takes must be a list")
+        except (KeyError, TypeError, ValueError, AttributeError, VocabularyError) as exc:
+            raise damaged(f"manifest entry invalid: {exc!r:.200}") from None
+        if not _NAME_RE.fullmatch(vocab.name):
+            raise damaged(
+                f"its name {vocab.name!r:.80} is not a usable vocabulary name "
+                "(letters, digits, - _ and inner dots)"
+            )
+        if len(takes_meta) > MAX_TAKES:
+            raise too_big(f"it lists {len(takes_meta)} takes (at most {MAX_TAKES})")
+        seen: set[str] = set()
         for meta in takes_meta:
             try:
-                name, digest, gloss = str(meta["file"]), str(meta["sha256"]), str(meta["gloss"])
-                take_id = str(meta["id"])
-            except (KeyError, TypeError) as exc:
-                raise damaged(f"take entry invalid: {exc!r}") from None
+                digest, gloss, take_id = _text(meta["sha256"]), _text(meta["gloss"]), meta["id"]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise damaged(f"take entry invalid: {exc!r:.200}") from None
+            if not isinstance(take_id, str) or not _TAKE_ID_RE.fullmatch(take_id):
+                raise damaged(f"take id {take_id!r:.80} is not a plain id (letters, digits, - _)")
+            if take_id in seen:
+                raise damaged(f"take {take_id} is listed twice")
+            seen.add(take_id)
+            name = f"{TAKES_DIR}/{take_id}.npz"  # never a path from the manifest
+            if meta.get("file", name) != name:
+                raise damaged(f"take {take_id} names file {meta.get('file')!r:.80}, not {name}")
             if gloss not in vocab.glosses:
-                raise damaged(f"take {take_id} belongs to unknown gloss {gloss!r}")
+                raise damaged(f"take {take_id} belongs to unknown gloss {gloss!r:.80}")
             try:
-                data = read(name)
-            except (KeyError, FileNotFoundError):
+                data = read_member(name, _MAX_TAKE_FILE)
+            except KeyError:
                 raise damaged(f"take file {name} is missing") from None
             if hashlib.sha256(data).hexdigest() != digest:
                 raise damaged(f"take file {name} does not match its checksum")
             try:
+                size = _decoded_size(data)
+                if size > min(_MAX_TAKE_DECODED, decoded_left):
+                    raise too_big(f"take {take_id} decodes to {size} bytes of landmarks")
+                decoded_left -= size
                 with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
                     landmarks = LandmarkSequence.from_arrays(dict(arrays))
-            except (ValueError, OSError, zipfile.BadZipFile) as exc:
+            except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
                 raise damaged(f"take file {name} unreadable: {exc}") from None
+            if len(landmarks) > MAX_TAKE_FRAMES:
+                raise too_big(f"take {take_id} has {len(landmarks)} frames")
             vocab.takes.append(
                 Take(
                     id=take_id,
                     gloss=gloss,
-                    signer=str(meta.get("signer", "unknown")),
+                    signer=_text(meta.get("signer", "unknown")),
                     landmarks=landmarks,
-                    source=str(meta.get("source", "")),
-                    created=str(meta.get("created", "")),
+                    source=_text(meta.get("source", "")),
+                    created=_text(meta.get("created", "")),
                 )
             )
         return vocab
@@ -319,11 +390,63 @@ def glosses_summary(vocab: SignVocabulary) -> Iterable[tuple[Gloss, int, int]]:
         yield gloss, len(takes), len({t.signer for t in takes})
 
 
-def _check_name(name: str) -> None:
-    if not _NAME_RE.match(name):
+def check_name(name: str) -> str:
+    """`name` if it is usable as a vocabulary (folder) name; a VocabularyError saying why not."""
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name) or len(name) > 64:
         raise VocabularyError(
-            f"vocabulary name {name!r} is not usable as a folder name: use letters, digits, - _ ."
+            f"vocabulary name {name!r:.80} is not usable: use up to 64 letters, digits, - and _ "
+            "(a dot only between them, e.g. office.v2); it cannot start with a dot or be . or .."
         )
+    return name
+
+
+class _OverBudget(Exception):
+    """A pack member is larger than what is left of the pack's budget."""
+
+
+# One take's file, and its decoded arrays: frames x (pose 25x4, hands 2x21x3, face 7x3, flags 4,
+# time 1) values of at most 8 bytes, plus headers.
+_FRAME_VALUES = 25 * 4 + 2 * 21 * 3 + 7 * 3 + 4 + 1
+_MAX_TAKE_DECODED = MAX_TAKE_FRAMES * _FRAME_VALUES * 8 + 64 * 1024
+_MAX_TAKE_FILE = _MAX_TAKE_DECODED + 64 * 1024
+_MAX_TEXT = 4096
+
+
+def _decoded_size(data: bytes) -> int:
+    """Bytes the arrays of one take's .npz would take once loaded, read from the array headers
+    alone (numpy would allocate what a header claims before finding the data short)."""
+    npy: Any = np.lib.format  # untyped in numpy's stubs
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as npz:
+        members = npz.infolist()
+        if len(members) > 16:
+            raise ValueError(f"{len(members)} arrays in one take")
+        for info in members:
+            with npz.open(info) as fh:
+                version = npy.read_magic(fh)
+                if version == (1, 0):
+                    shape, _, dtype = npy.read_array_header_1_0(fh)
+                elif version == (2, 0):
+                    shape, _, dtype = npy.read_array_header_2_0(fh)
+                else:
+                    raise ValueError(f"array format {version} not supported")
+            if dtype.hasobject or dtype.kind not in "biuf":
+                raise ValueError(f"array {info.filename} holds {dtype}, not numbers")
+            count = 1
+            for dim in shape:
+                count *= int(dim)
+            total += count * dtype.itemsize
+    return total
+
+
+def _text(value: object) -> str:
+    """A manifest string (numbers are accepted and written as text); bounded in length."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    text = str(value)
+    if len(text) > _MAX_TEXT:
+        raise ValueError(f"text of {len(text)} characters")
+    return text
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -334,6 +457,9 @@ def _write_file(path: Path, data: bytes) -> None:
 def _optional_float(value: object) -> float | None:
     if value is None:
         return None
-    if isinstance(value, int | float | str):
-        return float(value)
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"not a finite number: {value!r:.40}")
+        return number
     raise ValueError(f"not a number: {value!r}")

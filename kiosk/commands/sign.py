@@ -109,7 +109,7 @@ def _describe(event: Any) -> str:
 
 def _enroll(args: argparse.Namespace) -> int:
     from sign.enrolment import take_from_video
-    from sign.errors import SignError
+    from sign.errors import SignError, VocabularyError
     from sign.events import ResultKind
     from sign.vocabulary import Gloss
 
@@ -135,10 +135,37 @@ def _enroll(args: argparse.Namespace) -> int:
         for index, landmarks in enumerate(_camera_takes(args.camera or "0", args.takes), 1):
             take = vocabulary.add_take(args.gloss, args.signer, landmarks, f"camera {args.camera}")
             print(f"take {index}/{args.takes} recorded ({len(landmarks)} frames)")
-    store.save(vocabulary)
+    try:
+        store.save(vocabulary)
+    except VocabularyError as exc:
+        return _keep_unsaved_takes(vocabulary, exc)
     n = len(vocabulary.takes_for(args.gloss))
     print(f"{args.gloss}: {n} takes in vocabulary {vocabulary.name!r}")
     return 0
+
+
+def _keep_unsaved_takes(vocabulary: Any, error: Exception) -> int:
+    """The store could not be written (read-only or full disk): the recorded takes are not lost,
+    they go into a pack in the first writable folder, with the command that brings them back."""
+    import os
+    import tempfile
+
+    print(f"changgu: {error}", file=sys.stderr)
+    for folder in (Path.cwd(), Path.home(), Path(tempfile.gettempdir())):
+        if not os.access(folder, os.W_OK):
+            continue
+        try:
+            kept = vocabulary.export_archive(folder / f"unsaved-{vocabulary.name}.signpack")
+        except OSError:
+            continue
+        print(
+            f"the recorded takes are kept in {kept}; once the folder is writable, run "
+            f"`changgu sign vocab import {kept} --replace`",
+            file=sys.stderr,
+        )
+        return 1
+    print("changgu: no writable folder to keep the takes in; nothing was saved", file=sys.stderr)
+    return 1
 
 
 def _camera_takes(camera: str, takes: int, timeout_s: float = 60.0) -> list[Any]:
