@@ -51,11 +51,46 @@ def font_for(lang: str, height_mm: float, dpi: float, bold: bool = False) -> QFo
 
     Cached: caption updates ask for the same few fonts many times a second (`setFont` copies).
     """
-    target = mm_to_px(height_mm, dpi)
-    font = QFont(family(lang))
+    return _glyph_sized(family(lang), sample_glyph(lang), mm_to_px(height_mm, dpi), bold)
+
+
+# What carries each script's apparent size, and how tall it is beside a Latin capital "H" when
+# the Noto families (drawn to look the same size together) are set at the same size: Latin and
+# Cyrillic capitals (Н, not Д, whose tails hang below the line), the bodies of Thai, Khmer and
+# Devanagari letters, the face of a Hangul syllable or an ideograph. Measured on Noto Sans, Noto
+# Sans Thai/Khmer/Devanagari and Noto Sans CJK at 100 px, bold.
+OPTICAL_BODY = {
+    "Latn": ("H", 1.0),
+    "Cyrl": ("Н", 1.0),
+    "Grek": ("Η", 1.0),
+    "Thai": ("ก", 0.79),
+    "Khmr": ("ក", 0.82),
+    "Deva": ("क", 0.875),
+    "Kore": ("한", 1.28),
+    "Hans": ("国", 1.25),
+    "Jpan": ("日", 1.21),
+}
+
+
+@lru_cache(maxsize=128)
+def optical_font(lang: str, cap_mm: float, dpi: float, bold: bool = False) -> QFont:
+    """A font for `lang` that looks as large as Latin capitals `cap_mm` tall, whatever its script.
+
+    `font_for` makes each script's sample glyph equally tall, which sets an ideograph, a Hangul
+    syllable or a Д as tall as an H: they then look smaller than Latin text, and Thai or Khmer
+    larger. Here each script's body glyph is measured in the font actually used and scaled to
+    its proportion of the Latin capital (`OPTICAL_BODY`), so labels in different scripts side by
+    side (the language chooser, the pad's keys) read as one size.
+    """
+    glyph, ratio = OPTICAL_BODY.get(_language(lang)[1], OPTICAL_BODY["Latn"])
+    return _glyph_sized(family(lang), glyph, mm_to_px(cap_mm, dpi) * ratio, bold)
+
+
+def _glyph_sized(font_family: str, glyph: str, target: float, bold: bool) -> QFont:
+    """A font of `font_family` whose `glyph` is at least `target` pixels tall (the smallest)."""
+    font = QFont(font_family)
     font.setPixelSize(100)
     font.setBold(bold)
-    glyph = sample_glyph(lang)
     measured = QFontMetricsF(font).tightBoundingRect(glyph).height() or 70.0
     size = max(8, math.floor(100 * target / measured))
     font.setPixelSize(size)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from asr.events import Side
 from kiosk.session import KSL, Turn
 from kiosk.ui import strings
-from kiosk.ui.fonts import font_for
+from kiosk.ui.fonts import font_for, optical_font
 from kiosk.ui.theme import THEME
 
 NEWEST_MM = 12.0  # the newest message for the visitor: ≥ 12 mm characters by default
@@ -149,7 +149,8 @@ class VisitorScreen(QWidget):
         columns = 3
         for i, (code, native) in enumerate(choices):
             button = QPushButton(native)
-            button.setFont(font_for(code if code != KSL else "ko", 7.0, self.dpi, bold=True))
+            # every script at the same apparent size (中文 and Русский as large as English)
+            button.setFont(optical_font(code if code != KSL else "ko", 7.0, self.dpi, bold=True))
             button.setMinimumHeight(round(self.dpi * 0.9))  # ≥ 23 mm: a large touch target
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             button.setProperty("lang", code)
