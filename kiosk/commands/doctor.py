@@ -70,11 +70,14 @@ def check_models() -> list[Check]:
         if not spec.default:
             continue
         state = manager.state(spec.name)
+        detail = state.value
+        if state is ModelState.DAMAGED:
+            detail += f" ({'; '.join(manager.problems(spec.name))})"
         out.append(
             Check(
                 f"model {spec.name}",
                 state is ModelState.INSTALLED,
-                state.value,
+                detail,
                 fix=f"changgu models install {spec.name}",
             )
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kiosk.models import ModelManager, ModelState
+from kiosk.models import ModelError, ModelManager, ModelState, check_plain_folder
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -65,8 +65,18 @@ def _install_translation_pack(source: Path) -> int:
             "speech model, name it: changgu models install whisper-small --from PATH"
         )
         return 2
+    if source.is_dir():
+        check_plain_folder(source)  # the whole folder is copied: no link may lead out of it
     print(f"translation pack: checking and copying {source}", flush=True)
-    info = install_pack(source, paths.models_dir() / "mt")  # a PackError says what is wrong
+    mt_dir = paths.models_dir() / "mt"
+    try:
+        info = install_pack(source, mt_dir)  # a PackError says what is wrong
+    except OSError as exc:
+        raise ModelError(
+            f"cannot write the translation pack to {mt_dir} ({exc.strerror or exc}). Make the "
+            "folder writable (or free some space), or set CHANGGU_DATA_DIR to a writable folder, "
+            "and run the install again."
+        ) from None
     print(f"translation pack {info.name} installed in {paths.models_dir() / 'mt' / info.name}")
     print("the kiosk uses it from its next start")
     return 0
@@ -81,7 +91,14 @@ def _build_phrase_index() -> None:
     except ImportError:
         return
     print("phrase-embeddings: embedding the phrasebook (once; about a minute)", flush=True)
-    path = build_phrase_index(paths.cache_dir())
+    try:
+        path = build_phrase_index(paths.cache_dir())
+    except OSError as exc:
+        raise ModelError(
+            f"the models are installed, but the phrase index cannot be written to "
+            f"{paths.cache_dir()} ({exc.strerror or exc}). Make that folder writable and run "
+            "`changgu models install` again."
+        ) from None
     print(f"phrase-embeddings: ready in {path}", flush=True)
 
 
