@@ -93,7 +93,7 @@ def _cold_start() -> dict[str, float]:
 def _cold_child() -> int:
     t0 = float(os.environ["BENCH_T0"])
     from kiosk.app import make_app
-    from kiosk.pipeline import Kiosk
+    from kiosk.counter import Kiosk
     from kiosk.settings import Settings
     from kiosk.ui.window import KioskUI
 
@@ -148,7 +148,7 @@ def _live(args: argparse.Namespace) -> None:
     from asr.evaluation import load_manifest
     from asr.events import Side
     from kiosk.app import make_app
-    from kiosk.pipeline import Kiosk
+    from kiosk.counter import Kiosk
     from kiosk.session import KSL
     from kiosk.settings import Settings
     from kiosk.ui.theme import REFERENCE_DPI

@@ -6,13 +6,11 @@ bilingual transcript and saves screenshots of both screens.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
 import time
-import tomllib
-from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Side, Status
-from kiosk.pipeline import Kiosk
+from kiosk.conversation import MicRole
+from kiosk.counter import Kiosk
+from kiosk.script import Script, Step, demo_script
 from kiosk.settings import Layout, Settings
 
 log = logging.getLogger(__name__)
@@ -61,48 +61,26 @@ def run_kiosk(settings: Settings, kiosk_mode: bool = True) -> int:
 # -- the demo ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DemoStep:
-    kind: str
-    lang: str = ""
-    side: str = "visitor"
-    audio: str = ""
-    phrase: str = ""
-    slots: dict[str, str] = field(default_factory=dict)
-    text: str = ""
-    video: str = ""
-
-
-def load_demo_script() -> tuple[Path, list[DemoStep]]:
-    folder = Path(str(resources.files("assets").joinpath("demo")))
-    raw = tomllib.loads((folder / "script.toml").read_text("utf-8"))
-    steps = [DemoStep(**step) for step in raw["step"]]
-    return folder, steps
-
-
 class DemoDriver(QObject):
-    """Plays the script: visitor speech from recordings (paced like a live microphone), staff
-    answers by quick reply and typing, each step after the previous one has been shown."""
+    """Plays a script through the live path: recordings in the counter microphone's place, videos
+    in the camera's, staff's taps and typing as the screens would send them; each step after the
+    previous one has been shown."""
 
     finished = Signal()
     step_started = Signal(int, object)
 
     def __init__(
-        self,
-        kiosk: Kiosk,
-        folder: Path,
-        steps: list[DemoStep],
-        pause_s: float = 1.2,
-        realtime: bool = True,
+        self, kiosk: Kiosk, script: Script, pause_s: float = 1.2, realtime: bool = True
     ) -> None:
         super().__init__()
         self.kiosk = kiosk
-        self.folder = folder
-        self.steps = steps
+        self.script = script
+        self.steps = script.steps
         self.pause_ms = int(pause_s * 1000)
         self.realtime = realtime
         self.index = -1
-        self.step_times: list[tuple[DemoStep, float]] = []
+        self.visit = 1
+        self.step_times: list[tuple[Step, float]] = []
         self._playing = False
         self._signing = False
         kiosk.playback_finished.connect(self._playback_done)
@@ -123,23 +101,33 @@ class DemoDriver(QObject):
             return
         self.step_started.emit(self.index, step)
         self.step_times.append((step, time.perf_counter()))
+        k = self.kiosk
         if step.kind == "new_visit":
-            self.kiosk.new_visit()
+            self.visit += 1
+            k.new_visit()
         elif step.kind == "visitor_lang":
-            self.kiosk.choose_language(step.lang)
+            k.choose_language(step.lang or None)
         elif step.kind == "phrase":
-            self.kiosk.quick_reply(step.phrase, step.slots)
+            k.quick_reply(step.phrase, step.slots)
         elif step.kind == "type":
-            self.kiosk.send_typed(step.text)
+            side = Side(step.side or "staff")
+            k.send_typed(step.text, side, step.lang or None)
+        elif step.kind == "confirm":
+            asked = next((t for t in reversed(k.session.turns) if t.kind == "confirm"), None)
+            if asked is not None:
+                yes = step.answer == "yes" and asked.candidates
+                k.confirm(asked.turn_id, asked.candidates[0].phrase_id if yes else None)
+        elif step.kind == "wait":
+            QTimer.singleShot(int(step.seconds * 1000), lambda: self._when_settled(self._next))
+            return
         elif step.kind == "speech":
             self._playing = True
-            self.kiosk.play_file(
-                self.folder / step.audio, Side(step.side), self.realtime, trailing_silence_s=1.0
-            )
+            role = MicRole(step.side) if step.side else MicRole.COUNTER
+            k.play_file(self.script.path(step.audio), role, self.realtime, trailing_silence_s=1.0)
             return  # continues in _playback_done
         elif step.kind == "sign":
             self._signing = True
-            self.kiosk.play_sign_file(self.folder / step.video, self.realtime)
+            k.play_sign_file(self.script.path(step.video), self.realtime)
             return  # continues in _sign_activity, when the video has ended
         self._when_settled(self._schedule_next)
 
@@ -171,9 +159,15 @@ def run_demo(
     exit_when_done: bool | None = None,
     realtime: bool = True,
     layout: Layout = Layout.TWO_WINDOWS,
+    script: Script | None = None,
+    as_json: bool = False,
 ) -> int:
+    """Play a script (the bundled visit by default) in the kiosk. With `as_json`, stdout carries
+    one JSON object per finished turn and everything else goes to stderr."""
     from kiosk.ui.window import KioskUI
 
+    script = script or demo_script()
+    say = _stderr if as_json else print
     app = make_app(offscreen)
     headless = os.environ.get("QT_QPA_PLATFORM") == "offscreen"
     exit_when_done = headless if exit_when_done is None else exit_when_done
@@ -186,33 +180,35 @@ def run_demo(
         window.resize(1920, 1080)
     ui.show()
     app.processEvents()
-    print(f"Changgu demo: screens up in {time.perf_counter() - started:.1f} s; loading models…")
+    say(f"Changgu demo: screens up in {time.perf_counter() - started:.1f} s; loading models…")
     if screenshots:
         screenshots.mkdir(parents=True, exist_ok=True)
         _save(ui, screenshots, "0-start")
     kiosk.models_ready.connect(
-        lambda: print(f"models ready after {time.perf_counter() - started:.1f} s", flush=True)
+        lambda: say(f"models ready after {time.perf_counter() - started:.1f} s")
     )
-    folder, steps = load_demo_script()
-    driver = DemoDriver(kiosk, folder, steps, realtime=realtime)
-    printer = _Printer()
+    # the recordings' player opens in the counter microphone's place as soon as speech can be
+    # recognised, before anyone has chosen a language: the live counter's order
+    kiosk.models_ready.connect(lambda: kiosk.open_feed(MicRole.COUNTER, realtime))
+    driver = DemoDriver(kiosk, script, realtime=realtime)
+    printer = TurnPrinter(lambda: driver.visit, as_json)
     kiosk.turn_changed.connect(printer.show)
     kiosk.visit_reset.connect(printer.shown.clear)
     shots = {"n": 0}
 
-    def step_started(index: int, step: DemoStep) -> None:
+    def step_started(index: int, step: Step) -> None:
         if step.kind == "new_visit":
-            print("\n--- New visit: the previous visitor's conversation is wiped ---\n")
+            say("\n--- New visit: the previous visitor's conversation is wiped ---\n")
         if screenshots and step.kind == "new_visit":
             shots["n"] += 1
             _save(ui, screenshots, f"{shots['n']}-visit-end")
 
     def finished() -> None:
-        print("\n--- bilingual transcript of the last visit ---")
-        print(kiosk.session.transcript(), end="")
+        say("\n--- bilingual transcript of the last visit ---")
+        say(kiosk.session.transcript().rstrip("\n"))
         if screenshots:
             paths = _save(ui, screenshots, "9-end")
-            print(f"screenshots: {', '.join(str(p) for p in paths)} (and earlier ones there)")
+            say(f"screenshots: {', '.join(str(p) for p in paths)} (and earlier ones there)")
         if exit_when_done:
             ui.close_all()
 
@@ -224,20 +220,39 @@ def run_demo(
     return int(code)
 
 
-class _Printer:
-    """Prints each finished turn of the demo to the terminal once."""
+class TurnPrinter:
+    """Prints each finished turn once: readable lines, or one JSON object a line (`as_json`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, visit: Any, as_json: bool = False) -> None:
+        self.visit = visit  # () -> the visit's number (1 for the first)
+        self.as_json = as_json
         self.shown: set[tuple[int, str]] = set()
 
     def show(self, turn: Any) -> None:
-        key = (turn.turn_id, turn.kind)
-        if not turn.final or turn.kind == "pending" or key in self.shown:
+        key = (turn.turn_id, str(turn.kind))
+        if not turn.final or turn.kind in ("pending", "confirm") or key in self.shown:
             return
         self.shown.add(key)
+        if self.as_json:
+            record = {
+                "visit": self.visit(),
+                "side": turn.side.value,
+                "lang": turn.lang,
+                "text": turn.text,
+                "kind": str(turn.kind),
+                "translated_lang": turn.translated_lang,
+                "translated_text": turn.translated_text,
+                "phrase_id": turn.phrase_id,
+            }
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+            return
         print(f"[{turn.side.value}] ({turn.lang}) {turn.text}", flush=True)
         if turn.kind != "original":
             print(f"    → ({turn.translated_lang}, {turn.kind}) {turn.translated_text or '—'}")
+
+
+def _stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _save(ui: Any, folder: Path, stem: str) -> list[Path]:

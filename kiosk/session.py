@@ -1,8 +1,8 @@
 """A visit at the counter: who is there, in which languages, and what each side said.
 
-Pure Python (no Qt): the UI shows a `Session`, the pipeline adds to it. Everything lives in memory
-only. `new_visit()` wipes it; an idle visit ends by itself (`expire_if_idle`); nothing reaches the
-disk unless staff explicitly export a transcript (`export_text`, which the UI confirms first).
+Pure Python (no Qt): the conversation core (`kiosk.conversation`) adds to it, the screens show it.
+Everything lives in memory only. `new_visit()` wipes it; nothing reaches the disk unless staff
+explicitly export a transcript (`export_text`, which the UI confirms first).
 """
 
 from __future__ import annotations
@@ -12,16 +12,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from asr.events import Side
 
 KSL = "ksl"  # the visitor signs Korean Sign Language
+KO_CAPTIONS = "ko-captions"  # the visitor reads Korean captions (hears little, does not sign)
 
 
-class Mode(StrEnum):
-    ONE_MIC = "one-mic"  # one microphone; the side is decided by the language spoken
-    TWO_MICS = "two-mics"  # a microphone per side
-    DEAF_VISITOR = "deaf-visitor"  # staff speech captioned; the visitor signs or types
+class TurnKind(StrEnum):
+    """How a turn's text reached the other side."""
+
+    PENDING = "pending"  # heard or typed; its translation is on the way
+    VERIFIED = "verified"  # a phrasebook phrase (checked, or a draft when not `reviewed`)
+    MACHINE = "machine"  # machine translation
+    NONE = "none"  # no trustworthy translation
+    ORIGINAL = "original"  # no translation needed (same language)
+    SIGN = "sign"  # a recognised sign, in Korean
+    CONFIRM = "confirm"  # a phrase that nearly matches: "Did you mean …?" is being asked
+    SIGN_UNSURE = "sign-unsure"  # a sign the recogniser is unsure of: staff are asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,17 +43,21 @@ class Turn:
     text: str
     translated_lang: str
     translated_text: str
-    kind: str  # "verified" | "machine" | "none" | "original" (no translation needed)
+    kind: TurnKind
     phrase_id: str | None = None
     final: bool = True
     at: float = 0.0  # time.time() when it was said
+    reviewed: bool = False  # a phrase whose wording in `translated_lang` was reviewed
+    candidates: tuple[Any, ...] = ()  # with CONFIRM: the phrases it may mean (best first)
 
 
 @dataclass
 class Session:
+    """The visit in memory: the visitor's language and the turns. The rules are in
+    `kiosk.conversation`."""
+
     staff_lang: str = "ko"
     visitor_lang: str | None = None  # None until the visitor chooses (or is recognised)
-    mode: Mode = Mode.ONE_MIC
     idle_timeout_s: float = 300.0
     clock: Callable[[], float] = time.time
     turns: list[Turn] = field(default_factory=list)
@@ -64,33 +77,13 @@ class Session:
         self._next_id = 1
         self.started_at = self.last_activity = self.clock()
 
-    def choose_language(self, lang: str) -> None:
-        self.visitor_lang = lang
-        self.mode = Mode.DEAF_VISITOR if lang == KSL else self.mode
-        self.touch()
-
     def touch(self) -> None:
         self.last_activity = self.clock()
 
-    def expire_if_idle(self) -> bool:
-        """End the visit if nothing happened for `idle_timeout_s`; True if it was ended."""
-        if self.turns and self.clock() - self.last_activity >= self.idle_timeout_s:
-            self.new_visit()
-            return True
-        return False
-
-    @property
-    def languages(self) -> tuple[str, ...]:
-        """The spoken languages at this counter now (staff first)."""
-        if self.visitor_lang in (None, KSL, self.staff_lang):
-            return (self.staff_lang,)
-        assert self.visitor_lang is not None
-        return (self.staff_lang, self.visitor_lang)
-
-    def other_lang(self, side: Side) -> str:
-        if side is Side.STAFF:
-            return self.visitor_lang if self.visitor_lang not in (None, KSL) else self.staff_lang
-        return self.staff_lang
+    def idle(self) -> bool:
+        """A visit (a turn, or only a language chosen) with nothing for `idle_timeout_s`."""
+        started = bool(self.turns) or self.visitor_lang is not None
+        return started and self.clock() - self.last_activity >= self.idle_timeout_s
 
     # -- turns --
 
@@ -107,6 +100,9 @@ class Session:
         self.turns.append(turn)
         return turn
 
+    def get(self, turn_id: int | None) -> Turn | None:
+        return next((t for t in self.turns if t.turn_id == turn_id), None)
+
     def latest(self, side: Side | None = None) -> Turn | None:
         for turn in reversed(self.turns):
             if side is None or turn.side is side:
@@ -122,7 +118,7 @@ class Session:
                 continue
             stamp = time.strftime("%H:%M:%S", time.localtime(t.at))
             lines.append(f"[{stamp}] {t.side.value} ({t.lang}): {t.text}")
-            if t.kind != "original":
+            if t.kind is not TurnKind.ORIGINAL:
                 lines.append(f"    → ({t.translated_lang}, {t.kind}): {t.translated_text}")
         return "\n".join(lines) + "\n"
 

@@ -15,6 +15,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--exit", action="store_true", help="close the windows when the visit ends")
     p.add_argument("--fast", action="store_true", help="do not pace recordings in real time")
     p.add_argument("--layout", choices=[x.value for x in Layout], default=Layout.TWO_WINDOWS.value)
+    p.add_argument(
+        "--script", type=Path, help="play this scenario script (TOML, see kiosk/script.py)"
+    )
+    p.add_argument(
+        "--json", action="store_true", help="one JSON object per finished turn on stdout"
+    )
     p.set_defaults(func=_demo)
 
     p = sub.add_parser("run", help="the kiosk on the real microphone (full screen)")
@@ -25,7 +31,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     from kiosk.app import has_display, run_demo
+    from kiosk.script import load_script
 
+    script = load_script(args.script) if args.script else None  # checked before anything starts
     screenshots = args.screenshots
     if screenshots is None and (args.offscreen or not has_display()):
         screenshots = Path("changgu-demo-screenshots")
@@ -35,6 +43,8 @@ def _demo(args: argparse.Namespace) -> int:
         exit_when_done=True if args.exit else None,
         realtime=not args.fast,
         layout=Layout(args.layout),
+        script=script,
+        as_json=args.json,
     )
     return code
 

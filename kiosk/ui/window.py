@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from asr.events import Status
-from kiosk.pipeline import Kiosk
+from kiosk.counter import Kiosk
 from kiosk.session import KSL, Turn
 from kiosk.settings import OFFERED_LANGUAGES, Layout, Settings
 from kiosk.ui import strings

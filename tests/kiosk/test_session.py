@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from asr.events import Side
-from kiosk.session import KSL, Mode, Session
+from kiosk.session import Session
 
 
 class Clock:
@@ -29,17 +29,16 @@ def visitor_turn(session: Session, turn_id: int | None, text: str, final: bool):
 
 def test_partial_grows_into_one_final_turn():
     session = Session()
-    session.choose_language("vi")
+    session.visitor_lang = "vi"
     first = visitor_turn(session, None, "Phí", final=False)
     final = visitor_turn(session, first.turn_id, "Phí là bao nhiêu?", final=True)
     assert len(session.turns) == 1 and final.final and final.turn_id == first.turn_id
-    assert session.languages == ("ko", "vi")
-    assert session.other_lang(Side.STAFF) == "vi"
+    assert session.get(first.turn_id) == final
 
 
 def test_new_visit_wipes_everything():
     session = Session()
-    session.choose_language("vi")
+    session.visitor_lang = "vi"
     visitor_turn(session, None, "Phí là bao nhiêu?", final=True)
     session.new_visit()
     assert session.turns == [] and session.visitor_lang is None
@@ -49,25 +48,21 @@ def test_new_visit_wipes_everything():
 def test_idle_visit_ends_by_itself():
     clock = Clock()
     session = Session(idle_timeout_s=300, clock=clock)
-    session.choose_language("vi")
+    assert not session.idle()  # nobody there yet
+    session.visitor_lang = "vi"
+    session.touch()
+    clock.now += 301
+    assert session.idle()  # only a language was chosen: the visit still expires
     visitor_turn(session, None, "Phí là bao nhiêu?", final=True)
     clock.now += 299
-    assert not session.expire_if_idle()
+    assert not session.idle()
     clock.now += 2
-    assert session.expire_if_idle()
-    assert session.turns == []
-
-
-def test_sign_language_visitor_switches_to_deaf_mode():
-    session = Session()
-    session.choose_language(KSL)
-    assert session.mode is Mode.DEAF_VISITOR
-    assert session.languages == ("ko",)
+    assert session.idle()
 
 
 def test_export_writes_only_when_asked(tmp_path):
     session = Session()
-    session.choose_language("vi")
+    session.visitor_lang = "vi"
     visitor_turn(session, None, "Phí là bao nhiêu?", final=True)
     assert list(tmp_path.iterdir()) == []
     out = session.export_text(tmp_path / "visit.txt")

@@ -26,7 +26,7 @@ def _changgu_command() -> list[str]:
 _LONG_DAY = """
 import sys
 from kiosk.app import make_app
-from kiosk.pipeline import Kiosk
+from kiosk.counter import Kiosk
 from kiosk.settings import Settings
 
 app = make_app(offscreen=True)

@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Side
-from kiosk.pipeline import Kiosk
+from kiosk.counter import Kiosk
 from kiosk.session import KSL
 from kiosk.settings import Layout, Settings
 from kiosk.sign_input import LatestSlot, LiveFrame

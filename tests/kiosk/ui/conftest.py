@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-from kiosk.pipeline import Kiosk
+from kiosk.counter import Kiosk
 from kiosk.settings import Layout, Settings
 from kiosk.ui.fonts import missing_glyphs
 from kiosk.ui.theme import REFERENCE_DPI

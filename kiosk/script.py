@@ -1,0 +1,144 @@
+"""Counter scenarios as scripts: the bundled demo visit, tests, and any office's own rehearsal.
+
+A script is a TOML file of `[[step]]` tables, played in order by `changgu demo --script FILE`
+through the live path (recordings enter where the counter microphone would, videos where the
+camera would). Paths are relative to the script's folder, or absolute. `load_script` checks the
+whole script before anything starts and names the step that is wrong.
+
+kinds:
+  new_visit     staff press New visit
+  visitor_lang  the visitor picks a language (lang = "en", "ksl" for sign language, "ko-captions",
+                or "" to clear it)
+  speech        a recording (audio = "file.wav") heard by the counter microphone: the kiosk decides
+                who spoke. With side = "staff" | "visitor" it is heard by that side's own microphone
+                (two-microphone counters)
+  phrase        staff tap a quick reply (phrase = "fee.amount", slots = { amount = "1200" })
+  type          typed text (text = "..."): staff's Korean, or with side = "visitor" the visitor's
+                writing pad (lang = the language written, default the visitor's)
+  sign          a video (video = "file.mp4") watched as the camera: the visitor signs
+  confirm       the answer to "Did you mean …?" (answer = "yes" | "no")
+  wait          nothing happens for `seconds` (e.g. to let an idle visit expire)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+
+from kiosk.errors import ChangguError
+
+KINDS = ("new_visit", "visitor_lang", "speech", "phrase", "type", "sign", "confirm", "wait")
+_NEEDS = {
+    "speech": "audio",
+    "phrase": "phrase",
+    "type": "text",
+    "sign": "video",
+    "confirm": "answer",
+}
+_FILES = {"speech": "audio", "sign": "video"}
+MAX_STEPS = 10_000
+MAX_WAIT_S = 3600.0
+
+
+class ScriptError(ChangguError):
+    """A scenario script that cannot be played; the message names the step and the fix."""
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    lang: str = ""
+    side: str = ""  # "" = decided by the kiosk (speech), staff (typing)
+    audio: str = ""
+    phrase: str = ""
+    slots: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+    video: str = ""
+    answer: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Script:
+    folder: Path
+    steps: tuple[Step, ...]
+
+    def path(self, name: str) -> Path:
+        return (self.folder / name).resolve()
+
+
+def demo_script() -> Script:
+    """The bundled demo visit."""
+    folder = Path(str(resources.files("assets").joinpath("demo")))
+    return load_script(folder / "script.toml")
+
+
+def load_script(path: Path) -> Script:
+    """Read and check a whole script; ScriptError names the first problem."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ScriptError(f"script {path} not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScriptError(f"script {path} unreadable: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ScriptError(f"script {path} is not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ScriptError(f"script {path} is nested too deeply") from exc
+    items = raw.get("step")
+    if not isinstance(items, list) or not items:
+        raise ScriptError(f"script {path} has no [[step]] tables")
+    if len(items) > MAX_STEPS:
+        raise ScriptError(f"script {path} has {len(items)} steps; at most {MAX_STEPS}")
+    script = Script(
+        path.resolve().parent, tuple(_step(i + 1, item) for i, item in enumerate(items))
+    )
+    for number, step in enumerate(script.steps, start=1):
+        key = _FILES.get(step.kind)
+        if key and not script.path(getattr(step, key)).is_file():
+            raise ScriptError(
+                f"step {number} ({step.kind}): file {getattr(step, key)!r} not found "
+                f"(paths are relative to {script.folder})"
+            )
+    return script
+
+
+def _step(number: int, item: object) -> Step:
+    where = f"step {number}"
+    if not isinstance(item, dict):
+        raise ScriptError(f"{where}: expected a table of keys")
+    kind = item.get("kind")
+    if kind not in KINDS:
+        raise ScriptError(f"{where}: unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    where = f"step {number} ({kind})"
+    known = {f.name: f for f in fields(Step)}
+    values: dict[str, object] = {}
+    for key, value in item.items():
+        if key not in known:
+            raise ScriptError(f"{where}: unknown key {key!r}")
+        if key == "slots":
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str | int) for k, v in value.items()
+            ):
+                raise ScriptError(f"{where}: slots must be a table of names to text or numbers")
+            value = {k: str(v) for k, v in value.items()}
+        elif key == "seconds":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ScriptError(f"{where}: seconds must be a number")
+            if not 0 <= value <= MAX_WAIT_S:
+                raise ScriptError(f"{where}: seconds must be between 0 and {MAX_WAIT_S:.0f}")
+            value = float(value)
+        elif not isinstance(value, str):
+            raise ScriptError(f"{where}: {key} must be text, not {type(value).__name__}")
+        values[key] = value
+    needed = _NEEDS.get(kind)
+    if needed and not values.get(needed):
+        raise ScriptError(f"{where}: needs {needed} = …")
+    if values.get("side", "") not in ("", "staff", "visitor"):
+        raise ScriptError(f"{where}: side must be 'staff' or 'visitor'")
+    if kind == "confirm" and values["answer"] not in ("yes", "no"):
+        raise ScriptError(f"{where}: answer must be 'yes' or 'no'")
+    return Step(**values)  # type: ignore[arg-type]

@@ -1,0 +1,219 @@
+"""The kiosk's one way of working off the UI thread.
+
+A `Worker` is a plain thread that runs a loop — a source into an engine (a microphone into the
+recogniser, a camera into the sign engine), or a queue of jobs (translation, model loading). Other
+threads talk to it only through its `Inbox`: commands go in with `send()`, never by writing its
+attributes, and `stop()` sets the inbox's stop flag. What the loop produces goes out through a
+`Channel` of the UI thread's `Bridge`, tagged with the channel's generation: when an input is
+stopped or replaced, its generation is retired, and whatever it still posts is dropped.
+
+Qt appears only in `Bridge` (a queued signal onto the UI thread); the loops know nothing of Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Inbox:
+    """A worker's commands and its stop flag (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.stopping = threading.Event()
+
+    def send(self, command: Any) -> None:
+        self._queue.put(command)
+
+    def pending(self) -> list[Any]:
+        """Every command waiting now (never blocks)."""
+        out = []
+        while True:
+            try:
+                out.append(self._queue.get_nowait())
+            except queue.Empty:
+                return out
+
+    def wait(self, timeout_s: float) -> Any | None:
+        """The next command, waiting up to `timeout_s`; None if none came."""
+        try:
+            return self._queue.get(timeout=timeout_s)
+        except queue.Empty:
+            return None
+
+
+class Worker:
+    """A thread running `loop(inbox)` until the loop returns or `stop()` is called."""
+
+    def __init__(
+        self,
+        name: str,
+        loop: Callable[[Inbox], None],
+        on_stop: Callable[[], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.inbox = Inbox()
+        self._loop = loop
+        self._on_stop = on_stop  # unblocks the loop (closes its source)
+        self._thread = threading.Thread(target=self._run, name=f"changgu-{name}", daemon=True)
+
+    def start(self) -> Worker:
+        self._thread.start()
+        return self
+
+    def send(self, command: Any) -> None:
+        self.inbox.send(command)
+
+    def stop(self) -> None:
+        self.inbox.stopping.set()
+        if self._on_stop is not None:
+            try:
+                self._on_stop()
+            except Exception:  # closing a device that is already gone
+                log.debug("worker %s: stop hook failed", self.name, exc_info=True)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def join(self, timeout_s: float) -> bool:
+        """Wait up to `timeout_s` for the thread to end; True if it has (or never started)."""
+        if self._thread.ident is None:
+            return True
+        self._thread.join(max(0.0, timeout_s))
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
+        try:
+            self._loop(self.inbox)
+        except Exception:  # the loop reports its own failures; this is the last resort
+            log.exception("worker %s failed", self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    channel: str
+    generation: int
+    payload: Any
+
+
+class Channel:
+    """Where one worker posts its events (from any thread)."""
+
+    def __init__(self, bridge: Bridge, name: str, generation: int) -> None:
+        self._bridge = bridge
+        self.name = name
+        self.generation = generation
+
+    def post(self, payload: Any) -> None:
+        self._bridge.posted.emit(Posted(self.name, self.generation, payload))
+
+    @property
+    def current(self) -> bool:
+        return self._bridge.is_current(self)
+
+
+class Bridge(QObject):
+    """Carries workers' events onto the UI thread, dropping those of retired generations."""
+
+    posted = Signal(object)  # Posted
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._generation: dict[str, int] = {}
+        self._handlers: dict[str, Callable[[Any], None]] = {}
+        self._lock = threading.Lock()
+        self.posted.connect(self._deliver)
+
+    def channel(self, name: str, handler: Callable[[Any], None]) -> Channel:
+        """A new generation of channel `name`: events of earlier generations are dropped."""
+        with self._lock:
+            generation = self._generation.get(name, 0) + 1
+            self._generation[name] = generation
+        self._handlers[name] = handler
+        return Channel(self, name, generation)
+
+    def retire(self, name: str) -> None:
+        """Drop whatever channel `name`'s current generation still posts."""
+        with self._lock:
+            self._generation[name] = self._generation.get(name, 0) + 1
+
+    def is_current(self, channel: Channel) -> bool:
+        with self._lock:
+            return self._generation.get(channel.name) == channel.generation
+
+    def _deliver(self, posted: Posted) -> None:
+        with self._lock:
+            current = self._generation.get(posted.channel) == posted.generation
+        if current:
+            self._handlers[posted.channel](posted.payload)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    work: Callable[[], Any]
+    done: Callable[[Any], None]
+    failed: Callable[[BaseException], None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    job: _Job
+    result: Any = None
+    error: BaseException | None = None
+
+
+class Jobs:
+    """A worker that runs jobs one at a time and hands each result back on the UI thread."""
+
+    def __init__(self, bridge: Bridge, name: str) -> None:
+        self.name = name
+        self._channel = bridge.channel(name, self._deliver)
+        self._worker = Worker(name, self._loop).start()
+        self._closed = False
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        if self._closed:  # the kiosk is closing: late work (a last utterance) is dropped
+            log.info("%s: job dropped, the kiosk is stopping", self.name)
+            return
+        self._worker.send(_Job(work, done, failed))
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._worker.stop()
+
+    def join(self, timeout_s: float) -> bool:
+        return self._worker.join(timeout_s)
+
+    def _loop(self, inbox: Inbox) -> None:
+        while not inbox.stopping.is_set():
+            job = inbox.wait(0.2)
+            if job is None or inbox.stopping.is_set():
+                continue
+            try:
+                outcome = _Outcome(job, result=job.work())
+            except Exception as exc:  # delivered to the UI as a status, never a crash
+                outcome = _Outcome(job, error=exc)
+            self._channel.post(outcome)
+
+    def _deliver(self, outcome: _Outcome) -> None:
+        if outcome.error is None:
+            outcome.job.done(outcome.result)
+            return
+        log.warning("%s: job failed: %s", self.name, type(outcome.error).__name__)
+        if outcome.job.failed is not None:
+            outcome.job.failed(outcome.error)
