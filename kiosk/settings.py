@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, field, fields
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -43,28 +45,57 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
+        """The settings file, each bad value replaced by its default and named in `problems`."""
         path = path or default_path()
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            with path.open("rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
         except FileNotFoundError:
             return cls()
-        except (OSError, ValueError) as exc:
-            return cls(problems=[f"settings file {path} unreadable ({exc}); using defaults"])
-        return cls.from_dict(raw if isinstance(raw, dict) else {})
+        except OSError as exc:
+            return cls(
+                problems=[f"settings file {path} unreadable ({exc.strerror}); defaults used"]
+            )
+        if len(data) > MAX_FILE_BYTES:
+            return cls(problems=[f"settings file {path} is implausibly large; defaults used"])
+        try:
+            raw = json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError) as exc:
+            what = "nested too deeply" if isinstance(exc, RecursionError) else f"not JSON: {exc}"
+            return cls(problems=[f"settings file {path} is damaged ({what}); defaults used"])
+        if not isinstance(raw, dict):
+            return cls(problems=[f"settings file {path} does not hold settings; defaults used"])
+        return cls.from_dict(raw)
 
     @classmethod
     def from_dict(cls, raw: dict[str, object]) -> Settings:
+        """Settings from parsed JSON: every value type- and range-checked; a bad one keeps its
+        default and adds a line to `problems` that names the setting and what it must be."""
         settings = cls()
-        known = {f.name for f in fields(cls)} - {"problems"}
         for key, value in raw.items():
-            if key not in known:
-                settings.problems.append(f"unknown setting {key!r} ignored")
+            rule = _RULES.get(key)
+            if rule is None:
+                settings.problems.append(f"unknown setting {str(key)[:40]!r} ignored")
                 continue
             try:
-                setattr(settings, key, _coerce(key, value))
-            except (TypeError, ValueError) as exc:
-                settings.problems.append(f"setting {key!r}: {exc}; default kept")
+                setattr(settings, key, rule(value))
+            except _Partly as exc:
+                setattr(settings, key, exc.value)
+                settings.problems.append(f"setting {key!r}: {exc}")
+            except _Invalid as exc:
+                shown = "the PIN given" if key == "pin" else _show(value)
+                settings.problems.append(
+                    f"setting {key!r}: {shown} is not valid: {exc}; using the default "
+                    f"({_show_default(key, getattr(settings, key))})"
+                )
         return settings
+
+    def check(self) -> list[str]:
+        """Problems with the current values (e.g. before saving what a screen changed)."""
+        data = {k: v for k, v in asdict(self).items() if k != "problems"}
+        data["languages"] = list(self.languages)
+        data["layout"] = self.layout.value if isinstance(self.layout, Layout) else self.layout
+        return Settings.from_dict(data).problems
 
     def save(self, path: Path | None = None) -> None:
         path = path or default_path()
@@ -84,33 +115,146 @@ def camera_device(camera: str) -> int | str:
     return int(camera) if camera.strip().isdigit() else camera.strip()
 
 
-def _coerce(key: str, value: object) -> object:
-    if key == "font_scale":
-        scale = float(value)  # type: ignore[arg-type]
-        if not 1.0 <= scale <= 2.0:
-            raise ValueError("must be between 1.0 and 2.0 (100% to 200%)")
-        return scale
-    if key in ("idle_timeout_s", "staff_screen", "visitor_screen"):
-        number = int(value)  # type: ignore[call-overload]
-        if number < 0 or (key == "idle_timeout_s" and number < 30):
-            raise ValueError("out of range")
-        return number
-    if key == "languages":
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError("must be a list of language codes")
-        return tuple(value)
-    if key == "layout":
-        return Layout(str(value))
-    if key == "speak_translations":
-        return bool(value)
-    if key == "camera":
-        camera = str(value).strip()
-        if not camera:
-            raise ValueError("give a camera index (0, 1, …) or a device path such as /dev/video2")
-        return camera
+MAX_FILE_BYTES = 1 << 20
+IDLE_TIMEOUT_S = (30, 3600)  # what the settings screen offers
+MAX_SCREEN = 15
+_MAX_TEXT = 512
+
+
+class _Invalid(ValueError):
+    """A settings value that is not acceptable; the message says what it must be."""
+
+
+class _Partly(ValueError):
+    """A value usable in part (`value`); the message says what was left out."""
+
+    def __init__(self, value: object, message: str) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+def _whole(low: int, high: int, unit: str = "") -> Callable[[object], int]:
+    def rule(value: object) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _Invalid(f"give a whole number{unit} from {low} to {high}")
+        return value
+
+    return rule
+
+
+def _font_scale(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Invalid("give a number from 1.0 to 2.0 (100% to 200%)")
+    scale = float(value)
+    if not (math.isfinite(scale) and 1.0 <= scale <= 2.0):
+        raise _Invalid("give a number from 1.0 to 2.0 (100% to 200%)")
+    return scale
+
+
+def _languages(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise _Invalid(f"give a list of language codes from: {', '.join(OFFERED_LANGUAGES)}")
+    known = tuple(dict.fromkeys(v for v in value if v in OFFERED_LANGUAGES))
+    if not known:
+        raise _Invalid(f"offer at least one of: {', '.join(OFFERED_LANGUAGES)}")
+    unknown = [v for v in value if v not in OFFERED_LANGUAGES]
+    if unknown:
+        shown = ", ".join(repr(v[:12]) for v in unknown[:5])
+        raise _Partly(
+            known,
+            f"unknown language code(s) {shown} left out (codes: {', '.join(OFFERED_LANGUAGES)})",
+        )
+    return known
+
+
+def _layout(value: object) -> Layout:
+    try:
+        return Layout(value if isinstance(value, str) else "")
+    except ValueError:
+        raise _Invalid(f"give one of {', '.join(x.value for x in Layout)}") from None
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid("give true or false (without quotes)")
+    return value
+
+
+def _text(what: str) -> Callable[[object], str]:
+    def rule(value: object) -> str:
+        if not isinstance(value, str) or len(value) > _MAX_TEXT or "\x00" in value:
+            raise _Invalid(f"give {what} as text")
+        return value
+
+    return rule
+
+
+def _camera(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 99:
+        return str(value)
+    camera = _text("a camera index (0, 1, …) or a device path such as /dev/video2")(value).strip()
+    if not camera:
+        raise _Invalid("give a camera index (0, 1, …) or a device path such as /dev/video2")
+    return camera
+
+
+def _speech_model(value: object) -> str:
+    name = _text("the name of an installed Whisper model")(value)
+    if name:
+        from kiosk.models import load_manifest
+
+        known = [s.name for s in load_manifest() if s.role == "asr"]
+        if name not in known:
+            raise _Invalid(f"give one of {', '.join(known)}, or leave it empty for the default")
+    return name
+
+
+def _pin(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 99_999_999:
+        value = str(value)
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        raise _Invalid("give 4 to 8 digits, in quotes")
+    if not 4 <= len(value) <= 8:
+        raise _Invalid("give 4 to 8 digits, in quotes")
+    return value
+
+
+_RULES: dict[str, Callable[[object], object]] = {
+    "staff_device": _text("a microphone name, or leave it empty for the default"),
+    "visitor_device": _text("a microphone name, or leave it empty for one microphone"),
+    "languages": _languages,
+    "font_scale": _font_scale,
+    "idle_timeout_s": _whole(*IDLE_TIMEOUT_S, unit=" of seconds"),
+    "layout": _layout,
+    "staff_screen": _whole(0, MAX_SCREEN),
+    "visitor_screen": _whole(0, MAX_SCREEN),
+    "speak_translations": _flag,
+    "camera": _camera,
+    "speech_model": _speech_model,
+    "pin": _pin,
+}
+
+
+def _show_default(key: str, default: object) -> str:
     if key == "pin":
-        pin = str(value)
-        if not pin.isdigit() or not 4 <= len(pin) <= 8:
-            raise ValueError("must be 4 to 8 digits")
-        return pin
-    return str(value)
+        return "unchanged"  # never show a PIN on the staff screen
+    if key == "languages":
+        return "every offered language"
+    if isinstance(default, Layout):
+        return default.value
+    return str(default) if default != "" else "empty"
+
+
+def _show(value: object) -> str:
+    """A bad value as staff can recognise it in the file, shortened."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        text = repr(value)
+    if isinstance(value, float) and math.isnan(value):
+        text = "NaN"
+    elif isinstance(value, float) and math.isinf(value):
+        text = "a number too large"
+    return text if len(text) <= 40 else text[:37] + "..."
