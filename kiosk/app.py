@@ -204,8 +204,9 @@ def run_demo(
             _save(ui, screenshots, f"{shots['n']}-visit-end")
 
     def finished() -> None:
-        say("\n--- bilingual transcript of the last visit ---")
-        say(kiosk.session.transcript().rstrip("\n"))
+        if not as_json:  # the JSON lines already carry every turn
+            say("\n--- bilingual transcript of the last visit ---")
+            say(kiosk.session.transcript().rstrip("\n"))
         if screenshots:
             paths = _save(ui, screenshots, "9-end")
             say(f"screenshots: {', '.join(str(p) for p in paths)} (and earlier ones there)")
