@@ -1,7 +1,8 @@
 """Speaking translations to the visitor with espeak-ng (offline, no files written).
 
 Optional per visit; only where espeak-ng has a voice for the language (the language table says
-which). A new sentence interrupts the one still being spoken.
+which). A new sentence interrupts the one still being spoken. The text goes to espeak-ng through a
+pipe, never on its command line: any local user can read a process's command line in /proc.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import shutil
 import subprocess
 
 log = logging.getLogger(__name__)
+
+MAX_CHARS = 4000  # well under a pipe's 64 KB, even in 4-byte characters
 
 
 class Speaker:
@@ -33,11 +36,20 @@ class Speaker:
         if not (self.program and voice and text.strip()):
             return False
         self.stop()
-        self._current = subprocess.Popen(
-            [self.program, "-v", voice, "-s", "150", "--", text],
+        process = subprocess.Popen(
+            [self.program, "-v", voice, "-s", "150", "--stdin"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self._current = process
+        assert process.stdin is not None
+        try:  # a caption fits the pipe's buffer, so this never waits for espeak-ng
+            process.stdin.write(text[:MAX_CHARS].encode("utf-8"))
+            process.stdin.close()
+        except OSError:  # espeak-ng ended at once (no audio output): nothing is spoken
+            log.info("espeak-ng did not take the text")
+            return False
         return True
 
     def stop(self) -> None:
