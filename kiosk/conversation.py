@@ -477,13 +477,22 @@ class Conversation:
 
     def _confirmed(self, event: Confirmed) -> list[Command]:
         turn = self.session.get(event.turn_id)
-        if turn is None or turn.kind is not TurnKind.CONFIRM:
+        if turn is None:
             return []
+        if turn.kind is TurnKind.SIGN_UNSURE:
+            return self._sign_confirmed(turn, event.phrase_id is not None)
+        # "Did you mean …?" — or, after No, one of the alternatives picked
         chosen = next((c for c in turn.candidates if c.phrase_id == event.phrase_id), None)
-        if chosen is None:  # No: honestly not translated; the alternatives stay offered
-            log.info("confirmation declined")
+        if chosen is None:
+            if turn.kind is not TurnKind.CONFIRM:
+                return []
+            log.info("confirmation declined")  # honestly not translated; alternatives offered
             updated = self.session.add(
-                turn.turn_id, kind=TurnKind.NONE, translated_text="", phrase_id=None
+                turn.turn_id,
+                kind=TurnKind.NONE,
+                translated_text="",
+                phrase_id=None,
+                candidates=turn.candidates[1:4],
             )
             return [ShowTurn(updated)]
         log.info("confirmation accepted")
@@ -496,6 +505,12 @@ class Conversation:
             candidates=(),
         )
         return [ShowTurn(updated), *self._speak(updated)]
+
+    def _sign_confirmed(self, turn: Turn, yes: bool) -> list[Command]:
+        if yes:
+            kind = TurnKind.VERIFIED if turn.phrase_id else TurnKind.SIGN
+            return [ShowTurn(self.session.add(turn.turn_id, kind=kind, reviewed=True))]
+        return [ShowTurn(self.session.add(turn.turn_id, kind=TurnKind.NONE, translated_text=""))]
 
     def _speak(self, turn: Turn) -> list[Command]:
         if not self.speak_translations or turn.side is not Side.STAFF:

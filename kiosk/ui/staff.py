@@ -45,6 +45,7 @@ class StaffScreen(QWidget):
     enrol = Signal()  # staff want to enrol signs (behind the PIN)
     mute = Signal(bool)
     speak_out = Signal(bool)
+    confirmed = Signal(int, object)  # turn id, the phrase (or sign) meant; None: "No"
 
     def __init__(self, translator: object, languages: tuple[str, ...], dpi: float) -> None:
         super().__init__()
@@ -191,7 +192,7 @@ class StaffScreen(QWidget):
         """Add or update a turn's card; `sign` is the recogniser's result for a signed turn."""
         card = self.cards.get(turn.turn_id)
         if card is None:
-            card = TurnCard(self.text_font, self.small_font, self.dpi)
+            card = TurnCard(self.text_font, self.small_font, self.dpi, self.confirmed.emit)
             self.cards[turn.turn_id] = card
             self.turns_layout.insertWidget(self.turns_layout.count() - 1, card)
             card.show()  # now, not on the next event-loop pass: it is painted below
@@ -316,9 +317,16 @@ class StaffScreen(QWidget):
 class TurnCard(QFrame):
     """One turn: who spoke, what they said (original), and its Korean / visitor-language side."""
 
-    def __init__(self, text_font: object, small_font: object, dpi: float) -> None:
+    def __init__(
+        self,
+        text_font: object,
+        small_font: object,
+        dpi: float,
+        answer: Callable[[int, object], None] | None = None,
+    ) -> None:
         super().__init__()
         self.dpi = dpi
+        self.answer = answer  # staff answer a question about this turn (their own near miss)
         self.setObjectName("card")
         layout = QGridLayout(self)
         self.who = QLabel()
@@ -336,6 +344,17 @@ class TurnCard(QFrame):
         layout.addWidget(self.original, 1, 0)
         layout.addWidget(self.other, 1, 1)
         layout.addWidget(self.kind, 2, 0, 1, 2)
+        buttons = QHBoxLayout()
+        self.yes_button = QPushButton(strings.staff("yes"))
+        self.no_button = QPushButton(strings.staff("no"))
+        for button in (self.yes_button, self.no_button):
+            button.setFont(small_font)  # type: ignore[arg-type]
+            button.setVisible(False)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.yes_button.clicked.connect(lambda: self._answer(True))
+        self.no_button.clicked.connect(lambda: self._answer(False))
+        layout.addLayout(buttons, 3, 0, 1, 2)
         layout.setColumnStretch(0, 1)
         layout.setColumnStretch(1, 1)
         self.turn: Turn | None = None
@@ -360,13 +379,14 @@ class TurnCard(QFrame):
             self.original.setFont(font_for(turn.translated_lang, 4.2, self._dpi()))
             self.other.setText(turn.text)
         colour, key = {
-            "verified": (THEME.verified, "verified"),
+            "verified": (THEME.verified, "verified" if turn.reviewed else "draft"),
             "machine": (THEME.machine, "machine"),
             "none": (THEME.untranslated, "not_translated"),
             "sign": (THEME.machine, ""),
         }.get(turn.kind, (THEME.muted, ""))
         extra = f" ({turn.phrase_id})" if turn.phrase_id else ""
         parts = [strings.staff(key) + extra] if key else []
+        parts += self._question(turn)
         if sign is not None:  # how sure the recogniser was, and what else it considered
             parts.append(strings.staff("sign_recognised", percent=round(sign.confidence * 100)))
             others = ", ".join(f"{g} {p:.0%}" for g, p in sign.alternatives if g != sign.gloss)
@@ -374,6 +394,34 @@ class TurnCard(QFrame):
                 parts.append(strings.staff("sign_candidates", candidates=others))
         self.kind.setText(" · ".join(parts))
         self.kind.setStyleSheet(f"color: {colour};")
+
+    def _question(self, turn: Turn) -> list[str]:
+        """A near miss or an unsure sign is a question, not a result: say so, and let staff
+        answer the ones that are theirs (their own typed text, a sign)."""
+        asking = turn.kind in ("confirm", "sign-unsure") and turn.final
+        staff_answers = asking and (turn.side is Side.STAFF or turn.kind == "sign-unsure")
+        self.yes_button.setVisible(staff_answers)
+        self.no_button.setVisible(staff_answers)
+        if turn.kind == "sign-unsure":
+            return [strings.staff("sign_unsure", text=turn.translated_text)]
+        if turn.kind == "confirm" and turn.candidates:
+            best = turn.candidates[0]
+            if turn.side is Side.STAFF:
+                return [strings.staff("confirm_send", text=best.source_text)]
+            return [strings.staff("confirm_asking", text=best.text)]
+        if turn.kind == "none" and turn.candidates:  # the visitor said No: what else it may be
+            others = ", ".join(c.text for c in turn.candidates[:3])
+            return [strings.staff("confirm_declined"), f"{strings.staff('alternatives')}: {others}"]
+        return []
+
+    def _answer(self, yes: bool) -> None:
+        turn = self.turn
+        if turn is None or self.answer is None:
+            return
+        if turn.kind == "sign-unsure":
+            self.answer(turn.turn_id, turn.text if yes else None)
+        elif turn.candidates:
+            self.answer(turn.turn_id, turn.candidates[0].phrase_id if yes else None)
 
     def _dpi(self) -> float:
         return self.dpi

@@ -40,6 +40,7 @@ class VisitorScreen(QWidget):
     language_chosen = Signal(object)  # language code, or KSL
     talk = Signal(bool)  # talk button held (True) / released (False)
     scale_changed = Signal(float)
+    confirmed = Signal(int, object)  # turn id, the phrase meant (None: "No")
 
     def __init__(
         self, languages: tuple[str, ...], dpi: float, font_scale: float = 1.0, rtl_ok: bool = True
@@ -76,6 +77,10 @@ class VisitorScreen(QWidget):
             self.history,
         ):
             label.clear()  # the previous visitor's words leave the screen's memory too
+        self._render_confirm(None)
+        self.confirm_question.clear()
+        for button in self.alternative_buttons:
+            button.setText("")
         self.pages.setCurrentWidget(self.chooser)
         self.language_buttons[0].setFocus()
 
@@ -198,6 +203,7 @@ class VisitorScreen(QWidget):
         self.own_kind.setStyleSheet(f"color: {THEME.untranslated}; background: transparent;")
         card.addWidget(self.own_label)
         card.addWidget(self.own_kind)
+        card.addWidget(self._build_confirm())
         card.addWidget(self.newest_label, stretch=1)
         card.addWidget(self.newest_kind)
         layout.addWidget(self.newest, stretch=3)
@@ -219,6 +225,75 @@ class VisitorScreen(QWidget):
         layout.addWidget(self.talk_button)
         return page
 
+    def _build_confirm(self) -> QWidget:
+        """ "Did you mean …?" with Yes and No; after No, up to three other phrases to pick."""
+        self.confirm_box = QFrame()
+        self.confirm_box.setObjectName("confirm")
+        self.confirm_box.setStyleSheet("QFrame#confirm { background: transparent; }")
+        box = QVBoxLayout(self.confirm_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.confirm_question = QLabel()
+        self.confirm_question.setWordWrap(True)
+        self.confirm_question.setStyleSheet(f"color: {THEME.machine}; background: transparent;")
+        box.addWidget(self.confirm_question)
+        answers = QHBoxLayout()
+        self.yes_button = QPushButton()
+        self.no_button = QPushButton()
+        for button in (self.yes_button, self.no_button):
+            button.setMinimumHeight(round(self.dpi * 0.6))  # ≥ 15 mm: a large touch target
+            answers.addWidget(button)
+        self.yes_button.clicked.connect(lambda: self._answer(True))
+        self.no_button.clicked.connect(lambda: self._answer(False))
+        box.addLayout(answers)
+        self.alternative_buttons: list[QPushButton] = []
+        for _ in range(3):
+            button = QPushButton()
+            button.setMinimumHeight(round(self.dpi * 0.5))
+            button.clicked.connect(lambda _=False, b=button: self._pick(b))
+            box.addWidget(button)
+            self.alternative_buttons.append(button)
+        self.confirm_box.setVisible(False)
+        self._asking: Turn | None = None
+        return self.confirm_box
+
+    def _answer(self, yes: bool) -> None:
+        turn = self._asking
+        if turn is None or not turn.candidates:
+            return
+        self.confirmed.emit(turn.turn_id, turn.candidates[0].phrase_id if yes else None)
+
+    def _pick(self, button: QPushButton) -> None:
+        turn, phrase_id = self._asking, button.property("phrase_id")
+        if turn is not None and phrase_id:
+            self.confirmed.emit(turn.turn_id, phrase_id)
+
+    def _render_confirm(self, turn: Turn | None) -> None:
+        """The visitor's newest turn may be a question back to them."""
+        asking = turn is not None and turn.final and turn.kind == "confirm" and turn.candidates
+        offering = turn is not None and turn.kind == "none" and bool(turn.candidates)
+        self._asking = turn if asking or offering else None
+        self.confirm_box.setVisible(bool(asking or offering))
+        self.confirm_question.setVisible(bool(asking or offering))
+        self.yes_button.setVisible(bool(asking))
+        self.no_button.setVisible(bool(asking))
+        if turn is None or not (asking or offering):
+            for button in self.alternative_buttons:
+                button.setVisible(False)
+            return
+        if asking:
+            text = turn.candidates[0].source_text
+            self.confirm_question.setText(self._t("did_you_mean").format(text=text))
+            others: tuple[object, ...] = ()
+        else:
+            self.confirm_question.setText(self._t("other_phrases"))
+            others = turn.candidates[:3]
+        for button, candidate in zip(
+            self.alternative_buttons, (*others, None, None, None), strict=False
+        ):
+            button.setVisible(candidate is not None)
+            button.setText(getattr(candidate, "source_text", ""))
+            button.setProperty("phrase_id", getattr(candidate, "phrase_id", None))
+
     # -- rendering -------------------------------------------------------------------------------
 
     def _retranslate(self) -> None:
@@ -236,6 +311,11 @@ class VisitorScreen(QWidget):
         self.newest_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
         self.own_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
         self.history.setFont(font_for(lang, HISTORY_MM * self.scale, self.dpi))
+        self.confirm_question.setFont(font_for(lang, OWN_MM * self.scale, self.dpi, bold=True))
+        for button in (self.yes_button, self.no_button, *self.alternative_buttons):
+            button.setFont(font_for(lang, CHROME_MM * self.scale, self.dpi, bold=True))
+        self.yes_button.setText(self._t("yes"))
+        self.no_button.setText(self._t("no"))
         direction = self._direction(lang)
         for label in (self.newest_label, self.own_label, self.history):
             label.setLayoutDirection(direction)
@@ -267,8 +347,9 @@ class VisitorScreen(QWidget):
             self.own_label.setText(f"{self._t('you_said')}: {latest_mine.text}")
         # tell the visitor when staff could not get a translation of what they said
         unreadable = latest_mine is not None and latest_mine.final and latest_mine.kind == "none"
-        self.own_kind.setText(self._t("not_translated") if unreadable else "")
+        self.own_kind.setText(self._t("not_translated_write") if unreadable else "")
         self.own_kind.setVisible(unreadable)
+        self._render_confirm(latest_mine)
         older = [t for t in self._turns if t is not newest and t is not latest_mine][-MAX_HISTORY:]
         lines = []
         for t in reversed(older):
@@ -278,7 +359,7 @@ class VisitorScreen(QWidget):
         self.history.setText("\n".join(lines))
 
     def _visible_text(self, turn: Turn) -> str:
-        if turn.kind == "pending":
+        if turn.kind in ("pending", "confirm"):  # staff have not sent it yet
             return turn.text if self.lang == KSL else "…"
         if turn.kind in ("none", "") or not turn.translated_text:
             return turn.text if self.lang == KSL else self._t("not_translated")
@@ -288,7 +369,7 @@ class VisitorScreen(QWidget):
         if self.lang == KSL or turn.kind in ("original", "pending"):
             return ""
         colour, key = {
-            "verified": (THEME.verified, "verified"),
+            "verified": (THEME.verified, "verified" if turn.reviewed else "draft"),
             "machine": (THEME.machine, "machine"),
         }.get(turn.kind, (THEME.untranslated, "not_translated"))
         self.newest_kind.setStyleSheet(f"color: {colour}; background: transparent;")

@@ -84,6 +84,8 @@ class KioskUI(QObject):
         k, v, s = self.kiosk, self.visitor, self.staff
         v.language_chosen.connect(self._visitor_chose)
         v.talk.connect(k.set_push_to_talk)
+        v.confirmed.connect(k.confirm)
+        s.confirmed.connect(k.confirm)
         v.scale_changed.connect(self._scale_changed)
         s.quick_reply.connect(lambda pid, slots: k.quick_reply(pid, slots))
         s.typed.connect(k.send_typed)

@@ -228,7 +228,21 @@ def test_no_to_a_near_miss_is_not_translated():
     out = c.handle(core.Confirmed(tr.turn_id, None))
     turn = of(out, core.ShowTurn)[-1].turn
     assert turn.kind is TurnKind.NONE and turn.translated_text == ""
-    assert turn.candidates  # the alternatives stay offered to pick from
+    assert turn.candidates == ()  # the only candidate was refused: no alternatives
+
+
+def test_after_no_the_visitor_may_pick_an_alternative():
+    c = counter()
+    c.handle(core.LanguageChosen("vi"))
+    tr = of(c.handle(core.Heard(heard("vi", "gia hạn hộ chiếu"), "mic")), core.Translate)[0]
+    cands = tuple(
+        _Candidate(f"p.{i}", f"phrase {i}", f"문장 {i}", 0.7 - i / 10, True) for i in range(5)
+    )
+    c.handle(core.Translated(tr.turn_id, _Translation("문장 0", "confirm", "p.0", True, cands)))
+    turn = of(c.handle(core.Confirmed(tr.turn_id, None)), core.ShowTurn)[-1].turn
+    assert [x.phrase_id for x in turn.candidates] == ["p.1", "p.2", "p.3"]  # at most three
+    turn = of(c.handle(core.Confirmed(tr.turn_id, "p.2")), core.ShowTurn)[-1].turn
+    assert turn.kind is TurnKind.VERIFIED and turn.translated_text == "문장 2"
 
 
 def test_signs_only_count_in_deaf_mode_and_a_rejected_sign_is_said():
