@@ -212,6 +212,7 @@ class NoteView(QWidget):
             button.setAccessibleName(self._t(key))
             # ≥ 15 mm, a large touch target, and tall enough for the script's line height
             button.setMinimumHeight(max(round(self.dpi * 0.6), button.sizeHint().height()))
+            button.setMinimumWidth(round(self.dpi * 1.2))  # ≥ 30 mm wide, even for "In"
         self.part_label.setFont(optical_font(lang, CHROME_MM, self.dpi))
         self.print_button.setEnabled(not self.note.empty)
         self._fill_lines()
