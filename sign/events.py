@@ -1,10 +1,14 @@
 """The values that leave the sign engine (frozen dataclasses; safe to pass between threads).
 
-A finished sign segment produces exactly one event: a `SignResult` when it matched the vocabulary
-well
-enough, otherwise a `SignRejected` (the staff screen then says "not recognised — ask to repeat or
-write").
-No event at all means nobody signed. Device and model health is reported as `Status`.
+A finished sign segment produces exactly one event:
+- a `SignResult` when it matched the vocabulary well enough to be shown as recognised;
+- a `SignUnsure` when the best candidate is plausible but below that bar: staff are asked
+  "did they sign …?" with the candidate and its alternatives, and nothing is shown as recognised
+  until they confirm;
+- a `SignRejected` when nothing in the vocabulary fits (the staff screen then says "not recognised —
+  ask to repeat or write").
+No event at all means nobody signed (or the hands barely moved). Device and model health is
+reported as `Status`.
 """
 
 from __future__ import annotations
@@ -46,7 +50,18 @@ class SignRejected:
     reason: str  # e.g. "too far from every enrolled take"
 
 
-SignEvent = SignResult | SignRejected
+@dataclass(frozen=True)
+class SignUnsure:
+    """The uncertain middle: `candidate` is the best gloss (with its alternatives, best first), to
+    be put to staff as a question ("…?"), never shown as a recognised sign on its own."""
+
+    candidate: SignResult
+    start_s: float
+    end_s: float
+    reason: str  # e.g. "farther from the enrolled takes than they are from each other"
+
+
+SignEvent = SignResult | SignRejected | SignUnsure
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""Enrolled takes as DTW templates: a segment in, every gloss ranked by distance out."""
+"""Enrolled takes as DTW templates: a segment in, every gloss ranked by distance out.
+
+The matcher also knows how far apart each gloss's own takes are (`spread`): the distance at which a
+new, genuine performance of the gloss can be expected to land from the nearest enrolled take. The
+recogniser judges a segment's distance relative to it, so a gloss enrolled with consistent takes is
+held to a tighter bar than one whose takes vary.
+"""
 
 from __future__ import annotations
 
@@ -46,6 +52,7 @@ class TemplateMatcher:
             if takes
             else np.zeros((0, frames, 1), np.float32)
         )
+        self.spread = self._spreads()
 
     def __len__(self) -> int:
         return int(self.labels.shape[0])
@@ -62,3 +69,25 @@ class TemplateMatcher:
             best[gloss] = min(d, best.get(gloss, np.inf))
         order = sorted(best, key=best.__getitem__)
         return Ranking(tuple(order), tuple(best[g] for g in order))
+
+    def _spreads(self) -> dict[str, float | None]:
+        """Per gloss: the 75th percentile, over its takes, of each take's DTW distance to the
+        nearest other take of the same gloss (None for a gloss with a single take).
+
+        Nearest-take distances separate genuine performances from other movement better than the
+        median of all pairs (measured in bench/sign.py), but they shrink as near-identical takes
+        are added: the recogniser floors the spread (`RecogniserConfig.min_spread`)."""
+        out: dict[str, float | None] = {}
+        for gloss in dict.fromkeys(self.labels.tolist()):
+            idx = np.flatnonzero(self.labels == gloss)
+            if len(idx) < 2:
+                out[gloss] = None
+                continue
+            nearest = [
+                float(
+                    dtw_distances(self.templates[i], self.templates[idx[idx != i]], self.band).min()
+                )
+                for i in idx
+            ]
+            out[gloss] = float(np.percentile(nearest, 75))
+        return out

@@ -3,7 +3,8 @@
     stream = SignStream(vocabulary)
     for landmarks in ...:            # from HolisticExtractor, on the video worker thread
         for event in stream.feed(landmarks):
-            ...                      # SignResult → staff screen; SignRejected → "not recognised"
+            ...                      # SignResult → staff screen; SignUnsure → a question to
+                                     # staff ("…?"); SignRejected → "not recognised"
     events = stream.finish()         # end of video / sign mode switched off
 
 Not thread-safe: feed it from one thread. It keeps only the open segment's landmarks.

@@ -96,7 +96,8 @@ def _recognize(args: argparse.Namespace) -> int:
 
 
 def _describe(event: Any) -> str:
-    from sign.events import SignResult
+    """One line per segmented sign: its time span, then the result; a question ends with "?"."""
+    from sign.events import SignResult, SignUnsure
 
     span = f"{event.start_s:6.2f}–{event.end_s:6.2f} s"
     if isinstance(event, SignResult):
@@ -104,6 +105,9 @@ def _describe(event: Any) -> str:
         phrase = f"  [{event.phrase_id}]" if event.phrase_id else ""
         kind = " (letter)" if event.kind.value == "letter" else ""
         return f"{span}  {event.text_ko}{kind}  {event.confidence:.2f}{phrase}  (also: {alts})"
+    if isinstance(event, SignUnsure):
+        alts = ", ".join(f"{g} {p:.2f}" for g, p in event.candidate.alternatives[1:])
+        return f"{span}  unsure ({event.reason}; also: {alts}): {event.candidate.text_ko}?"
     return f"{span}  not recognised — ask to repeat or write ({event.reason})"
 
 

@@ -37,10 +37,14 @@ def msl_sequences(msl_root: Path) -> list[MslSequence]:
     return load_sample(msl_root)
 
 
+DEMO_TAKES = 8  # takes per sign in the bundled demo pack (assets/sign/msl-demo.signpack)
+
+
 @pytest.fixture(scope="session")
 def msl_vocabulary(msl_sequences: list[MslSequence]) -> SignVocabulary:
-    """Every usable MSL-150 keypoint sequence as a take (the dataset's own extraction)."""
-    return demo_vocabulary(msl_sequences)
+    """The bundled demo pack's composition: the first 8 usable MSL-150 keypoint sequences of each
+    sign as takes (the dataset's own extraction)."""
+    return demo_vocabulary(msl_sequences, DEMO_TAKES)
 
 
 @pytest.fixture(scope="session")
