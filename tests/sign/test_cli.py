@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from kiosk.cli import main
+from kiosk.commands.sign import _describe
+from sign.events import SignUnsure
+from sign.landmarks import LandmarkSequence
+from sign.pipeline import recognise_landmarks
+from sign.recogniser import RecogniserConfig
+from sign.stream import SignStream, StreamConfig
+from sign.vocabulary import SignVocabulary
 
 
 @pytest.fixture(autouse=True)
@@ -52,3 +60,38 @@ def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     lines = [line for line in err if line.startswith("changgu:")]
     assert len(lines) == 3
     assert "damaged" in lines[0] and "no camera" in lines[1] and "does not exist" in lines[2]
+
+
+SPAN = re.compile(r"^\s*\d+\.\d\d–\s*\d+\.\d\d s  ")
+
+
+def test_recognize_one_line_per_sign_with_its_span(
+    msl_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sign", "recognize", str(msl_root / "original_source" / "hoy_001.mp4")]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert SPAN.match(line) and "오늘" in line and not line.endswith("?")
+
+
+def test_recognize_sign_outside_the_vocabulary(
+    msl_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An office vocabulary holding only 나 (yo): the doctor sign is not recognised."""
+    video = msl_root / "original_source" / "yo_001.mp4"
+    assert main(["sign", "enroll", "--gloss", "나", "--signer", "a", str(video)]) == 0
+    capsys.readouterr()
+    other = msl_root / "original_source" / "doctor_001.mp4"
+    assert main(["sign", "recognize", "--vocab", "office", str(other)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert SPAN.match(line) and "not recognised" in line
+
+
+def test_unsure_sign_line_is_a_question(
+    msl_vocabulary: SignVocabulary, video_landmarks: dict[str, LandmarkSequence]
+) -> None:
+    strict = StreamConfig(recogniser=RecogniserConfig(accept_spreads=1.0, unsure_spreads=4.0))
+    (event,) = recognise_landmarks(video_landmarks["dolor"], SignStream(msl_vocabulary, strict))
+    assert isinstance(event, SignUnsure)
+    line = _describe(event)
+    assert SPAN.match(line) and line.endswith("아파요 (통증)?")
+    assert "not recognised" not in line and event.reason in line
