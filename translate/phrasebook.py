@@ -40,6 +40,8 @@ class Phrase:
     text: Mapping[str, str]
     reviewed: frozenset[str]
     match: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: key concepts (assets/glossary.toml) an utterance must express to be verified as this phrase
+    concepts: frozenset[str] = frozenset()
 
     @property
     def slots(self) -> frozenset[str]:
@@ -174,6 +176,9 @@ def _parse_phrase(
     reviewed = (
         frozenset(str(c) for c in reviewed_raw) if isinstance(reviewed_raw, list) else frozenset()
     )
+    concepts_raw = raw.get("concepts", [])
+    if not isinstance(concepts_raw, list) or not all(isinstance(c, str) for c in concepts_raw):
+        raise PhrasebookError(f"{where}: concepts must be a list of concept keys")
     return Phrase(
         id=phrase_id,
         topic=topic,
@@ -181,4 +186,5 @@ def _parse_phrase(
         text=MappingProxyType(text),
         reviewed=reviewed,
         match=MappingProxyType(match),
+        concepts=frozenset(concepts_raw),
     )

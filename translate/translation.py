@@ -13,7 +13,19 @@ from translate.slots import SlotValue
 class TranslationKind(StrEnum):
     VERIFIED = "verified"  # a phrasebook entry, matched from what was said
     MACHINE = "machine"  # neural machine translation from an installed pack
+    CONFIRM = "confirm"  # a phrase is plausible but below the verified bar: ask "Did you mean …?"
     NONE = "none"  # no trustworthy translation: say so, offer quick phrases or typing
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A phrase the speaker may have meant, for "Did you mean: …?" and its alternatives."""
+
+    phrase_id: str
+    source_text: str  # the phrase's wording in the utterance's language (slots filled)
+    text: str  # its wording in the target language (slots filled)
+    score: float
+    reviewed: bool  # the target wording has been reviewed (else a draft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +38,12 @@ class Translation:
     `reviewed` is True only when the phrase's wording in `target_lang` has been reviewed (the
     phrasebook's drafts are not). `method` says how: exact, fuzzy, semantic, same-language, or
     mt:<pack> (with "via en" for pivots). `notes` carries checks that failed (numbers, terms).
+
+    `CONFIRM`: the best phrase is plausible but not verified; `phrase_id` and `text` are that
+    candidate (rendered in `target_lang`) and `candidates` holds it first, then up to 3 others.
+    `candidates` may also be filled for NONE and MACHINE results when some phrase is plausible.
+    `machine_text` is the MT output when a pack translated the utterance too (for CONFIRM, what to
+    show if the speaker says No).
     """
 
     source_text: str
@@ -39,6 +57,8 @@ class Translation:
     slots: Mapping[str, SlotValue] = field(default_factory=lambda: MappingProxyType({}))
     method: str = ""
     notes: tuple[str, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    machine_text: str = ""
 
     @property
     def verified(self) -> bool:
@@ -46,4 +66,9 @@ class Translation:
 
     @property
     def found(self) -> bool:
-        return self.kind is not TranslationKind.NONE
+        """A translation to show (a CONFIRM is one only once the speaker says Yes)."""
+        return self.kind in (TranslationKind.VERIFIED, TranslationKind.MACHINE)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.kind is TranslationKind.CONFIRM

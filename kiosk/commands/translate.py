@@ -13,6 +13,8 @@ from typing import Any
 from kiosk.paths import cache_dir, models_dir
 
 _TARGETS = "precision >= 0.95, recall >= 0.80, NONE false-match <= 0.05"
+#: Longest file `changgu translate --file` reads (a counter utterance is a few hundred bytes).
+MAX_FILE_BYTES = 64 * 1024
 
 
 def register(subparsers: Any) -> None:
@@ -63,9 +65,11 @@ def register(subparsers: Any) -> None:
 
 
 def run_translate(args: argparse.Namespace) -> int:
-    from translate import Translator
+    from translate import Translator, languages
     from translate.errors import TranslateError
 
+    languages.get(args.source)
+    languages.get(args.target)
     if args.file is not None:
         text = _read_text(args.file)
     elif args.text is not None:
@@ -89,8 +93,14 @@ def run_translate(args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from translate import Translator
+    from translate import Translator, languages
 
+    languages.get(args.lang)  # an unknown code is a message naming the supported ones
+    languages.get(args.show)
+    if args.limit < 1:
+        from translate.errors import TranslateError
+
+        raise TranslateError("--limit must be at least 1")
     translator = Translator.load(cache_dir(), None)
     hits = translator.search(args.query, args.lang, args.limit)
     if not hits:
@@ -105,8 +115,9 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from translate import Translator
+    from translate import Translator, languages
 
+    languages.get(args.lang)
     translator = Translator.load(cache_dir(), None, semantic=False)
     for phrase in translator.phrases(args.topic, args.side):
         print(f"{phrase.id:<32} {phrase.side.value:<8} {phrase.text[args.lang]}")
@@ -130,40 +141,57 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_eval(args: argparse.Namespace) -> int:
     from translate import Translator
-    from translate.calibration import calibrate, observe
+    from translate.calibration import calibrate, confirm_rates, observe
     from translate.evaluation import evaluate, read_labelled
 
     items = read_labelled(args.tsv)
     translator = Translator.load(cache_dir(), None)
     matcher = translator.matcher
+    rule = matcher.rule
+    asked: list[bool] = []
 
     def predict(text: str, lang: str) -> str | None:
-        match = matcher.match(text, lang)
-        return match.phrase.id if match else None
+        found = matcher.assess(text, lang)
+        asked.append(found.plausible)
+        return found.match.phrase.id if found.match else None
 
     scores, outcomes = evaluate(items, predict)
-    rule = matcher.rule
+    print(f"{len(items)} rows from {args.tsv.name}; shipped rule: {_describe(rule)}")
+    print(f"shipped rule: {scores.summary()}")
+    none_rows = [i for i, o in enumerate(outcomes) if o.item.expected == "NONE"]
+    on_none = sum(asked[i] for i in none_rows)
     print(
-        f"{len(items)} rows from {args.tsv.name}; rule: score >= {rule.min_score}, "
-        f"margin >= {rule.min_margin}, mean of top {rule.top_k} languages"
+        f"  confirm step asked {sum(asked) / len(items):.3f} ({sum(asked)}/{len(items)}), "
+        f"on NONE rows {on_none / max(1, len(none_rows)):.3f} ({on_none}/{len(none_rows)})"
     )
-    print(scores.summary())
     print(f"targets: {_TARGETS}")
     if args.errors:
-        for outcome in outcomes:
+        for outcome, was_asked in zip(outcomes, asked, strict=True):
             if not outcome.correct:
+                note = "  (confirm asked)" if was_asked else ""
                 print(
                     f"  {outcome.item.lang}  expected {outcome.item.expected:<26} "
-                    f"got {outcome.predicted:<26} {outcome.item.text}"
+                    f"got {outcome.predicted:<26} {outcome.item.text}{note}"
                 )
     if args.calibrate:
-        result = calibrate(observe(matcher, items))
-        print(f"calibrated rule: {result.rule}")
-        print(f"  fitted on all rows:  {result.fitted.summary()}")
+        observations = observe(matcher, items)
+        result = calibrate(observations)
+        print(f"re-fitted rule: {_describe(result.rule)}")
+        print(f"  in-sample (fitted on all rows): {result.fitted.summary()}")
+        print(f"    {result.fitted_confirm.summary()}")
         print(f"  {result.folds}-fold cross-validated: {result.cross_validated.summary()}")
-        for k, per_k in result.per_k.items():
-            print(f"    top_k={k:<2} {per_k.summary()}")
+        print(f"    {result.cross_validated_confirm.summary()}")
+        shipped = confirm_rates(observations, [rule] * len(observations))
+        print(f"  shipped rule's confirm step (in-sample): {shipped.summary()}")
     return 0
+
+
+def _describe(rule: Any) -> str:
+    return (
+        f"top_k {rule.top_k}, lexical weight {rule.lexical_weight}; with key concepts: score >= "
+        f"{rule.concept_min_score}, margin >= {rule.concept_min_margin}; without: score >= "
+        f"{rule.min_score}, margin >= {rule.min_margin}; confirm from {rule.confirm_min_score}"
+    )
 
 
 def _eval_parsers(subparsers: Any) -> Any:
@@ -178,12 +206,21 @@ def _eval_parsers(subparsers: Any) -> Any:
 
 
 def _read_text(path: Path) -> str:
+    """The file's text, read with a bound: `/dev/zero` or a huge file is refused, not swallowed."""
     from translate.errors import TranslateError
 
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise TranslateError(f"cannot read {path} ({exc.strerror}); check the path") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise TranslateError(
+            f"{path} is longer than {MAX_FILE_BYTES // 1024} KB; "
+            "translate a shorter text (one utterance or a few sentences)"
+        )
+    if b"\0" in raw:
+        raise TranslateError(f"{path} holds NUL bytes, so it is not text; give a UTF-8 text file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -55,3 +55,27 @@ def test_eval_phrases(data: Path, shared_dir: Path, capsys: pytest.CaptureFixtur
     assert main(["eval", "phrases", str(shared_dir / "eval" / "phrase_match_dev.tsv")]) == 0
     out = capsys.readouterr().out
     assert "precision" in out and "recall" in out and "NONE false-match" in out
+
+
+def test_phrases_search_with_an_unknown_show_language_is_a_message(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["phrases", "search", "x", "--show", "xx"]) == 2
+    err = capsys.readouterr().err
+    assert "xx" in err and "not supported" in err and "Traceback" not in err
+
+
+def test_phrases_list_with_an_unknown_language_is_a_message(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["phrases", "list", "--lang", "xx"]) == 2
+    err = capsys.readouterr().err
+    assert "not supported" in err and len(err.strip().splitlines()) == 1
+
+
+def test_translate_file_reads_a_bounded_amount(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["translate", "--file", "/dev/zero", "--to", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "longer than" in err and len(err.strip().splitlines()) == 1

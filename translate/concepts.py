@@ -1,0 +1,169 @@
+"""Key concepts: the nouns and verbs that make a phrase that phrase, lexicalised in every language.
+
+A phrase such as "I want to register a car" is about a *car* being *registered*; "I want to register
+my bicycle" is close to it in any sentence embedding, but it does not mention a car, so it must not
+be verified as that phrase. Each phrase lists its concepts (`concepts = ["car", "register"]` in its
+phrasebook entry); each concept lists, per language, the word stems that express it
+(`[[concept]]` tables in `assets/glossary.toml`). A phrase is verified only when the utterance
+expresses every one of its concepts; otherwise the best it can be is a candidate to confirm.
+
+A form is one or more stems joined by "+" ("resident+regist"); the form is present when every stem
+is, in any order. In English, Vietnamese, Uzbek, Mongolian and Nepali a stem must start a word (so
+"car" is in "cars" but not in "scar"); elsewhere it may appear anywhere. A stem ending in "=" must
+also end a word ("xe=" is the Vietnamese word, not the start of "xem"). Matching is case- and
+width-insensitive.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from types import MappingProxyType
+
+from translate import languages
+from translate.errors import PhrasebookError
+
+#: Languages whose words are separated by spaces and inflect mostly at the end: a stem must start a
+#: word there. Russian, Tagalog and Indonesian also put prefixes and infixes before a stem
+#: ("зарегистрировать", "iparehistro", "mendaftarkan"), so there, as in the languages written
+#: without spaces, a stem may appear anywhere.
+_FALLBACK = ("ko", "en")
+_WORD_START = frozenset({"en", "vi", "uz", "mn", "ne"})
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    key: str
+    forms: Mapping[str, tuple[tuple[str, ...], ...]]  # lang -> forms, each a tuple of stems
+    #: lang -> words that contain a form but mean something else ("自行车", a bicycle, holds 车)
+    exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def in_text(self, folded: str, lang: str) -> bool:
+        """Whether `folded` (see `fold`) expresses this concept in `lang`."""
+        spaced = _spaced(lang)
+        for word in self.exclude.get(lang, ()):
+            folded = folded.replace(word, " ")
+        return any(
+            all(_has_stem(folded, stem, spaced) for stem in form)
+            for form in self.forms.get(lang, ())
+        )
+
+
+class ConceptLexicon:
+    def __init__(self, concepts: Iterable[Concept]) -> None:
+        self._concepts = {concept.key: concept for concept in concepts}
+
+    @classmethod
+    def load(cls) -> ConceptLexicon:
+        text = resources.files("assets").joinpath("glossary.toml").read_text(encoding="utf-8")
+        return cls.parse(text)
+
+    @classmethod
+    def parse(cls, text: str) -> ConceptLexicon:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise PhrasebookError(
+                f"assets/glossary.toml is not valid TOML ({exc}); fix it"
+            ) from None
+        codes = languages.codes()
+        concepts: list[Concept] = []
+        for raw in data.get("concept", []):
+            key = str(raw.get("key", "")).strip()
+            table = raw.get("forms", {})
+            if not key or not isinstance(table, dict):
+                raise PhrasebookError(
+                    f"concept {key or '(without key)'} in assets/glossary.toml needs a key and a "
+                    "[concept.forms] table"
+                )
+            missing = [code for code in codes if not table.get(code)]
+            if missing:
+                raise PhrasebookError(
+                    f"concept {key} lacks forms in {', '.join(missing)}; "
+                    "add them to assets/glossary.toml"
+                )
+            forms = {
+                str(code): tuple(
+                    tuple(_stem(part) for part in str(form).split("+") if _stem(part))
+                    for form in values
+                )
+                for code, values in table.items()
+            }
+            raw_not = raw.get("not", {})
+            exclude = {
+                str(code): tuple(fold(word).strip() for word in words)
+                for code, words in (raw_not.items() if isinstance(raw_not, dict) else ())
+            }
+            concepts.append(Concept(key, MappingProxyType(forms), MappingProxyType(exclude)))
+        keys = [concept.key for concept in concepts]
+        duplicated = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicated:
+            raise PhrasebookError(f"concepts {duplicated} appear twice in assets/glossary.toml")
+        return cls(concepts)
+
+    def __len__(self) -> int:
+        return len(self._concepts)
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self._concepts.values())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._concepts
+
+    def get(self, key: str) -> Concept:
+        try:
+            return self._concepts[key]
+        except KeyError:
+            raise PhrasebookError(
+                f"no concept {key!r} in assets/glossary.toml; add it or fix the phrase"
+            ) from None
+
+    def missing(self, text: str, lang: str, required: Iterable[str]) -> tuple[str, ...]:
+        """The required concepts that `text` (in `lang`) does not express.
+
+        Korean and English forms are tried after the utterance's own, so a term said in the
+        staff's language or in English ("I lost my 외국인등록증") still counts. Not every
+        language's: Chinese 新 ("new") is inside Japanese 更新 ("renew").
+        """
+        folded = fold(text)
+        absent = []
+        for key in required:
+            concept = self.get(key)
+            if concept.in_text(folded, lang):
+                continue
+            if any(concept.in_text(folded, code) for code in _FALLBACK if code != lang):
+                continue
+            absent.append(key)
+        return tuple(absent)
+
+    def found(self, text: str, lang: str) -> frozenset[str]:
+        """Every concept that `text` expresses in `lang`."""
+        folded = fold(text)
+        return frozenset(c.key for c in self._concepts.values() if c.in_text(folded, lang))
+
+
+def fold(text: str) -> str:
+    """Casefolded NFKC text, punctuation turned into spaces (word starts stay visible)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    chars = [ch if unicodedata.category(ch)[0] in ("L", "M", "N") else " " for ch in folded]
+    return " " + " ".join("".join(chars).split()) + " "
+
+
+def _stem(part: str) -> str:
+    whole = part.strip().endswith("=")
+    stem = fold(part.strip().rstrip("=")).strip()
+    return f"{stem} " if whole and stem else stem
+
+
+def _spaced(lang: str) -> bool:
+    return lang in _WORD_START
+
+
+def _has_stem(folded: str, stem: str, spaced: bool) -> bool:
+    if not spaced:
+        return stem in folded
+    # Uzbek and Tagalog write affixes with apostrophes/hyphens ("i-renew"): fold made them spaces
+    return f" {stem}" in folded
