@@ -1,10 +1,13 @@
 """`changgu --self-test`: proves an installation works, as the installer's last step and for staff.
 
-Unlike `changgu doctor` (which only looks), this loads every installed default model for real —
-Whisper and the voice-activity model through the speech engine, the phrase-matching model when the
-translation package is present, MediaPipe Holistic on a blank frame — renders every language's own
-name in the font the language table names and checks that font file has every glyph, and lists the
-microphones and cameras. It prints one line per check with the fix for each failure, and returns 0
+Unlike `changgu doctor` (which only looks), this loads every installed default model for real and
+checks what each one answers, not merely that it raised nothing: Whisper must transcribe a bundled
+English recording (`assets/selftest/`) to its known text through the kiosk's own speech path, the
+voice-activity model must hear that speech and not silence, MediaPipe must find the hand in a
+bundled photo and none in a blank frame, and the phrase matcher must return the known phrase for a
+visitor's question. A damaged model fails. It also renders every language's own name in the font
+the language table names, checks that font file has every glyph, and lists the microphones and
+cameras. It prints one line per check with the fix for each failure, and returns 0
 iff every required check passed. No microphone or camera is a warning, not a failure: the PC that
 runs the installer is often not yet at its counter.
 """
@@ -16,12 +19,20 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from kiosk import paths
 from kiosk.commands.doctor import Check, check_audio, check_camera, check_models, print_check
 from kiosk.commands.doctor import summary as print_summary
+
+if TYPE_CHECKING:
+    from asr.vad import StreamingVad
+    from kiosk.speech import SpeechModels
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,18 @@ FALLBACK_SAMPLES: tuple[SampleText, ...] = (
 )
 
 Probe = Callable[[], list[Check]]
+
+# What the self-test gives each model, and the answer it must give back (see assets/selftest).
+SPEECH_CLIP = "en_libri_61-70968-0000.wav"
+SPEECH_TEXT = (
+    "He began a confused complaint against the wizard who had vanished behind the curtain on the "
+    "left"
+)
+MAX_WORD_ERRORS = 0.2  # Whisper base gets this clip right; a damaged model gets garbage or nothing
+HAND_PHOTO = "silfa_A_frame_0000.jpg"
+VISITOR_QUESTION = ("How much does the fee cost?", "en")
+KNOWN_PHRASE = "fee.how_much"
+REINSTALL_SPEECH = "changgu models install whisper-base (the model gives wrong answers: damaged)"
 
 
 def run_self_test() -> int:
@@ -80,25 +103,72 @@ def run_self_test() -> int:
 
 
 def check_speech_models() -> list[Check]:
-    """Whisper and the VAD, loaded through the kiosk's own speech engine, and run once."""
+    """Whisper and the VAD, loaded through the kiosk's own speech engine, on a known recording."""
+    from kiosk.models import ModelManager
     from kiosk.speech import SpeechModels
 
     started = time.perf_counter()
-    models = SpeechModels()
+    manager = ModelManager()
+    models = SpeechModels(manager)
     loaded = time.perf_counter() - started
-    recognizer = models.recognizer(("ko", "en"))  # opens the VAD model (its own ONNX session)
-    del recognizer
-    silence = np.zeros(16000, dtype=np.float32)
-    models.whisper.recognise(silence, ("ko", "en"))  # the native kernels really run
-    ran = time.perf_counter() - started - loaded
-    return [
-        Check(
-            "speech recognition (Whisper)",
-            True,
-            f"loaded in {loaded:.1f} s, 1 s of audio recognised in {ran:.1f} s",
-        ),
-        Check("voice activity (Silero VAD)", True, "loaded"),
-    ]
+    vad_path = manager.path_for("vad") / "silero_vad_v6.onnx"
+    return check_speech_output(models, vad_path, f"loaded in {loaded:.1f} s, ")
+
+
+def check_speech_output(models: SpeechModels, vad_path: Path, note: str = "") -> list[Check]:
+    """The bundled clip through a streaming recognizer (VAD + Whisper, as at the counter): the
+    text must match; and the VAD must hear the clip's speech and not a second of silence."""
+    from asr.audio import FRAME_SAMPLES, SAMPLE_RATE, load_audio
+    from asr.evaluation import error_rate
+    from asr.vad import StreamingVad
+
+    audio = load_audio(selftest_file(SPEECH_CLIP))
+    quiet = np.zeros(SAMPLE_RATE, dtype=np.float32)
+
+    vad = StreamingVad(vad_path)
+    voiced = _frames(vad, audio, FRAME_SAMPLES)
+    vad.reset()
+    silent = _frames(vad, quiet, FRAME_SAMPLES)
+    vad_ok = float(voiced.max(initial=0.0)) > 0.8 and float(silent.max(initial=0.0)) < 0.3
+    vad_check = Check(
+        "voice activity (Silero VAD)",
+        vad_ok,
+        f"speech {voiced.max(initial=0.0):.2f}, silence {silent.max(initial=0.0):.2f} "
+        "(expected > 0.80 and < 0.30)",
+        fix="changgu models install silero-vad (the model gives wrong answers: damaged)",
+    )
+
+    started = time.perf_counter()
+    recognizer = models.recognizer(("en",), hint=False)
+    heard = " ".join(
+        u.text for u in recognizer.accept_all(np.concatenate([quiet, audio, quiet])) if u.final
+    ).strip()
+    ran = time.perf_counter() - started
+    errors = error_rate(SPEECH_TEXT, heard, "en")
+    whisper_check = Check(
+        "speech recognition (Whisper)",
+        errors <= MAX_WORD_ERRORS,
+        f"{note}heard {heard[:70]!r} in {ran:.1f} s ({errors:.0%} of words wrong; at most "
+        f"{MAX_WORD_ERRORS:.0%} allowed)",
+        fix=REINSTALL_SPEECH,
+    )
+    return [whisper_check, vad_check]
+
+
+def _frames(
+    vad: StreamingVad, audio: npt.NDArray[np.float32], frame: int
+) -> npt.NDArray[np.float32]:
+    usable = len(audio) - len(audio) % frame
+    return vad.probabilities(np.ascontiguousarray(audio[:usable], dtype=np.float32))
+
+
+def selftest_file(name: str) -> Path:
+    """A file of `assets/selftest` (beside the program in the packaged build)."""
+    resource = resources.files("assets").joinpath("selftest", name)
+    path = Path(str(resource))
+    if not path.is_file():
+        raise FileNotFoundError(f"the self-test file {name} is missing; reinstall Changgu")
+    return path
 
 
 def check_phrase_model() -> list[Check]:
@@ -107,28 +177,40 @@ def check_phrase_model() -> list[Check]:
         from translate.embedding import E5Embedder, load_phrase_index
         from translate.errors import TranslateError
         from translate.glossary import Glossary
+        from translate.matcher import PhraseMatcher
         from translate.phrasebook import Phrasebook
     except ImportError:
         return [Check("phrase matching", True, "translation package not installed; skipped")]
 
     started = time.perf_counter()
     embedder = E5Embedder()
-    vector = embedder.embed_query("주민등록등본을 떼고 싶어요")
-    norm = float(np.linalg.norm(vector))
+    phrasebook, glossary = Phrasebook.load(), Glossary.load()
+    text, lang = VISITOR_QUESTION
+    try:
+        index = load_phrase_index(
+            paths.cache_dir(), phrasebook, glossary, embedder, build_if_missing=False
+        )
+    except TranslateError:
+        index = None
+    if index is not None:  # the kiosk's own matcher, semantic, as at the counter
+        hits = PhraseMatcher(phrasebook, glossary, index, embedder).search(text, lang, 3)
+        found = [h.phrase_id for h in hits]
+        how = "phrase index"
+    else:  # no index yet: the embedder alone must still rank the right Korean phrase first
+        found = _rank_by_embedding(embedder, phrasebook, text)
+        how = "embedding, no phrase index yet"
     checks = [
         Check(
-            "phrase matching model (multilingual-e5-small)",
-            vector.ndim == 1 and vector.size > 0 and abs(norm - 1.0) < 1e-3,
-            f"loaded and embedded a sentence in {time.perf_counter() - started:.1f} s",
+            "phrase matching (multilingual-e5-small)",
+            bool(found) and found[0] == KNOWN_PHRASE,
+            f"{text!r} matched {found[0] if found else 'nothing'} ({how}; expected "
+            f"{KNOWN_PHRASE}) in {time.perf_counter() - started:.1f} s",
             fix="reinstall Changgu (the model ships inside the program)",
         )
     ]
-    try:
-        index = load_phrase_index(
-            paths.cache_dir(), Phrasebook.load(), Glossary.load(), embedder, build_if_missing=False
-        )
+    if index is not None:
         checks.append(Check("phrase index", True, f"{len(index.rows)} wordings ready"))
-    except TranslateError:
+    else:
         checks.append(
             Check(
                 "phrase index",
@@ -140,6 +222,16 @@ def check_phrase_model() -> list[Check]:
         )
     checks += _check_mt_packs()
     return checks
+
+
+def _rank_by_embedding(embedder: Any, phrasebook: Any, text: str) -> list[str]:
+    """Phrase ids of the visitor's topic-mates and a few others, closest Korean wording first."""
+    ids = [p.id for p in phrasebook.phrases(side="visitor")]
+    wordings = [phrasebook.get(i).wordings("ko")[0] for i in ids]
+    query = np.asarray(embedder.embed_query(text))
+    passages = np.asarray(embedder.embed_many(wordings))
+    order = np.argsort(-(passages @ query))
+    return [ids[i] for i in order[:3]]
 
 
 def _check_mt_packs() -> list[Check]:
@@ -159,18 +251,30 @@ def _check_mt_packs() -> list[Check]:
 
 
 def check_sign_model() -> list[Check]:
-    """MediaPipe Holistic (its bundled models) on one blank camera-sized frame."""
+    """MediaPipe Holistic (its bundled models) must find the hand in a bundled photo of a signer
+    and nothing in a blank frame."""
+    import cv2
+
     from sign.holistic import HolisticExtractor
 
     started = time.perf_counter()
-    frame = np.zeros((480, 640, 3), dtype=np.uint8)
+    read = cv2.imread(str(selftest_file(HAND_PHOTO)))
+    if read is None:
+        raise OSError(f"the self-test photo {HAND_PHOTO} cannot be read; reinstall Changgu")
+    photo = np.asarray(read, dtype=np.uint8)
+    blank = np.zeros((480, 640, 3), dtype=np.uint8)
     with HolisticExtractor(static_images=True) as extractor:
-        extractor.process(frame, 0.0)
+        signer = extractor.process(photo, 0.0)
+        nobody = extractor.process(blank, 0.0)
+    found = signer.has_hands and signer.has_pose and not nobody.has_hands
     return [
         Check(
             "sign language (MediaPipe Holistic)",
-            True,
-            f"loaded and ran on a frame in {time.perf_counter() - started:.1f} s",
+            found,
+            f"{'found' if signer.has_hands else 'did NOT find'} the signer's hand, "
+            f"{'saw a hand in' if nobody.has_hands else 'nothing in'} a blank frame "
+            f"({time.perf_counter() - started:.1f} s)",
+            fix="reinstall Changgu (MediaPipe's models ship inside the program)",
         )
     ]
 
