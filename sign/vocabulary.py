@@ -341,6 +341,10 @@ class SignVocabulary:
         for meta in takes_meta:
             try:
                 digest, gloss, take_id = _text(meta["sha256"]), _text(meta["gloss"]), meta["id"]
+                signer = _text(meta.get("signer", "unknown"))
+                source = _text(meta.get("source", ""))
+                created = _text(meta.get("created", ""))
+                listed_file = meta.get("file")
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise damaged(f"take entry invalid: {exc!r:.200}") from None
             if not isinstance(take_id, str) or not _TAKE_ID_RE.fullmatch(take_id):
@@ -349,8 +353,8 @@ class SignVocabulary:
                 raise damaged(f"take {take_id} is listed twice")
             seen.add(take_id)
             name = f"{TAKES_DIR}/{take_id}.npz"  # never a path from the manifest
-            if meta.get("file", name) != name:
-                raise damaged(f"take {take_id} names file {meta.get('file')!r:.80}, not {name}")
+            if listed_file not in (None, name):
+                raise damaged(f"take {take_id} names file {listed_file!r:.80}, not {name}")
             if gloss not in vocab.glosses:
                 raise damaged(f"take {take_id} belongs to unknown gloss {gloss!r:.80}")
             try:
@@ -366,7 +370,15 @@ class SignVocabulary:
                 decoded_left -= size
                 with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
                     landmarks = LandmarkSequence.from_arrays(dict(arrays))
-            except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+            except (
+                ValueError,
+                TypeError,
+                OSError,
+                EOFError,
+                zipfile.BadZipFile,
+                zlib.error,
+            ) as exc:
+                # TypeError: LandmarkSequence.from_arrays on an `aspect` that is not a scalar
                 raise damaged(f"take file {name} unreadable: {exc}") from None
             if len(landmarks) > MAX_TAKE_FRAMES:
                 raise too_big(f"take {take_id} has {len(landmarks)} frames")
@@ -374,10 +386,10 @@ class SignVocabulary:
                 Take(
                     id=take_id,
                     gloss=gloss,
-                    signer=_text(meta.get("signer", "unknown")),
+                    signer=signer,
                     landmarks=landmarks,
-                    source=_text(meta.get("source", "")),
-                    created=_text(meta.get("created", "")),
+                    source=source,
+                    created=created,
                 )
             )
         return vocab
