@@ -107,7 +107,8 @@ def _describe(event: Any) -> str:
         return f"{span}  {event.text_ko}{kind}  {event.confidence:.2f}{phrase}  (also: {alts})"
     if isinstance(event, SignUnsure):
         alts = ", ".join(f"{g} {p:.2f}" for g, p in event.candidate.alternatives[1:])
-        return f"{span}  unsure ({event.reason}; also: {alts}): {event.candidate.text_ko}?"
+        also = f"; also: {alts}" if alts else ""
+        return f"{span}  unsure ({event.reason}{also}): {event.candidate.text_ko}?"
     return f"{span}  not recognised — ask to repeat or write ({event.reason})"
 
 
