@@ -23,20 +23,32 @@ class GuardConfig:
     logprob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
     min_confidence: float = 0.15  # exp(avg_logprob) below this is noise, whatever no_speech says
+    # Never drop valid speech: when voice activity heard at least this much speech, Whisper's own
+    # doubt (no-speech probability, low confidence) is not enough to drop the text; a reverberant
+    # room or an unusual voice lowers both on real speech. Repetition loops and phantom phrases
+    # are still dropped.
+    trusted_speech_s: float = 1.5
 
 
-def rejection_reason(hyp: Hypothesis, config: GuardConfig = GuardConfig()) -> str | None:
-    """Why this hypothesis is not real speech, or None if it should be shown."""
+def rejection_reason(
+    hyp: Hypothesis, config: GuardConfig = GuardConfig(), speech_s: float = 0.0
+) -> str | None:
+    """Why this hypothesis is not real speech, or None if it should be shown.
+
+    `speech_s`: how much speech voice activity detection heard in the audio (0 if unknown).
+    """
     if not normalise(hyp.text):
         return "empty"
+    doubt_counts = speech_s < config.trusted_speech_s
     if (
-        hyp.no_speech_prob > config.no_speech_threshold
+        doubt_counts
+        and hyp.no_speech_prob > config.no_speech_threshold
         and hyp.avg_logprob < config.logprob_threshold
     ):
         return "no speech"
     if hyp.compression_ratio > config.compression_ratio_threshold or _loops(hyp.text):
         return "repetition"
-    if hyp.confidence < config.min_confidence:
+    if doubt_counts and hyp.confidence < config.min_confidence:
         return "low confidence"
     if is_phantom(hyp.text, hyp.lang):
         return "phantom phrase"

@@ -1,10 +1,16 @@
 """Whisper recognition of one utterance (already cut by VAD) with faster-whisper / CTranslate2.
 
 One call encodes the audio once, picks the language among the session's languages from Whisper's
-own language probabilities (so a short Korean phrase is never labelled Thai), then decodes greedily.
-The encoder window is sized to the utterance (at least `min_window_s`) instead of Whisper's fixed
-30 s: on this class of CPU it cuts encoding time by ~6x for short utterances at almost no cost in
-accuracy (measured by `bench/asr.py`, which can also run with `window="full"`).
+own language probabilities (so a short Korean phrase is never labelled Thai), then decodes.
+
+Two kinds of decode share this code. Partials (while someone speaks) use an encoder window sized to
+the utterance (`window="adaptive"`, at least `min_window_s`) and greedy search: on this class of CPU
+that is ~6x cheaper than Whisper's fixed 30 s window. Finals use the full 30 s window Whisper was
+trained on and beam search, optionally with `Context`: the audio of what was said just before goes
+in front of the new audio, and its text is forced as the decoder's prefix, so the model hears the
+speaker and the room for longer but only the new words are generated. A decode that fails
+(repetition, very low log-probability) is retried with sampling at rising temperatures, as Whisper
+itself does. `bench/asr.py` measures each of these.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import logging
 import math
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,6 +47,31 @@ class DecodeOptions:
     prompt_lang: str | None = None  # the hint's language: used only when that language is spoken
     tokens_per_second: float = 15.0  # generation budget: guards against runaway repetition
     min_tokens: int = 24
+    # Temperature fallback (Whisper's own recipe): a decode whose text repeats itself or whose
+    # average log-probability is below `fallback_logprob` is tried again by sampling `best_of`
+    # candidates at each temperature in turn; the best of all tries is kept. () = no fallback.
+    fallback_temperatures: tuple[float, ...] = ()
+    fallback_best_of: int = 5
+    fallback_logprob: float = -1.0
+    fallback_compression_ratio: float = 2.4
+    fallback_no_speech: float = 0.6  # ...unless the model is this sure there is no speech at all
+    # How a Context's words are kept out of the result: "prefix" forces them as the decoder's
+    # prefix; "aligned" lets the model transcribe the context again and cuts its text where it
+    # best matches the context's text.
+    context_mode: Literal["prefix", "aligned"] = "prefix"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the same speaker said just before: audio (16 kHz float32), its final text, language."""
+
+    audio: npt.NDArray[np.float32]
+    text: str
+    lang: str
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.audio) / SAMPLE_RATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +83,8 @@ class Hypothesis:
     no_speech_prob: float
     compression_ratio: float
     n_tokens: int
+    temperature: float = 0.0  # > 0: the text comes from the fallback
+    with_context: bool = False  # decoded after the previous utterance's audio and text
 
     @property
     def confidence(self) -> float:
@@ -94,14 +127,28 @@ class WhisperEngine:
         langs: Sequence[str],
         options: DecodeOptions = DecodeOptions(),
         language: str | None = None,
+        context: Context | None = None,
     ) -> Hypothesis:
-        """Text of one utterance. `language` forces the language; otherwise the best of `langs`."""
+        """Text of one utterance. `language` forces the language; otherwise the best of `langs`.
+
+        `context` is used only when the language is known beforehand (forced, or the only one
+        allowed) and is the context's language, and when both fit in the encoder window.
+        """
         from faster_whisper.transcribe import get_ctranslate2_storage
 
         duration = len(audio) / SAMPLE_RATE
-        window = _window_seconds(duration, options)
-        audio = audio[: window * SAMPLE_RATE]
-        features = self._model.feature_extractor(audio, chunk_length=window)
+        allowed = [code for code in langs if code in self.languages]
+        known = language or (allowed[0] if len(allowed) == 1 else None)
+        if context is not None and (
+            context.lang != known
+            or not context.text.strip()
+            or duration + context.duration_s > MAX_WINDOW_S - 1
+        ):
+            context = None
+        heard = np.concatenate([context.audio, audio]) if context is not None else audio
+        window = _window_seconds(len(heard) / SAMPLE_RATE, options)
+        heard = heard[: window * SAMPLE_RATE]
+        features = self._model.feature_extractor(heard, chunk_length=window)
         frames = window * 100
         features = features[:, :frames]
         if features.shape[1] < frames:
@@ -112,28 +159,93 @@ class WhisperEngine:
         tokenizer = self._tokenizer(lang)
         hint = options.initial_prompt if options.prompt_lang in (None, lang) else None
         prompt = self._prompt(tokenizer, _join(LANGUAGE_PROMPTS.get(lang), hint))
-        budget = max(options.min_tokens, int(duration * options.tokens_per_second))
+
+        aligned = context is not None and options.context_mode == "aligned"
+        prefix: list[int] = []
+        if context is not None and not aligned:
+            prefix = tokenizer.encode(" " + context.text.strip())[-200:]
+        spoken = duration + (context.duration_s if aligned and context else 0.0)
+        budget = max(options.min_tokens, int(spoken * options.tokens_per_second))
+        best: Hypothesis | None = None
+        for temperature in (0.0, *options.fallback_temperatures):
+            hyp = self._generate(
+                encoded, tokenizer, [*prompt, *prefix], len(prefix), budget, options, temperature
+            )
+            if aligned and context is not None:
+                new_words = after_match(hyp.text, context.text)
+                if new_words is None:  # the context was not heard as before: decode without it
+                    return self.recognise(audio, langs, options, language)
+                hyp = replace(hyp, text=new_words, compression_ratio=compression_ratio(new_words))
+            hyp = replace(hyp, lang=lang, lang_prob=lang_prob, with_context=context is not None)
+            if best is None or _better(hyp, best, options):
+                best = hyp
+            if not _needs_fallback(hyp, options):
+                break
+        assert best is not None
+        return best
+
+    def detect_language(
+        self, audio: npt.NDArray[np.float32], langs: Sequence[str]
+    ) -> tuple[str, float]:
+        """The most likely of `langs` (and its share of their probability), from a short window."""
+        from faster_whisper.transcribe import get_ctranslate2_storage
+
+        allowed = [code for code in langs if code in self.languages]
+        if len(allowed) == 1:
+            return allowed[0], 1.0
+        window = _window_seconds(len(audio) / SAMPLE_RATE, DecodeOptions())
+        features = self._model.feature_extractor(audio[: window * SAMPLE_RATE], chunk_length=window)
+        frames = window * 100
+        features = features[:, :frames]
+        if features.shape[1] < frames:
+            features = np.pad(features, ((0, 0), (0, frames - features.shape[1])))
+        encoded = self._ct2.encode(get_ctranslate2_storage(features[None]), to_cpu=False)
+        return self._choose_language(encoded, langs, None)
+
+    def _generate(
+        self,
+        encoded: Any,
+        tokenizer: Any,
+        prompt: list[int],
+        n_prefix: int,
+        budget: int,
+        options: DecodeOptions,
+        temperature: float,
+    ) -> Hypothesis:
+        if temperature > 0:
+            search: dict[str, Any] = {
+                "beam_size": 1,
+                "num_hypotheses": options.fallback_best_of,
+                "sampling_topk": 0,
+                "sampling_temperature": temperature,
+            }
+        else:
+            search = {"beam_size": options.beam_size}
         result = self._ct2.generate(
             encoded,
             [prompt],
-            beam_size=options.beam_size,
             max_length=min(448, len(prompt) + budget),
             return_scores=True,
             return_no_speech_prob=True,
             suppress_blank=True,
             suppress_tokens=list(self._suppressed(tokenizer)),
+            **search,
         )[0]
-        tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+        # sampling returns several candidates: keep the most probable one
+        best = max(range(len(result.sequences_ids)), key=lambda i: result.scores[i])
+        # the result repeats the forced prefix (the previous utterance's words): drop them
+        tokens = [t for t in result.sequences_ids[best][n_prefix:] if t < tokenizer.eot]
         # a partial decode can end inside a multi-byte character; never show the broken bytes
         text = tokenizer.decode(tokens).replace("\ufffd", "").strip()
         return Hypothesis(
             text=text,
-            lang=lang,
-            lang_prob=lang_prob,
-            avg_logprob=float(result.scores[0]) if result.scores else -10.0,
+            lang="",
+            lang_prob=0.0,
+            avg_logprob=float(result.scores[best]) if result.scores else -10.0,
             no_speech_prob=float(result.no_speech_prob),
             compression_ratio=compression_ratio(text),
             n_tokens=len(tokens),
+            temperature=temperature,
         )
 
     def _choose_language(
@@ -173,6 +285,48 @@ class WhisperEngine:
         from faster_whisper.transcribe import get_suppressed_tokens
 
         return tuple(get_suppressed_tokens(tokenizer, [-1]) or ())
+
+
+def _needs_fallback(hyp: Hypothesis, options: DecodeOptions) -> bool:
+    if hyp.compression_ratio > options.fallback_compression_ratio:
+        return True
+    silence = hyp.no_speech_prob > options.fallback_no_speech and not hyp.with_context
+    return hyp.avg_logprob < options.fallback_logprob and not silence
+
+
+def _better(new: Hypothesis, old: Hypothesis, options: DecodeOptions) -> bool:
+    """Whisper's choice among failed tries: not repetitive first, then the most probable."""
+    new_ok = new.compression_ratio <= options.fallback_compression_ratio
+    old_ok = old.compression_ratio <= options.fallback_compression_ratio
+    if new_ok != old_ok:
+        return new_ok
+    return new.avg_logprob > old.avg_logprob
+
+
+def after_match(text: str, context: str, max_mismatch: float = 0.5) -> str | None:
+    """What follows, in `text`, the part that best matches `context` (a transcript of the audio
+    before): a semi-global alignment over letters and digits, so spacing and punctuation differ
+    freely and a few misheard letters do not move the cut. None when even the best match differs
+    in more than `max_mismatch` of the context's letters (the text does not start with it)."""
+    positions = [i for i, ch in enumerate(text) if ch.isalnum()]
+    letters = [text[i] for i in positions]
+    wanted = [ch for ch in context if ch.isalnum()]
+    if not wanted:
+        return text.strip()
+    # row[j]: edit distance between the context so far and the first j letters of text
+    row = list(range(len(letters) + 1))
+    for ch in wanted:
+        new = [row[0] + 1]
+        for j, have in enumerate(letters, start=1):
+            new.append(min(row[j] + 1, new[j - 1] + 1, row[j - 1] + (ch != have)))
+        row = new
+    cut = min(range(len(row)), key=lambda j: (row[j], j))
+    if row[cut] > max_mismatch * len(wanted):
+        return None
+    if cut == 0:
+        return text.strip()
+    rest = text[positions[cut - 1] + 1 :]
+    return rest.lstrip(" ,.?!;:、。，").strip()
 
 
 def _window_seconds(duration: float, options: DecodeOptions) -> int:
