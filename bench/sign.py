@@ -338,7 +338,9 @@ def outcome(scored: Scored, spread: dict[str, float | None], config: RecogniserC
     for distances, top in scored.segments:
         kept = sorted((d, g) for g, d in distances.items() if g != scored.excluded)
         ranking = Ranking(tuple(g for _, g in kept), tuple(d for d, _ in kept))
-        verdicts.append(judge(ranking, spread, config, None, top))
+        verdicts.append(
+            judge(ranking, spread, config, None, top if config.use_classifier else None)
+        )
     accepted = {v.gloss for v in verdicts if v.verdict is Verdict.ACCEPT}
     if accepted:
         return "right" if scored.truth is not None and accepted == {scored.truth} else "wrong"
@@ -376,15 +378,18 @@ def rates(outcomes: list[tuple[Scored, str]]) -> dict[str, tuple[int, int]]:
 
 
 def fit(
-    scored: list[Scored], spread: dict[str, float | None], base: RecogniserConfig
+    scored: list[Scored],
+    spread: dict[str, float | None],
+    base: RecogniserConfig,
+    grid: dict[str, tuple[float, ...]] = GRID,
 ) -> RecogniserConfig:
     """The grid point that recognises the most in-vocabulary items (then leaves the fewest
     rejected, asks the fewest questions about out-of-vocabulary ones, accepts the fewest of them)
     with false acceptance on these items within FA_BUDGET. The question band is UNSURE_BAND
     spreads wide above the acceptance bar."""
     best: tuple[tuple[float, ...], RecogniserConfig] | None = None
-    names = list(GRID)
-    for values in itertools.product(*GRID.values()):
+    names = list(grid)
+    for values in itertools.product(*grid.values()):
         config = replace(base, **dict(zip(names, values, strict=True)))
         config = replace(config, unsure_spreads=config.accept_spreads + UNSURE_BAND)
         r = rates([(s, outcome(s, spread, config)) for s in scored])
@@ -436,6 +441,38 @@ def open_set(
             f"{_constants(everything)}; shipped: {_constants(base)}",
         )
     )
+
+    # what else was tried, on the same check
+    absolute = replace(base, min_spread=10.0, accept_spreads=1.0, unsure_ratio=base.max_ratio)
+    for label, rule in (
+        # the rule before this check: one DTW distance bar and a runner-up ratio, no question
+        (
+            "fixed bar 0.6, ratio 0.8 (previous rule)",
+            replace(absolute, accept_distance=0.6, use_classifier=False),
+        ),
+        # one distance bar for every gloss, fitted inside the folds like the shipped rule
+        ("one distance bar, fitted", None),
+    ):
+        if rule is None:
+            got: list[tuple[Scored, str]] = []
+            for sign in SIGNS:
+                train = [s for s in scored if s.fold != sign and s.group != "reversed"]
+                grid = {"accept_distance": (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)}
+                config = fit(train, spread, absolute, grid)
+                got += [(s, outcome(s, spread, config)) for s in scored if s.fold == sign]
+            how = "cross-validated"
+        else:
+            got = [(s, outcome(s, spread, rule)) for s in scored]
+            how = "not fitted"
+        r = rates(got)
+        rows.append(
+            (
+                f"  tried: {label}",
+                f"FA {_pct(r['fa'])}",
+                f"{how}; in vocabulary recognised {_n(r['in right'])}, question "
+                f"{_n(r['in unsure'])}; keypoint sequences accepted {_n(r['fa loso-npy'])}",
+            )
+        )
 
     # the shipped constants, end to end through SignStream (in-sample)
     vocabulary = demo_vocabulary(sequences, DEMO_TAKES)
