@@ -384,7 +384,7 @@ def fit(
     grid: dict[str, tuple[float, ...]] = GRID,
 ) -> RecogniserConfig:
     """The grid point that recognises the most in-vocabulary items (then leaves the fewest
-    rejected, asks the fewest questions about out-of-vocabulary ones, accepts the fewest of them)
+    rejected, accepts the fewest out-of-vocabulary ones, asks the fewest questions about them)
     with false acceptance on these items within FA_BUDGET. The question band is UNSURE_BAND
     spreads wide above the acceptance bar."""
     best: tuple[tuple[float, ...], RecogniserConfig] | None = None
@@ -399,8 +399,8 @@ def fit(
         key = (
             _frac(r["in right"]),
             -_frac(r["in rejected"]),
-            -_frac(r["oov unsure"]),
             -fa,
+            -_frac(r["oov unsure"]),
         )
         if best is None or key > best[0]:
             best = (key, config)

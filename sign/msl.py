@@ -138,6 +138,8 @@ NON_SIGN_KINDS = (
     "scratch",  # a real hand shape brought to the face and rubbed there
     "beats",  # talking gestures: one or both hands beating in front of the chest
     "resting",  # a hand at the bottom of the signing space wandering about
+    "wave",  # waving hello or goodbye beside the head
+    "point",  # pointing (with a real pointing hand shape) to the side, at staff, at the counter
     "splice",  # first half of one real sign + second half of another, joined where they meet
     "reshaped",  # a real sign's path and timing with a fingerspelling hand shape instead
     "reversed",  # a real sign played backwards (reported apart: some signs are near palindromes)
@@ -195,6 +197,7 @@ def non_sign_items(
             seq = _reshaped(videos[a], shape)
             items.append(OpenSetItem("reshaped", f"reshaped {a} as {name[0]}", a, seq))
         items.append(OpenSetItem("reversed", f"reversed {a}", a, _reversed(videos[a])))
+    items += _counter_gestures(videos, shapes, np.random.default_rng(seed + 1))
     return items
 
 
@@ -412,6 +415,46 @@ def _beats(
         rise = _path([(centre + _up(0.6), 0.0), (path[0], 0.3)])
         hands[h] = (shape, np.concatenate([rise, path]).astype(np.float32))
     return _place(body, hands, rng)
+
+
+def _counter_gestures(
+    videos: dict[str, LandmarkSequence],
+    shapes: dict[str, tuple[Landmarks, int, Array]],
+    rng: np.random.Generator,
+) -> list[OpenSetItem]:
+    """Waving (a flat hand) and pointing (the pointing hand of the yo and hoy videos)."""
+    body = next(iter(videos.values())).frames()[0]
+    origin, scale, aspect = _frame_geometry(body)
+    nose = (body.pose[NOSE, :2] * aspect - origin) / scale
+    flat = next((s for n, (_, _, s) in shapes.items() if n.startswith("B")), None)
+    items = []
+    for k in range(4):
+        shape = flat if flat is not None else _video_hand_shapes(videos)[k]
+        at = nose + np.array([rng.uniform(-0.9, -0.5), rng.uniform(-0.1, 0.3)], np.float32)
+        t = np.arange(int(rng.uniform(1.0, 2.0) * _FPS)) / _FPS
+        swing = np.stack([0.15 * np.sin(2 * np.pi * rng.uniform(2.0, 3.0) * t), 0 * t], 1)
+        rise = _path([(at + _up(1.4), 0.0), (at, 0.5)])
+        path = np.concatenate([rise, at + swing, _path([(at, 0.0), (at + _up(1.4), 0.4)])])
+        items.append(
+            OpenSetItem(
+                "wave", f"wave {k}", "", _place(body, {1: (shape, path.astype(np.float32))}, rng)
+            )
+        )
+    pointing = [
+        (sign, videos[sign].right_hand[len(videos[sign]) // 2])
+        for sign in ("yo", "hoy")
+        if sign in videos and videos[sign].present[len(videos[sign]) // 2, 2]
+    ]
+    targets = {"side": (-1.3, 0.2), "staff": (-0.3, 0.1), "counter": (-0.4, 0.85)}
+    for sign, points in pointing:
+        shape = (points - points[0]).astype(np.float32)
+        for where, target in targets.items():
+            at = np.array(target, np.float32) + rng.normal(0, 0.05, 2).astype(np.float32)
+            start = np.array([-0.4, 1.3], np.float32)
+            path = _path([(start, 0.0), (at, 0.5), (at, 1.1), (start, 1.6)])
+            seq = _place(body, {1: (shape, path)}, rng)
+            items.append(OpenSetItem("point", f"point {where} ({sign} hand)", "", seq))
+    return items
 
 
 def _resting(body: Landmarks, shape: Array, rng: np.random.Generator) -> LandmarkSequence:
