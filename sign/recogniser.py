@@ -13,8 +13,9 @@ decision (`judge`), because most of what a camera sees at a counter is not in th
   vocabulary's `reject_distance`, or when the runner-up is close or the classifier disagrees;
 - everything else is a `SignRejected`. Segments in which the hands barely moved produce nothing.
 
-The constants were chosen on the open-set dev check in bench/sign.py (leave-one-sign-out on
-MSL-150 and non-sign movement built from real landmarks), fitted inside its folds.
+The constants are what bench/sign.py's fit chooses on its whole open-set check (leave-one-sign-out
+on MSL-150 and non-sign movement built from real landmarks); the same fit run inside
+leave-one-sign-out folds gives the cross-validated figures it reports.
 """
 
 from __future__ import annotations
