@@ -55,31 +55,23 @@ def load_audio(path: str | Path) -> Audio:
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
 
 
-class FileSource:
-    """Frames from an audio (or video) file; `realtime=True` paces them like a live microphone."""
+class _Paced:
+    """Frames released no faster than real time (when `realtime`), like a live microphone."""
 
-    def __init__(
-        self,
-        path: str | Path,
-        realtime: bool = False,
-        speed: float = 1.0,
-        trailing_silence_s: float = 0.0,
-    ) -> None:
-        self.path = Path(path)
+    realtime: bool
+    speed: float
+
+    def _init_pacing(self, realtime: bool, speed: float) -> None:
         self.realtime = realtime
         self.speed = speed
-        # a live microphone goes on after the speaker stops: `trailing_silence_s` of a quiet room
-        # after the file, so end-of-utterance detection works as it does live
-        self.trailing_silence_s = trailing_silence_s
         self._closed = threading.Event()
         self._started_at: float | None = None
         self._released_samples = 0
-        _check_readable(self.path)
 
-    def frames(self) -> Iterator[Audio]:
+    def _paced(self, chunks: Iterator[Audio]) -> Iterator[Audio]:
         self._started_at = time.monotonic()
         self._released_samples = 0
-        for frame in _rechunk(self._with_silence(), FRAME_SAMPLES):
+        for frame in _rechunk(chunks, FRAME_SAMPLES):
             if self._closed.is_set():
                 return
             if self.realtime:
@@ -96,8 +88,33 @@ class FileSource:
         captured = (time.monotonic() - self._started_at) * self.speed
         return max(0.0, captured - self._released_samples / SAMPLE_RATE)
 
+    def elapsed_s(self) -> float:
+        """Seconds since the first frame was taken (the stream's own clock); 0 before."""
+        return 0.0 if self._started_at is None else time.monotonic() - self._started_at
+
     def close(self) -> None:
         self._closed.set()
+
+
+class FileSource(_Paced):
+    """Frames from an audio (or video) file; `realtime=True` paces them like a live microphone."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        realtime: bool = False,
+        speed: float = 1.0,
+        trailing_silence_s: float = 0.0,
+    ) -> None:
+        self.path = Path(path)
+        self._init_pacing(realtime, speed)
+        # a live microphone goes on after the speaker stops: `trailing_silence_s` of a quiet room
+        # after the file, so end-of-utterance detection works as it does live
+        self.trailing_silence_s = trailing_silence_s
+        _check_readable(self.path)
+
+    def frames(self) -> Iterator[Audio]:
+        yield from self._paced(self._with_silence())
 
     def _with_silence(self) -> Iterator[Audio]:
         yield from self._decode()
@@ -137,6 +154,20 @@ class FileSource:
                 log.warning("audio file ends in damaged data; using what was decoded")
             if not produced:
                 raise AudioFileError(f"{self.path} contains no audio samples (it is empty).")
+
+
+class ArraySource(_Paced):
+    """Frames from audio already in memory (16 kHz mono float32), optionally paced in real time:
+    a recording assembled in memory (joined clips, a test signal) heard as if live."""
+
+    def __init__(self, audio: Audio, realtime: bool = False, speed: float = 1.0) -> None:
+        self.audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        self._init_pacing(realtime, speed)
+
+    def frames(self) -> Iterator[Audio]:
+        chunk = SAMPLE_RATE // 10  # 100 ms at a time, as a sound card delivers it
+        pieces = (self.audio[i : i + chunk] for i in range(0, len(self.audio), chunk))
+        yield from self._paced(pieces)
 
 
 def _check_readable(path: Path) -> None:

@@ -99,6 +99,8 @@ class StreamingRecognizer:
         self.endpointer = Endpointer(config.endpoint)
         self.rejected: list[str] = []  # reasons for dropped hypotheses (no text), for diagnostics
         self.skipped_partials = 0
+        # seconds each final decode took (wall clock, and CPU over all threads), for diagnostics
+        self.final_decode_s: list[tuple[float, float]] = []
         self._next_id = 1
         self.reset()
 
@@ -266,6 +268,7 @@ class StreamingRecognizer:
     def _decode_final(self, n_frames: int) -> tuple[Hypothesis, str | None]:
         """The final decode of the first `n_frames` of the utterance, and why it is rejected."""
         cfg = self.config
+        wall, cpu = time.perf_counter(), time.process_time()
         audio = np.concatenate(self._speech[:n_frames])
         voiced_s = sum(p >= cfg.endpoint.threshold for p in self._probs[:n_frames]) * FRAME_S
         context = self._context_for(audio, voiced_s)
@@ -276,6 +279,7 @@ class StreamingRecognizer:
             # the context may have led the decoder astray: judge the utterance on its own
             hyp = self.engine.recognise(audio, cfg.langs, cfg.decode)
             reason = rejection_reason(hyp, cfg.guards, voiced_s)
+        self.final_decode_s.append((time.perf_counter() - wall, time.process_time() - cpu))
         return hyp, reason
 
     def _context_for(self, audio: Audio, voiced_s: float) -> Context | None:

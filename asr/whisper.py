@@ -121,6 +121,11 @@ class WhisperEngine:
         self._tokenizers: dict[str, Any] = {}
         self.languages: frozenset[str] = frozenset(self._model.supported_languages)
 
+    @property
+    def model(self) -> Any:
+        """The underlying faster_whisper.WhisperModel (for comparisons with the plain library)."""
+        return self._model
+
     def recognise(
         self,
         audio: npt.NDArray[np.float32],

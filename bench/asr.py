@@ -1,34 +1,59 @@
-"""Speech benchmark on ../shared/speech: accuracy, speed, latency, CPU and memory.
+"""Speech benchmark on ../shared/speech: accuracy, latency, CPU and memory, in one run.
 
-    python -m bench.asr [--shared PATH] [--window adaptive|full] [--no-realtime] [--limit N]
+    python -m bench.asr [--shared PATH] [--limit N] [--beam N] [--window adaptive|full]
+                        [--min-silence S] [--context S] [--no-clips] [--no-reference]
 
-Two passes over every clip:
-1. offline (as fast as possible): error rate per clip (CER for ko/zh/ja, WER for en/ru), language
-   identification restricted to {ko, clip language}, real-time factor;
-2. live (each file paced in real time, as from a microphone): first-partial latency after speech
-   starts, and final-text latency after the speaker stops. Speech start and end are measured
-   independently of the recognizer, by a whole-file VAD pass (faster-whisper's
-   get_speech_timestamps), so the recognizer's own endpointing delay is counted.
-Targets (issue 2): final ≤ 1.5 s p50 for utterances under 8 s; first partial ≤ 1.0 s; RSS ≤ 800 MB.
+Three passes:
+1. stream (the figure the targets apply to): the Korean clips joined in manifest order with 1 s of
+   silence between them, paced in real time through the kiosk's own streaming recogniser (partials
+   on, languages {ko, en}, the kiosk's Korean hint), as from a microphone. Reported: CER over the
+   whole stream, raw and after Korean number normalisation (asr.evaluation.normalise_korean), per
+   speaker and per room (tune on one, check on the other); per clip, end of speech → final text
+   latency and speech start → first partial latency (p50, p95), where speech start and end are
+   found independently of the recogniser by a whole-clip VAD pass (faster-whisper's
+   get_speech_timestamps), so the recogniser's own end-pointing wait is counted; peak RSS.
+2. per clip: every clip of the manifest alone, offline, through the same recogniser; error rate per
+   language (CER for ko/zh/ja, WER for en/ru) and language identification among {ko, clip's}.
+3. reference: plain faster-whisper `transcribe` (beam 5, full 30 s window, language given) on each
+   Korean clip alone: what the library does on its own.
+
+Targets (issue 12), on 2 cores: stream CER ≤ 0.09 raw; final p50 ≤ 1.5 s, p95 ≤ 3.0 s; first
+partial ≤ 1.0 s; RSS ≤ 800 MB. Timings depend on what else runs: the load average is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import sys
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from asr.audio import SAMPLE_RATE, FileSource, load_audio
-from asr.evaluation import Clip, error_rate, load_manifest, metric_name
+from asr.audio import SAMPLE_RATE, ArraySource, load_audio
+from asr.evaluation import Clip, error_rate, load_manifest, metric_name, normalise_korean
+from asr.events import Utterance
 from asr.streaming import StreamConfig
-from asr.whisper import DecodeOptions
+from asr.vad import EndpointConfig
 from kiosk.speech import SpeechModels
+
+GAP_S = 1.0  # silence between the joined clips
+TAIL_S = 2.0  # a quiet room after the last clip, so its end is detected as live
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A clip in the joined stream: where it is, and where its speech starts and ends."""
+
+    clip: Clip
+    offset_s: float
+    speech_start_s: float
+    speech_end_s: float
 
 
 def main() -> int:
@@ -36,121 +61,239 @@ def main() -> int:
     parser.add_argument(
         "--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared"
     )
-    parser.add_argument("--window", choices=["adaptive", "full"], default="adaptive")
-    parser.add_argument("--beam", type=int, default=DecodeOptions().beam_size)
-    parser.add_argument("--no-realtime", action="store_true", help="skip the paced (live) pass")
-    parser.add_argument("--limit", type=int, default=0, help="only the first N clips")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N Korean clips")
+    parser.add_argument("--beam", type=int, help="final decode's beam size")
+    parser.add_argument("--window", choices=["adaptive", "full"], help="final decode's window")
+    parser.add_argument("--min-silence", type=float, help="silence that ends an utterance (s)")
+    parser.add_argument("--context", type=float, help="acoustic context for finals (s, 0 = off)")
+    parser.add_argument("--no-clips", action="store_true", help="skip the per-clip pass")
+    parser.add_argument("--no-reference", action="store_true", help="skip plain faster-whisper")
     args = parser.parse_args()
 
+    config = _config(args)
     clips = load_manifest(args.shared / "speech")
+    korean = [c for c in clips if c.lang == "ko"]
     if args.limit:
-        clips = clips[: args.limit]
+        korean = korean[: args.limit]
     t0 = time.perf_counter()
     models = SpeechModels()
-    load_s = time.perf_counter() - t0
-    decode = DecodeOptions(window=args.window, beam_size=args.beam)
     print(
-        f"model load: {load_s:.2f} s; encoder window: {args.window}; beam: {args.beam}; "
-        f"clips: {len(clips)}"
+        f"model load: {time.perf_counter() - t0:.2f} s; final decode: beam "
+        f"{config.decode.beam_size}, window {config.decode.window}; end after "
+        f"{config.endpoint.min_silence_s} s of silence; context {config.context_s} s; "
+        f"early final {config.early_final}; Korean clips: {len(korean)}"
     )
-
-    print("\n== offline pass (accuracy, real-time factor)")
-    print(f"{'clip':36} {'lang':4} {'LID':4} {'metric':>10}  hypothesis")
-    rates: dict[str, list[float]] = {}
-    lid_ok = 0
-    audio_s = cpu_s = 0.0
-    for clip in clips:
-        recognizer = models.recognizer(
-            ("ko", clip.lang) if clip.lang != "ko" else ("ko", "en"),
-            StreamConfig(partials=False, decode=decode),
-            hint=False,
-        )
-        audio = load_audio(clip.path)
-        w0 = time.perf_counter()
-        finals = recognizer.accept_all(audio)
-        cpu_s += time.perf_counter() - w0
-        audio_s += len(audio) / SAMPLE_RATE
-        text = " ".join(u.text for u in finals)
-        langs = {u.lang for u in finals}
-        ok = langs == {clip.lang}
-        lid_ok += ok
-        rate = error_rate(clip.transcript, text, clip.lang)
-        rates.setdefault(clip.lang, []).append(rate)
-        shown = text if len(text) < 60 else text[:57] + "..."
-        print(
-            f"{clip.id:36} {clip.lang:4} {'ok' if ok else 'NO':4} "
-            f"{metric_name(clip.lang)} {rate * 100:5.1f}%  {shown}"
-        )
-    print("\nper language (mean over clips):")
-    for lang, values in sorted(rates.items()):
-        mean = statistics.mean(values) * 100
-        print(f"  {lang}: {metric_name(lang)} {mean:5.1f}%  (n={len(values)})")
-    print(f"language identification correct: {lid_ok}/{len(clips)}")
-    print(f"real-time factor (offline): {cpu_s / audio_s:.3f}  ({audio_s:.0f} s of audio)")
-
-    if not args.no_realtime:
-        _live_pass(models, clips, decode)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak RSS: {peak_mb:.0f} MB (target ≤ 800)")
+    _stream_pass(models, korean, config)
+    if not args.no_clips:
+        _clip_pass(models, clips if not args.limit else korean, config)
+    if not args.no_reference:
+        _reference_pass(models, korean)
     return 0
 
 
-def _live_pass(models: SpeechModels, clips: list[Clip], decode: DecodeOptions) -> None:
+def _config(args: argparse.Namespace) -> StreamConfig:
+    config = StreamConfig()
+    decode = config.decode
+    if args.beam is not None:
+        decode = replace(decode, beam_size=args.beam)
+    if args.window is not None:
+        decode = replace(decode, window=args.window)
+    endpoint: EndpointConfig = config.endpoint
+    if args.min_silence is not None:
+        endpoint = replace(endpoint, min_silence_s=args.min_silence)
+    config = replace(config, decode=decode, endpoint=endpoint)
+    if args.context is not None:
+        config = replace(config, context_s=args.context)
+    return config
+
+
+# -- 1. the stream ---------------------------------------------------------------------------
+
+
+def _stream_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) -> None:
+    stream, placed = _join(clips)
+    print(
+        f"\n== stream pass: {len(clips)} Korean clips, {len(stream) / SAMPLE_RATE:.0f} s, "
+        f"paced in real time; load average before: {_load()}"
+    )
+    recognizer = models.recognizer(("ko", "en"), replace(config, partials=True))
+    source = ArraySource(stream, realtime=True)
+    events: list[tuple[float, Utterance]] = []
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for u in recognizer.run(source):
+        events.append((source.elapsed_s(), u))
+    cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    finals = [u for _, u in events if u.final]
+
+    texts = _texts_by_clip(finals, placed)
+    print(f"{'clip':22} {'speaker':10} {'room':16} {'CER':>6} {'first':>6} {'final':>6}  text")
+    first_lat: list[float] = []
+    final_lat: list[float] = []
+    for p, text in zip(placed, texts, strict=True):
+        first = _first_partial(events, p)
+        final = _final_latency(events, p)
+        if first is not None:
+            first_lat.append(first)
+        if final is not None:
+            final_lat.append(final)
+        rate = error_rate(p.clip.transcript, text, "ko")
+        shown = text if len(text) < 40 else text[:37] + "..."
+        print(
+            f"{p.clip.id:22} {p.clip.speaker:10} {_room(p.clip):16} {rate * 100:5.1f}% "
+            f"{_fmt(first)} {_fmt(final)}  {shown}"
+        )
+
+    reference = " ".join(c.transcript for c in clips)
+    hypothesis = " ".join(u.text for u in finals)
+    raw = error_rate(reference, hypothesis, "ko")
+    norm = error_rate(normalise_korean(reference), normalise_korean(hypothesis), "ko")
+    print(f"\nstream CER: raw {raw:.3f} (target ≤ 0.09); after number normalisation {norm:.3f}")
+    for label, key in (("speaker", lambda c: c.speaker), ("room", _room)):
+        groups: dict[str, tuple[list[str], list[str]]] = {}
+        for p, text in zip(placed, texts, strict=True):
+            refs, hyps = groups.setdefault(key(p.clip), ([], []))
+            refs.append(p.clip.transcript)
+            hyps.append(text)
+        split = "  ".join(
+            f"{name} {error_rate(' '.join(r), ' '.join(h), 'ko'):.3f} (n={len(r)})"
+            for name, (r, h) in sorted(groups.items())
+        )
+        print(f"  by {label}: {split}")
+    print(
+        f"finals: {len(finals)} for {len(clips)} clips; rejected: {recognizer.rejected or 'none'}"
+        f"; partials skipped to keep up: {recognizer.skipped_partials}"
+    )
+    print("\nlatency (s)                        p50    p95    max    n")
+    for label, values in (
+        ("speech start → first partial", first_lat),
+        ("end of speech → final text", final_lat),
+    ):
+        if values:
+            p50, p95 = np.percentile(values, 50), np.percentile(values, 95)
+            print(f"  {label:32} {p50:5.2f}  {p95:5.2f}  {max(values):5.2f}  {len(values):3}")
+    print("  targets: first partial ≤ 1.0; final p50 ≤ 1.5, p95 ≤ 3.0")
+    costs = np.asarray(recognizer.final_decode_s)
+    if len(costs):
+        print(
+            f"final decodes: {len(costs)} (early ones included); wall p50 "
+            f"{np.percentile(costs[:, 0], 50):.2f} s, p95 {np.percentile(costs[:, 0], 95):.2f} s; "
+            f"CPU (both threads) p50 {np.percentile(costs[:, 1], 50):.2f} s"
+        )
+    print(f"CPU while streaming: {cpu * 100:.0f}% of one core (2 cores = 200%)")
+    print(f"peak RSS: {rss_mb:.0f} MB (target ≤ 800); load average after: {_load()}")
+
+
+def _join(clips: list[Clip]) -> tuple[npt.NDArray[np.float32], list[Placed]]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    print("\n== live pass (files paced in real time)")
-    final_lat: list[float] = []
-    final_lat_short: list[float] = []
-    first_partial: list[float] = []
-    cpu0, wall0 = time.process_time(), time.perf_counter()
-    for clip in clips:
+    gap = np.zeros(int(GAP_S * SAMPLE_RATE), dtype=np.float32)
+    pieces: list[npt.NDArray[np.float32]] = []
+    placed: list[Placed] = []
+    offset = 0.0
+    for i, clip in enumerate(clips):
         audio = load_audio(clip.path)
         spans = get_speech_timestamps(
             audio, VadOptions(min_silence_duration_ms=500, speech_pad_ms=0)
         )
-        if not spans:
-            continue
-        speech_start = spans[0]["start"] / SAMPLE_RATE
-        speech_end = spans[-1]["end"] / SAMPLE_RATE
-        recognizer = models.recognizer(
-            ("ko", clip.lang) if clip.lang != "ko" else ("ko", "en"),
-            replace(StreamConfig(decode=decode), partials=True),
-            hint=False,
+        start = spans[0]["start"] / SAMPLE_RATE if spans else 0.0
+        end = spans[-1]["end"] / SAMPLE_RATE if spans else len(audio) / SAMPLE_RATE
+        placed.append(Placed(clip, offset, offset + start, offset + end))
+        pieces.append(audio)
+        offset += len(audio) / SAMPLE_RATE
+        if i < len(clips) - 1:
+            pieces.append(gap)
+            offset += GAP_S
+    pieces.append(np.zeros(int(TAIL_S * SAMPLE_RATE), dtype=np.float32))
+    return np.concatenate(pieces), placed
+
+
+def _texts_by_clip(finals: list[Utterance], placed: list[Placed]) -> list[str]:
+    """Each final goes to the clip its middle falls in (or the nearest one)."""
+    texts: list[list[str]] = [[] for _ in placed]
+    for u in finals:
+        middle = (u.start_s + u.end_s) / 2
+        nearest = min(
+            range(len(placed)),
+            key=lambda i: max(
+                placed[i].speech_start_s - middle, middle - placed[i].speech_end_s, 0.0
+            ),
         )
-        source = FileSource(clip.path, realtime=True, trailing_silence_s=2.0)  # a quiet room
-        started = time.perf_counter()
-        first: float | None = None
-        last_final: float | None = None
-        for u in recognizer.run(source):
-            now = time.perf_counter() - started
-            if not u.final and first is None:
-                first = now - speech_start
-            if u.final:
-                last_final = now - speech_end
-        if first is not None:
-            first_partial.append(first)
-        if last_final is not None:
-            final_lat.append(last_final)
-            if speech_end - speech_start < 8.0:
-                final_lat_short.append(last_final)
-        print(
-            f"  {clip.id:36} first partial {_fmt(first)}  final after speech end {_fmt(last_final)}"
+        texts[nearest].append(u.text)
+    return [" ".join(t) for t in texts]
+
+
+def _first_partial(events: list[tuple[float, Utterance]], p: Placed) -> float | None:
+    """Speech start → the first result (partial or final) about this clip's speech."""
+    for emitted, u in events:
+        if u.end_s > p.speech_start_s and u.start_s < p.speech_end_s:
+            return emitted - p.speech_start_s
+    return None
+
+
+def _final_latency(events: list[tuple[float, Utterance]], p: Placed) -> float | None:
+    """End of speech → the final that holds the clip's last words."""
+    for emitted, u in events:
+        if u.final and u.start_s < p.speech_end_s <= u.end_s + 0.3:
+            return emitted - p.speech_end_s
+    return None
+
+
+def _room(clip: Clip) -> str:
+    # shared/speech's source column: repository:dataset/<Room>/<file>
+    parts = clip.source.split(":")[-1].split("/")
+    return parts[-2] if len(parts) >= 2 else "?"
+
+
+# -- 2. clip by clip ---------------------------------------------------------------------------
+
+
+def _clip_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) -> None:
+    print("\n== per-clip pass (each clip alone, offline, the same recogniser)")
+    rates: dict[str, list[float]] = {}
+    lid_ok = 0
+    audio_s = wall_s = 0.0
+    for clip in clips:
+        langs = ("ko", clip.lang) if clip.lang != "ko" else ("ko", "en")
+        recognizer = models.recognizer(langs, replace(config, partials=False))
+        audio = load_audio(clip.path)
+        w0 = time.perf_counter()
+        finals = recognizer.accept_all(audio)
+        wall_s += time.perf_counter() - w0
+        audio_s += len(audio) / SAMPLE_RATE
+        text = " ".join(u.text for u in finals)
+        ok = {u.lang for u in finals} == {clip.lang}
+        lid_ok += ok
+        rates.setdefault(clip.lang, []).append(error_rate(clip.transcript, text, clip.lang))
+    for lang, values in sorted(rates.items()):
+        mean = statistics.mean(values)
+        print(f"  {lang}: mean {metric_name(lang)} {mean:.3f}  (n={len(values)})")
+    print(f"language identification correct: {lid_ok}/{len(clips)}")
+    print(f"real-time factor (offline, wall): {wall_s / audio_s:.3f}; load average {_load()}")
+
+
+# -- 3. plain faster-whisper -------------------------------------------------------------------
+
+
+def _reference_pass(models: SpeechModels, clips: list[Clip]) -> None:
+    print("\n== reference: plain faster-whisper transcribe (beam 5, 30 s window), clip by clip")
+    model = models.whisper.model
+    rates = []
+    for clip in clips:
+        segments, _ = model.transcribe(
+            load_audio(clip.path), language="ko", beam_size=5, vad_filter=False
         )
-    cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
-    print("\nlatency (s)            p50    p95    n")
-    for label, values in (
-        ("first partial", first_partial),
-        ("final, all", final_lat),
-        ("final, < 8 s speech", final_lat_short),
-    ):
-        if values:
-            p50, p95 = np.percentile(values, 50), np.percentile(values, 95)
-            print(f"  {label:20} {p50:5.2f}  {p95:5.2f}  {len(values):3}")
-    print(f"CPU while live: {cpu * 100:.0f}% of one core (2 cores = 200%)")
+        text = " ".join(s.text.strip() for s in segments)
+        rates.append(error_rate(clip.transcript, text, "ko"))
+    print(f"  ko: mean CER {statistics.mean(rates):.3f}  (n={len(rates)})")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _fmt(value: float | None) -> str:
-    return f"{value:5.2f} s" if value is not None else "  none "
+    return f"{value:6.2f}" if value is not None else "  none"
 
 
 if __name__ == "__main__":

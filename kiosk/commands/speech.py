@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
 from asr.audio import FileSource, MicrophoneSource, list_input_devices
 from asr.events import Status, Utterance
@@ -19,9 +20,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("transcribe", help="print what is said in an audio file")
     p.add_argument("file", help="audio or video file (WAV, MP3, FLAC, OGG, M4A, ...)")
     p.add_argument("--langs", default="ko,en", help="languages that may be spoken (default ko,en)")
-    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per line; 'emitted' is when it was ready (s since the start)",
+    )
     p.add_argument("--realtime", action="store_true", help="pace the file like a live microphone")
-    p.add_argument("--partials", action="store_true", help="also print partial results")
+    p.add_argument(
+        "--partials", action="store_true", help='also print partial results ("final": false)'
+    )
     p.add_argument("--model", help="speech model name (default: the installed default)")
     p.set_defaults(func=_transcribe)
 
@@ -41,7 +48,9 @@ def _transcribe(args: argparse.Namespace) -> int:
     source = FileSource(args.file, realtime=args.realtime)  # checks the file before loading models
     models = SpeechModels(asr_model=args.model)
     recognizer = models.recognizer(langs, StreamConfig(partials=args.partials or args.realtime))
-    count = _print_utterances(recognizer.run(source), args.json, show_partials=args.partials)
+    count = _print_utterances(
+        recognizer.run(source), args.json, show_partials=args.partials, elapsed=source.elapsed_s
+    )
     if count == 0 and not args.json:
         print("(no speech found)", file=sys.stderr)
     return 0
@@ -60,8 +69,15 @@ def _listen(args: argparse.Namespace) -> int:
         f"Listening on '{source.device.name}' for {', '.join(langs)}. Ctrl+C stops.",
         file=sys.stderr,
     )
+    started = time.monotonic()
     try:
-        _print_utterances(recognizer.run(source), args.json, show_partials=True, live=True)
+        _print_utterances(
+            recognizer.run(source),
+            args.json,
+            show_partials=True,
+            live=True,
+            elapsed=lambda: time.monotonic() - started,
+        )
     except KeyboardInterrupt:
         pass
     finally:
@@ -87,8 +103,13 @@ def _devices(args: argparse.Namespace) -> int:
 
 
 def _print_utterances(
-    utterances: Iterable[Utterance], as_json: bool, show_partials: bool, live: bool = False
+    utterances: Iterable[Utterance],
+    as_json: bool,
+    show_partials: bool,
+    live: bool = False,
+    elapsed: Callable[[], float] = lambda: 0.0,
 ) -> int:
+    """Print each result as it comes; `elapsed` tells the stream's time when it is printed."""
     finals = 0
     tty = live and sys.stdout.isatty()
     clear_line = "\r\033[K" if tty else ""
@@ -96,7 +117,7 @@ def _print_utterances(
         if not u.final and not show_partials:
             continue
         if as_json:
-            print(json.dumps(_as_dict(u), ensure_ascii=False), flush=True)
+            print(json.dumps(_as_dict(u, elapsed()), ensure_ascii=False), flush=True)
         elif tty and not u.final:
             print(f"\r\033[K  … [{u.lang}] {u.text}", end="", flush=True)
         else:
@@ -107,7 +128,7 @@ def _print_utterances(
     return finals
 
 
-def _as_dict(u: Utterance) -> dict[str, object]:
+def _as_dict(u: Utterance, emitted_s: float) -> dict[str, object]:
     return {
         "id": u.utterance_id,
         "final": u.final,
@@ -117,6 +138,7 @@ def _as_dict(u: Utterance) -> dict[str, object]:
         "text": u.text,
         "confidence": u.confidence,
         "side": u.side.value,
+        "emitted": round(emitted_s, 3),
     }
 
 
