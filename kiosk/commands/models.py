@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 from kiosk.models import ModelError, ModelManager, ModelState, check_plain_folder
@@ -90,13 +91,17 @@ def _build_phrase_index() -> None:
         from translate import build_phrase_index
     except ImportError:
         return
-    print("phrase-embeddings: embedding the phrasebook (once; about a minute)", flush=True)
-    try:
-        path = build_phrase_index(paths.cache_dir())
+    cache = paths.cache_dir()
+    try:  # find out now, not after a minute of embedding
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache, prefix=".write-check-"):
+            pass
+        print("phrase-embeddings: embedding the phrasebook (once; about a minute)", flush=True)
+        path = build_phrase_index(cache)
     except OSError as exc:
         raise ModelError(
-            f"the models are installed, but the phrase index cannot be written to "
-            f"{paths.cache_dir()} ({exc.strerror or exc}). Make that folder writable and run "
+            f"the models are installed, but the phrase index cannot be written to {cache} "
+            f"({exc.strerror or exc}). Make that folder writable (or free some space) and run "
             "`changgu models install` again."
         ) from None
     print(f"phrase-embeddings: ready in {path}", flush=True)

@@ -180,3 +180,19 @@ def test_read_only_models_folder_gives_a_message(
     assert "cannot write to the models folder" in err and "CHANGGU_DATA_DIR" in err
     assert "Traceback" not in err
     assert manager.state("silero-vad") is ModelState.MISSING
+
+
+def test_read_only_data_folder_names_the_phrase_index_at_once(
+    manager: ModelManager,
+    installed_models: Path,
+    private_data: Path,
+    read_only,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    manager.install("whisper-base", source_path=installed_models / "whisper-base")
+    manager.install("silero-vad")
+    with read_only(private_data):
+        assert main(["models", "install"]) == 2  # before a minute of embedding, not after
+    out, err = capsys.readouterr()
+    assert "already installed and intact" in out and "embedding" not in out
+    assert "the phrase index cannot be written to" in err and "Make that folder writable" in err
