@@ -83,7 +83,13 @@ class VocabularyStore:
     def delete(self, name: str) -> None:
         if not self.exists(name):
             raise VocabularyError(f"no sign vocabulary named {name!r} to delete")
-        shutil.rmtree(self.path(name))
+        try:
+            shutil.rmtree(self.path(name))
+        except OSError as exc:
+            raise VocabularyError(
+                f"cannot delete vocabulary {name!r} in {self.folder} ({exc.strerror or exc}): "
+                "make the folder writable and try again"
+            ) from None
 
     def import_archive(
         self, archive: str | Path, name: str | None = None, replace: bool = False
@@ -100,7 +106,14 @@ class VocabularyStore:
         return vocabulary
 
     def export_archive(self, name: str, archive: str | Path) -> Path:
-        return self.load(name).export_archive(archive)
+        vocabulary = self.load(name)
+        try:
+            return vocabulary.export_archive(archive)
+        except OSError as exc:
+            raise VocabularyError(
+                f"cannot write {archive} ({exc.strerror or exc}): choose a folder you can write "
+                "to, such as a USB stick or your home folder"
+            ) from None
 
 
 def _usable(name: str) -> bool:

@@ -236,3 +236,21 @@ def test_enrol_on_a_read_only_data_folder_keeps_the_takes(
         == 0
     )
     assert len(store.load("office").takes_for("구급차2")) == 1
+
+
+def test_read_only_folders_give_messages_for_every_vocab_command(
+    store: VocabularyStore, tmp_path: Path, read_only, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    pack = store.export_archive("office", tmp_path / "office.signpack")
+    with read_only(store.root), read_only(exports):
+        assert main(["sign", "vocab", "delete", "branch"]) == 2
+        assert main(["sign", "vocab", "import", str(pack), "--name", "third"]) == 2
+        assert main(["sign", "vocab", "export", "office", str(exports / "o.signpack")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot delete vocabulary 'branch'" in err
+    assert "cannot save vocabulary 'third'" in err
+    assert "choose a folder you can write to" in err
+    assert "unexpected" not in err
+    assert store.names() == ["branch", "office"]
