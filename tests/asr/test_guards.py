@@ -37,3 +37,12 @@ def test_short_loops_are_dropped():
 def test_silence_hypothesis_is_dropped():
     assert rejection_reason(hyp("음", no_speech=0.9, logprob=-1.5)) == "no speech"
     assert rejection_reason(hyp("   ")) == "empty"
+
+
+def test_doubt_alone_never_drops_what_voice_activity_heard_as_speech():
+    doubtful = hyp("레슬리 앤 다운과 모건 페어차일드", no_speech=0.9, logprob=-2.5)
+    assert rejection_reason(doubtful) == "no speech"
+    assert rejection_reason(doubtful, speech_s=3.0) is None
+    # a loop or a phantom phrase is dropped however long the speech
+    assert rejection_reason(hyp("네네네네네네네네네네네네네"), speech_s=3.0) == "repetition"
+    assert rejection_reason(hyp("시청해주셔서 감사합니다"), speech_s=3.0) == "phantom phrase"

@@ -1,0 +1,117 @@
+"""The streaming recogniser's finals: early decoding, end-pointing, pre-roll, context, fallback.
+
+Real Whisper base and Silero VAD on the Korean read speech of ../shared/speech (evaluation only,
+read in place). Accuracy limits here are loose sanity bounds; the measured figures are in
+bench/asr.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from asr.audio import SAMPLE_RATE, ArraySource, load_audio
+from asr.evaluation import error_rate
+from asr.streaming import StreamConfig
+from asr.whisper import Context, DecodeOptions
+from tests.asr.conftest import silence, trimmed
+
+FIRST, SECOND = "ko_sub100122a00233", "ko_sub100122a00229"  # anechoic room, clean speech
+
+
+def test_early_final_is_the_final_and_costs_one_decode(speech_models, clip_by_id):
+    audio = np.concatenate([silence(0.5), trimmed(clip_by_id[FIRST]), silence(1.5)])
+    early = speech_models.recognizer(("ko",), StreamConfig(partials=False))
+    late = speech_models.recognizer(("ko",), StreamConfig(partials=False, early_final=False))
+    [with_early] = early.accept_all(audio)
+    [without] = late.accept_all(audio)
+    assert with_early == without  # same audio decoded, same text, same times
+    assert len(early.final_decode_s) == 1  # decoded during the silence, used at the end
+
+
+def test_speech_resuming_after_the_early_decode_continues_the_utterance(speech_models, clip_by_id):
+    """A breath (0.5 s) inside a sentence: the early decode is thrown away, one final remains."""
+    first, second = trimmed(clip_by_id[FIRST]), trimmed(clip_by_id[SECOND])
+    audio = np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
+    recognizer = speech_models.recognizer(("ko",), StreamConfig(partials=False))
+    finals = recognizer.accept_all(audio)
+    assert len(finals) == 1
+    assert len(recognizer.final_decode_s) >= 2  # at least one early decode was discarded
+    both = clip_by_id[FIRST].transcript + " " + clip_by_id[SECOND].transcript
+    assert error_rate(both, finals[0].text, "ko") < 0.2
+
+
+def test_a_real_pause_still_ends_the_utterance(speech_models, clip_by_id):
+    first, second = trimmed(clip_by_id[FIRST]), trimmed(clip_by_id[SECOND])
+    audio = np.concatenate([first, silence(1.5), second, silence(1.5)])
+    finals = speech_models.recognizer(("ko",), StreamConfig(partials=False)).accept_all(audio)
+    assert len(finals) == 2
+    assert error_rate(clip_by_id[SECOND].transcript, finals[1].text, "ko") < 0.2
+
+
+def test_the_utterance_starts_before_the_first_syllable(speech_models, clip_by_id):
+    """Pre-roll: the audio decoded begins at least `pre_roll_s` before VAD's speech start."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    audio = np.concatenate([silence(1.0), trimmed(clip_by_id[FIRST]), silence(1.5)])
+    spans = get_speech_timestamps(audio, VadOptions(speech_pad_ms=0))
+    speech_start = spans[0]["start"] / SAMPLE_RATE
+    config = StreamConfig(partials=False)
+    [final] = speech_models.recognizer(("ko",), config).accept_all(audio)
+    assert final.start_s <= speech_start - config.endpoint.pre_roll_s + 0.05
+
+
+def test_context_keeps_only_the_new_words(speech_models, clip_by_id):
+    engine = speech_models.whisper
+    before, after = clip_by_id[FIRST], clip_by_id[SECOND]
+    context = Context(trimmed(before), before.transcript, "ko")
+    for mode in ("prefix", "aligned"):
+        options = replace(StreamConfig().decode, context_mode=mode)
+        hyp = engine.recognise(trimmed(after), ("ko", "en"), options, "ko", context)
+        assert hyp.with_context, mode
+        assert error_rate(after.transcript, hyp.text, "ko") < 0.2, (mode, hyp.text)
+
+
+def test_context_in_another_language_is_not_used(speech_models, clip_by_id):
+    clip = clip_by_id[SECOND]
+    english = clip_by_id["en_libri_61-70968-0000"]
+    context = Context(load_audio(english.path), english.transcript, "en")
+    hyp = speech_models.whisper.recognise(trimmed(clip), ("ko",), DecodeOptions(), None, context)
+    assert not hyp.with_context and hyp.lang == "ko"
+
+
+def test_recogniser_uses_context_within_the_gap(speech_models, clip_by_id):
+    first, second = trimmed(clip_by_id[FIRST]), trimmed(clip_by_id[SECOND])
+    audio = np.concatenate([first, silence(1.2), second, silence(1.5)])
+    config = StreamConfig(partials=False, context_s=10.0, context_max_gap_s=5.0)
+    finals = speech_models.recognizer(("ko", "en"), config).accept_all(audio)
+    assert len(finals) == 2
+    assert error_rate(clip_by_id[FIRST].transcript, finals[0].text, "ko") < 0.2
+    # only the second sentence's words, not the first one's again
+    assert error_rate(clip_by_id[SECOND].transcript, finals[1].text, "ko") < 0.2
+
+
+@pytest.mark.parametrize("beam", [1, 5])
+def test_temperature_fallback_keeps_the_best_try(speech_models, clip_by_id, beam):
+    """With a log-probability bar no decode can pass, every temperature is tried and the most
+    probable text is kept: still the sentence, never a worse sample."""
+    clip = clip_by_id[SECOND]
+    options = DecodeOptions(
+        beam_size=beam, window="full", fallback_temperatures=(0.4, 0.8), fallback_logprob=0.0
+    )
+    plain = speech_models.whisper.recognise(
+        trimmed(clip), ("ko",), replace(options, fallback_temperatures=())
+    )
+    hyp = speech_models.whisper.recognise(trimmed(clip), ("ko",), options)
+    assert hyp.avg_logprob >= plain.avg_logprob
+    assert error_rate(clip.transcript, hyp.text, "ko") < 0.25
+
+
+def test_paced_array_source_gives_every_sample(clip_by_id):
+    audio = load_audio(clip_by_id[FIRST].path)
+    source = ArraySource(audio[:SAMPLE_RATE], realtime=True, speed=20.0)
+    frames = list(source.frames())
+    assert np.array_equal(np.concatenate(frames)[:SAMPLE_RATE], audio[:SAMPLE_RATE])
+    assert source.elapsed_s() > 0
