@@ -198,8 +198,9 @@ class ModelManager:
                 elif target.exists():
                     shutil.rmtree(target)
                 staging.chmod(0o755)  # mkdtemp makes it private; the kiosk's user must read it
+                fingerprints = {f: _fingerprint((staging / f).stat()) for f in spec.files}
                 staging.rename(target)
-                _write_stamp(target, list(spec.files))
+                _write_stamp(target, fingerprints)
                 progress(f"{name}: installed in {target}")
                 return target
             except (ModelError, OSError, subprocess.CalledProcessError) as exc:
@@ -232,6 +233,7 @@ class ModelManager:
             return [f"its install receipt {RECEIPT} is damaged"]
         stamp = {} if deep else _read_stamp(folder)
         problems = []
+        checked: dict[str, list[int]] = {}
         rehashed = False
         for fname, expected in spec.files.items():
             path = folder / fname
@@ -243,14 +245,15 @@ class ModelManager:
             if stat.st_size != entry.size:
                 problems.append(f"{fname} has the wrong size")
                 continue
-            if stamp.get(fname) == _fingerprint(stat):
+            checked[fname] = _fingerprint(stat)  # taken before hashing: a later change shows
+            if stamp.get(fname) == checked[fname]:
                 continue  # the very file hashed last time
             if sha256_file(path) != (expected or entry.sha256):
                 problems.append(f"{fname} does not match its checksum")
             else:
                 rehashed = True
         if rehashed and not problems:
-            _write_stamp(folder, list(spec.files))
+            _write_stamp(folder, checked)
         return problems
 
     def _check_writable(self) -> None:
@@ -562,12 +565,10 @@ def _read_stamp(folder: Path) -> dict[str, list[int]]:
     return {}
 
 
-def _write_stamp(folder: Path, names: list[str]) -> None:
-    """Record the files as just hashed (best effort: without a stamp the next load hashes again)."""
-    stamp = {
-        "folder": str(folder.resolve()),
-        "files": {name: _fingerprint((folder / name).stat()) for name in names},
-    }
+def _write_stamp(folder: Path, files: dict[str, list[int]]) -> None:
+    """Record what the files looked like when they were hashed and found intact (best effort:
+    without a stamp the next load hashes them again)."""
+    stamp = {"folder": str(folder.resolve()), "files": files}
     for path in _stamp_paths(folder):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
