@@ -104,6 +104,9 @@ def test_a_file_is_hashed_again_after_any_change_and_trusted_after(
     model = vad / "silero_vad_v6.onnx"
     stamp = json.loads((vad / STAMP).read_text())
     assert set(stamp["files"]) == {"silero_vad_v6.onnx"}  # install hashed it: load is cheap
+    written = (vad / STAMP).stat().st_mtime_ns
+    assert manager.path_for("vad") == vad
+    assert (vad / STAMP).stat().st_mtime_ns == written  # nothing hashed, nothing recorded
     model.chmod(0o644)  # a change that leaves the bytes alone: the next load hashes once more
     assert json.loads((vad / STAMP).read_text()) == stamp
     assert manager.path_for("vad") == vad
