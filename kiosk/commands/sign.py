@@ -200,6 +200,13 @@ def _camera_takes(camera: str, takes: int, timeout_s: float = 60.0) -> list[Any]
                         f"no sign seen for {timeout_s:.0f} s: stand so the camera sees your upper "
                         "body and raise your hands to sign"
                     )
+        except (SignError, KeyboardInterrupt) as exc:
+            if not out:
+                raise
+            # the takes recorded so far are kept: a lost camera or Ctrl+C must not waste them
+            why = str(exc) or "stopped (Ctrl+C)"
+            print(f"recording ended after {len(out)} of {takes} takes: {why}", file=sys.stderr)
+            print(f"keeping the {len(out)} recorded", file=sys.stderr)
         finally:
             reader.close()
     return out
