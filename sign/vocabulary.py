@@ -1,16 +1,17 @@
 """Sign vocabularies: glosses (with Korean text and an optional phrasebook id) and enrolled takes.
 
 A take is the landmarks of one performance of a gloss by one signer — never pictures. A vocabulary
-pack
-is a folder, or one zip archive of that folder for sharing between offices::
+pack is a folder, or one zip archive of that folder for sharing between offices::
 
     vocabulary.json          manifest (format, version, name, glosses, takes with sha256 of their
-    files)
+                             files)
     takes/<take id>.npz      LandmarkSequence arrays of one take
 
-Loading checks the manifest, every checksum and every array, and raises `VocabularyError` with what
-is
-wrong and what to do when anything is off.
+Packs come from other offices, so loading trusts nothing: the name and every take id must pass an
+allow-list (they become folder and file names), a take's file is always `takes/<id>.npz`, and
+what is read and what the arrays decode to count against a budget checked from the array headers
+before anything is allocated. It checks the manifest, every checksum and every array, and raises
+`VocabularyError` with what is wrong and what to do when anything is off.
 """
 
 from __future__ import annotations
