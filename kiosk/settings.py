@@ -1,7 +1,10 @@
 """Kiosk settings: one typed object, validated when loaded, stored as JSON in the config folder.
 
 Changed only through the PIN-protected settings dialog. A damaged or hand-edited file never stops
-the kiosk: invalid values fall back to defaults and the problem is reported to staff.
+the kiosk: every value is checked for its type and range (the ranges the settings dialog offers;
+`true`/`false` without quotes for switches; language codes from the offered list), an invalid one
+falls back to its default, and `problems` names the setting and what it must be, for the staff
+screen. A file that is not JSON, is nested too deeply or is implausibly large gives the defaults.
 """
 
 from __future__ import annotations
