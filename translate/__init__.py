@@ -2,23 +2,28 @@
 
 Two tiers, and the result always says which one was used: a reviewed phrasebook matched exactly,
 fuzzily or cross-lingually (`TranslationKind.VERIFIED`), then neural MT from an installed pack
-(`MACHINE`), else `NONE`. The kiosk uses the `Translator` facade; the model manager uses
+(`MACHINE`), else `NONE`; a phrase that nearly matches is `CONFIRM`, with its `Candidate`s.
+The kiosk uses the `Translator` facade; the model manager uses
 `build_phrase_index`, `validate_pack` and `install_pack`.
 Nothing here imports asr, sign, kiosk or Qt.
 """
 
+from translate.concepts import ConceptLexicon
 from translate.embedding import build_phrase_index
 from translate.errors import TranslateError
 from translate.facade import MachineResult, PhraseHit, Translator
 from translate.glossary import Glossary, Term
 from translate.languages import Language
-from translate.matcher import DEFAULT_RULE, Match, MatchRule, PhraseMatcher
+from translate.matcher import DEFAULT_RULE, Assessment, Match, MatchRule, PhraseMatcher
 from translate.mt.pack import PackInfo, install_pack, validate_pack
 from translate.phrasebook import Phrase, Phrasebook, Side, Topic
-from translate.translation import Translation, TranslationKind
+from translate.translation import Candidate, Translation, TranslationKind
 
 __all__ = [
     "DEFAULT_RULE",
+    "Assessment",
+    "Candidate",
+    "ConceptLexicon",
     "Glossary",
     "Language",
     "MachineResult",

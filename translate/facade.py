@@ -2,6 +2,8 @@
 
 Memory first (the phrasebook: exact, fuzzy, cross-lingual semantic), then neural MT when a pack is
 installed for the direction, else `TranslationKind.NONE` — never a guess dressed up as verified.
+A phrase that is plausible but below the verified bar comes back as `TranslationKind.CONFIRM`, with
+its candidates, so the kiosk can ask "Did you mean …?" (MT text, if any, in `machine_text`).
 Also what the staff screen needs around it: topics and quick-reply phrases per side, rendering a
 phrase with slot values into any language, phrase search and glossary lookup.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
@@ -19,10 +21,10 @@ from typing import Protocol
 from translate import languages, slots
 from translate.errors import SlotError, TranslateError
 from translate.glossary import Glossary, Term
-from translate.matcher import Match, PhraseMatcher
+from translate.matcher import Assessment, Match, PhraseMatcher
 from translate.normalise import MAX_MATCH_CHARS, clean_input, normalise
 from translate.phrasebook import Phrase, Phrasebook, Side, Topic
-from translate.translation import Translation, TranslationKind
+from translate.translation import Candidate, Translation, TranslationKind
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +119,9 @@ class Translator:
     def _translate(self, text: str, source_lang: str, target_lang: str) -> Translation:
         if not normalise(text):
             return self._none(text, source_lang, target_lang, "nothing to translate")
-        match = self.matcher.match(text, source_lang) if len(text) <= MAX_MATCH_CHARS else None
+        fits = len(text) <= MAX_MATCH_CHARS
+        assessment = self.matcher.assess(text, source_lang) if fits else Assessment(None)
+        match = assessment.match
         if source_lang == target_lang:
             return Translation(
                 text,
@@ -132,31 +136,82 @@ class Translator:
             )
         if match is not None:
             return self._from_match(text, source_lang, target_lang, match)
+        candidates = self._candidates(assessment, source_lang, target_lang)
+        machine: MachineResult | None = None
+        note = "no phrase matches" if fits else "too long for the phrasebook"
         if self.mt is not None and self.mt.supports(source_lang, target_lang):
             try:
                 machine = self.mt.translate(text, source_lang, target_lang)
             except TranslateError as exc:
                 log.warning("machine translation failed: %s", exc)
-                return self._none(
-                    text, source_lang, target_lang, f"machine translation failed: {exc}"
-                )
-            if machine.text.strip():
-                return Translation(
-                    text,
-                    source_lang,
-                    target_lang,
-                    machine.text,
-                    TranslationKind.MACHINE,
-                    machine.confidence,
-                    method=machine.method,
-                    notes=machine.notes,
-                )
-        note = (
-            "no phrase matches" if len(text) <= MAX_MATCH_CHARS else "too long for the phrasebook"
-        )
-        if self.mt is None or not self.mt.supports(source_lang, target_lang):
+                note = f"machine translation failed: {exc}"
+            if machine is not None and not machine.text.strip():
+                machine = None
+        else:
             note += f"; no machine translation pack for {source_lang}->{target_lang}"
-        return self._none(text, source_lang, target_lang, note)
+        machine_text = machine.text if machine is not None else ""
+        first = assessment.candidates[0] if assessment.candidates else None
+        if (
+            assessment.plausible
+            and first
+            and candidates
+            and candidates[0].phrase_id == first.phrase_id
+        ):
+            best = candidates[0]
+            log.info("phrase to confirm: %s (%d candidates)", best.phrase_id, len(candidates))
+            return Translation(
+                text,
+                source_lang,
+                target_lang,
+                best.text,
+                TranslationKind.CONFIRM,
+                _confirm_confidence(best.score, self.matcher.rule.confirm_min_score),
+                phrase_id=best.phrase_id,
+                reviewed=best.reviewed,
+                slots=first.slots,
+                method="semantic",
+                notes=("near a phrase: confirm before showing it as checked",),
+                candidates=candidates,
+                machine_text=machine_text,
+            )
+        if machine is not None:
+            return Translation(
+                text,
+                source_lang,
+                target_lang,
+                machine.text,
+                TranslationKind.MACHINE,
+                machine.confidence,
+                method=machine.method,
+                notes=machine.notes,
+                candidates=candidates,
+                machine_text=machine.text,
+            )
+        result = self._none(text, source_lang, target_lang, note)
+        return replace(result, candidates=candidates) if candidates else result
+
+    def _candidates(
+        self, assessment: Assessment, source_lang: str, target_lang: str
+    ) -> tuple[Candidate, ...]:
+        """The assessment's candidates rendered in both languages (slots filled)."""
+        out = []
+        for found in assessment.candidates:
+            try:
+                source_text = self.render(found.phrase_id, source_lang, found.slots)
+                target_text = self.render(found.phrase_id, target_lang, found.slots)
+            except TranslateError:  # a slot value the phrase cannot show: not offered
+                continue
+            phrase = self.phrasebook.get(found.phrase_id)
+            out.append(
+                Candidate(
+                    found.phrase_id,
+                    source_text,
+                    target_text,
+                    round(found.score, 4),
+                    phrase.is_reviewed(target_lang),
+                )
+            )
+        return tuple(out)
 
     def _from_match(
         self, text: str, source_lang: str, target_lang: str, match: Match
@@ -236,3 +291,8 @@ class Translator:
     @property
     def machine_translation(self) -> bool:
         return self.mt is not None
+
+
+def _confirm_confidence(score: float, bar: float) -> float:
+    """0.3 at the confirm bar, rising to 0.59 (below any verified match's 0.6) 0.05 above it."""
+    return round(0.3 + 0.29 * min(1.0, max(0.0, (score - bar) / 0.05)), 3)

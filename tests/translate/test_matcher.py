@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 
 import pytest
@@ -18,26 +16,52 @@ def dev(shared_dir: Path) -> list:  # type: ignore[type-arg]
     return read_labelled(shared_dir / "eval" / "phrase_match_dev.tsv")
 
 
-def test_dev_set_meets_the_targets(matcher: PhraseMatcher, dev: list) -> None:  # type: ignore[type-arg]
+def test_shipped_rule_meets_the_dev_targets_in_sample(matcher: PhraseMatcher, dev: list) -> None:  # type: ignore[type-arg]
+    """In-sample: DEFAULT_RULE was fitted on this set (the honest estimate is the next test)."""
+
     def predict(text: str, lang: str) -> str | None:
         match = matcher.match(text, lang)
         return match.phrase.id if match else None
 
     scores, _ = evaluate(dev, predict)
-    assert scores.precision >= 0.95, scores.summary()
+    assert scores.precision >= 0.97, scores.summary()
     assert scores.recall >= 0.80, scores.summary()
-    assert scores.none_false_match_rate <= 0.05, scores.summary()
+    assert scores.none_false_match_rate <= 0.03, scores.summary()
 
 
-def test_cross_validated_calibration_also_meets_the_targets(
+def test_cross_validated_calibration_meets_the_dev_targets(
     matcher: PhraseMatcher,
     dev: list,  # type: ignore[type-arg]
 ) -> None:
-    result = calibrate(observe(matcher, dev))
-    held_out = result.cross_validated
-    assert held_out.precision >= 0.95, held_out.summary()
-    assert held_out.recall >= 0.75, held_out.summary()  # held-out estimate; dev target is 0.80
-    assert held_out.none_false_matches == 0, held_out.summary()
+    """Scoring, thresholds and confirm bar refitted inside each fold, judged on held-out rows."""
+    observations = observe(matcher, dev)
+    for seed in (7, 11):
+        result = calibrate(observations, seed=seed)
+        held_out = result.cross_validated
+        assert held_out.precision >= 0.97, held_out.summary()
+        assert held_out.recall >= 0.80, held_out.summary()
+        assert held_out.none_false_match_rate <= 0.03, held_out.summary()
+        assert result.cross_validated_confirm.asked > 0
+
+
+def test_assess_offers_candidates_when_unsure(matcher: PhraseMatcher) -> None:
+    found = matcher.assess("I want to sell my bicycle", "en")
+    assert found.match is None and found.plausible
+    assert 1 <= len(found.candidates) <= 4
+    assert found.candidates[0].concepts_ok
+    assert found.candidates[0].score >= matcher.rule.confirm_min_score
+    verified = matcher.assess("Where is the toilet, please?", "en")
+    assert verified.match is not None and verified.candidates == ()
+
+
+def test_a_candidate_lacking_its_key_concepts_is_passed_over(matcher: PhraseMatcher) -> None:
+    """The key concepts (a residence card, and losing it) pick the phrase meant among the card
+    phrases e5 puts close together; a bicycle is not a car, however close the sentences."""
+    ranking = matcher.rank("Я потерял свою карту иностранца.", "ru")
+    assert ranking is not None and ranking.best == "for.card_lost" and ranking.concept_backed
+    ranking = matcher.rank("I want to register my bicycle.", "en")
+    assert ranking is not None and ranking.best != "car.registration"
+    assert any(c.phrase_id == "car.registration" and not c.concepts_ok for c in ranking.others)
 
 
 def test_exact_match_reads_slot_values_in_any_language(matcher: PhraseMatcher) -> None:
@@ -84,17 +108,6 @@ def test_odd_input_gives_no_match_and_no_crash(matcher: PhraseMatcher, text: str
 def test_mixed_scripts_still_match(matcher: PhraseMatcher) -> None:
     match = matcher.match("I lost my 외국인등록증", "en")
     assert match is not None and match.phrase.id == "for.card_lost"
-
-
-def test_matching_is_fast(matcher: PhraseMatcher) -> None:
-    matcher.match("warm up", "en")
-    timings = []
-    for _ in range(21):
-        started = time.perf_counter()
-        matcher.match("How long will it take to get my residence card?", "en")
-        timings.append(time.perf_counter() - started)
-    # target 20 ms (bench/translate.py measures it); generous here, the CPU may be shared
-    assert statistics.median(timings) < 0.1
 
 
 def test_without_an_index_only_exact_and_fuzzy(phrasebook: Phrasebook, glossary: Glossary) -> None:

@@ -1,0 +1,92 @@
+"""Key concepts: the lexicon in assets/glossary.toml and the phrases that carry concepts."""
+
+from __future__ import annotations
+
+import pytest
+
+from translate import languages
+from translate.concepts import ConceptLexicon, fold
+from translate.errors import PhrasebookError
+from translate.glossary import Glossary
+from translate.matcher import PhraseMatcher
+from translate.phrasebook import Phrasebook, parse_topic_file
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> ConceptLexicon:
+    return ConceptLexicon.load()
+
+
+def test_every_phrase_concept_is_in_the_lexicon(
+    lexicon: ConceptLexicon, phrasebook: Phrasebook
+) -> None:
+    used = {key for phrase in phrasebook for key in phrase.concepts}
+    assert used and all(key in lexicon for key in used)
+    assert sum(1 for phrase in phrasebook if phrase.concepts) >= 150
+
+
+def test_each_phrase_expresses_its_concepts_in_every_language(
+    lexicon: ConceptLexicon, phrasebook: Phrasebook
+) -> None:
+    """The lexicon covers at least the phrasebook's own wordings, shown and match-only, in all
+    13 languages: otherwise a visitor saying the phrase word for word would not be verified."""
+    gaps = [
+        f"{phrase.id} [{lang}] {key}: {wording}"
+        for phrase in phrasebook
+        for key in sorted(phrase.concepts)
+        for lang in phrase.text
+        for wording in phrase.wordings(lang)
+        if not lexicon.get(key).in_text(fold(wording), lang)
+    ]
+    assert not gaps, "\n".join(gaps)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "present", "absent"),
+    [
+        ("I want to register my car.", "en", {"car", "register"}, set()),
+        ("The scar on my hand", "en", set(), {"car"}),  # a stem starts a word in English
+        ("我要注册我的自行车。", "zh", {"register"}, {"car"}),  # 自行车 (bicycle) holds 车
+        ("自転車を登録したいです。", "ja", {"register"}, {"car"}),
+        ("Tôi muốn xem xe đạp.", "vi", set(), {"car"}),  # "xe=" is a word, "xe đạp" excluded
+        ("Я хочу зарегистрировать автомобиль.", "ru", {"car", "register"}, set()),
+        ("Saya ingin mendaftarkan mobil.", "id", {"car", "register"}, set()),  # prefixes
+    ],
+)
+def test_concepts_found_in_text(
+    lexicon: ConceptLexicon, text: str, lang: str, present: set[str], absent: set[str]
+) -> None:
+    found = lexicon.found(text, lang)
+    assert present <= found, found
+    assert not absent & found, found
+
+
+def test_korean_and_english_terms_count_in_any_language(lexicon: ConceptLexicon) -> None:
+    assert not lexicon.missing("Tôi làm mất 외국인등록증", "vi", ["residence_card", "lose"])
+    # other languages' forms do not: Chinese 新 ("new") sits inside Japanese 更新 ("renew")
+    assert lexicon.missing("パスポートを更新したいです。", "ja", ["passport", "new"]) == ("new",)
+
+
+def test_malformed_concepts_are_clear_errors() -> None:
+    with pytest.raises(PhrasebookError, match="lacks forms in"):
+        ConceptLexicon.parse('[[concept]]\nkey = "x"\n[concept.forms]\nko = ["엑스"]\n')
+    with pytest.raises(PhrasebookError, match="not valid TOML"):
+        ConceptLexicon.parse("[[concept]\n")
+    with pytest.raises(PhrasebookError, match="no concept"):
+        ConceptLexicon.parse("").get("car")
+
+
+def test_a_phrase_with_an_unknown_concept_is_refused_at_load(
+    phrasebook: Phrasebook, glossary: Glossary
+) -> None:
+    from dataclasses import replace
+
+    phrase = replace(phrasebook.get("car.registration"), concepts=frozenset({"spaceship"}))
+    with pytest.raises(PhrasebookError, match="no concept 'spaceship'"):
+        PhraseMatcher(Phrasebook([phrase]), glossary)
+    with pytest.raises(PhrasebookError, match="concepts must be a list"):
+        parse_topic_file(
+            '[topic]\nid = "t"\n[[phrase]]\nid = "t.x"\nside = "both"\nconcepts = "car"\n'
+            "[phrase.text]\n" + "".join(f'{code} = "x"\n' for code in languages.codes()),
+            "t.toml",
+        )
