@@ -178,7 +178,8 @@ def _stream_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) 
         print(
             f"final decodes: {len(costs)} (early ones included); wall p50 "
             f"{np.percentile(costs[:, 0], 50):.2f} s, p95 {np.percentile(costs[:, 0], 95):.2f} s; "
-            f"CPU (both threads) p50 {np.percentile(costs[:, 1], 50):.2f} s"
+            f"CPU (both threads) p50 {np.percentile(costs[:, 1], 50):.2f} s; with the busy "
+            f"(20 s) window: {recognizer.busy_finals}"
         )
     print(f"CPU while streaming: {cpu * 100:.0f}% of one core (2 cores = 200%)")
     print(f"peak RSS: {rss_mb:.0f} MB (target ≤ 800); load average after: {_load()}")

@@ -1,14 +1,13 @@
 """Recognition with the real Whisper base model on real recordings (../shared/speech).
 
-Thresholds come from measurement (bench/asr.py, adaptive window, beam 1, VAD start/end 0.4/0.2,
-this 2-core CPU): mean ko CER 15.4%, zh CER 31.4% (one short AISHELL clip swings between 25% and
-50%), ja CER 24.9%, en WER 33.3% (0% on the two LibriSpeech clips; the Common Voice clip's
-reference "Fire fox" is two words, Whisper writes "Firefox"), ru WER 31.2% (5 of 16 words). Each
+Thresholds come from measurement (bench/asr.py per-clip pass; finals with the full 30 s window and
+beam 5, VAD start/end 0.4/0.2, end after 0.8 s of silence; this 2-core CPU): mean ko CER 12.9%, zh
+CER 18.6%, ja CER 26.7%, en WER 33.3% (0% on the two LibriSpeech clips; the Common Voice clip's
+reference "Fire fox" is two words, Whisper writes "Firefox"), ru WER 25.0% (4 of 16 words). Each
 limit adds ~5 points for the run-to-run and CPU-to-CPU variation of int8 decoding, and at least two
 words where a language has a single short clip: the one Russian clip has 16 words, so one word is
-6.25 points and a new machine measured 6/16 (37.5%). A 30 s encoder window measured
-worse on Korean (21.5%) and 3x slower, and beam 5 no better (17.2%): adaptive and greedy are the
-defaults.
+6.25 points. The earlier defaults (encoder window sized to the utterance, greedy) measured ko
+15.4%, zh 31.4%, ja 24.9%, ru 31.2%; the limits were set then and still hold.
 """
 
 from __future__ import annotations

@@ -115,3 +115,15 @@ def test_paced_array_source_gives_every_sample(clip_by_id):
     frames = list(source.frames())
     assert np.array_equal(np.concatenate(frames)[:SAMPLE_RATE], audio[:SAMPLE_RATE])
     assert source.elapsed_s() > 0
+
+
+def test_a_slow_cpu_switches_finals_to_the_busy_window(speech_models, clip_by_id):
+    """With no time budget at all, every final after the first uses the 20 s window: the text
+    stays right, and the switch is counted."""
+    first, second = trimmed(clip_by_id[FIRST]), trimmed(clip_by_id[SECOND])
+    audio = np.concatenate([first, silence(1.5), second, silence(1.5)])
+    config = StreamConfig(partials=False, final_budget_s=0.0)
+    recognizer = speech_models.recognizer(("ko",), config)
+    finals = recognizer.accept_all(audio)
+    assert len(finals) == 2 and recognizer.busy_finals >= 1
+    assert error_rate(clip_by_id[SECOND].transcript, finals[1].text, "ko") < 0.2
