@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_checks() -> list[Check]:
     checks: list[Check] = []
-    for probe in (check_models, check_fonts, check_audio, check_camera):
+    for probe in (check_models, check_settings, check_fonts, check_audio, check_camera):
         checks.extend(probe())
     return checks
 
@@ -82,6 +82,27 @@ def check_models() -> list[Check]:
             )
         )
     return out
+
+
+def check_settings() -> list[Check]:
+    """The settings file: each value that the kiosk replaced by its default, named."""
+    from kiosk.settings import Settings, default_path
+
+    path = default_path()
+    problems = Settings.load(path).problems
+    if not problems:
+        where = str(path) if path.exists() else "defaults (no settings file yet)"
+        return [Check("settings", True, where)]
+    return [
+        Check(
+            "settings",
+            False,
+            problem,
+            fix=f"correct it in Settings on the staff screen (PIN), or in {path}",
+            required=False,
+        )
+        for problem in problems
+    ]
 
 
 def check_fonts() -> list[Check]:

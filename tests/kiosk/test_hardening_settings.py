@@ -109,3 +109,20 @@ def test_loaded_values_fit_the_settings_screen(tmp_path: Path) -> None:
     assert Settings.load(tmp_path / "again.json") == settings
     settings.idle_timeout_s = 10**40
     assert settings.check() and "idle_timeout_s" in settings.check()[0]
+
+
+def test_doctor_names_each_bad_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.commands.doctor import check_settings
+
+    monkeypatch.setenv("CHANGGU_CONFIG_DIR", str(tmp_path))
+    [check] = check_settings()
+    assert check.ok and "no settings file yet" in check.detail
+    (tmp_path / "settings.json").write_text(
+        '{"idle_timeout_s": 1e999, "speak_translations": "false"}', encoding="utf-8"
+    )
+    checks = check_settings()
+    assert [c.ok for c in checks] == [False, False] and not any(c.required for c in checks)
+    assert "idle_timeout_s" in checks[0].detail and "speak_translations" in checks[1].detail
+    assert "Settings on the staff screen" in checks[0].fix
