@@ -418,6 +418,8 @@ class _unpacked:
     def __enter__(self) -> Path:
         if self.source.is_dir():
             return self.source  # each file is checked as it is copied (`_copy_plain_file`)
+        if not self.source.is_file():  # a device or a pipe would be read forever
+            raise ModelError(f"{self.source} is neither a folder nor a .zip/.tar.gz archive")
         self._tmp = tempfile.TemporaryDirectory()
         dest = Path(self._tmp.name)
         name = self.source.name.lower()

@@ -155,6 +155,12 @@ def test_install_from_a_folder_never_follows_a_link_out_of_it(
         other.install("silero-vad", source_path=archive)
     assert not (tmp_path / "other" / "silero-vad").exists()
 
+    pipe = tmp_path / "stick.tar.gz"
+    os.mkfifo(pipe)  # read forever if it were opened as an archive
+    for source in (pipe, Path("/dev/zero")):
+        with pytest.raises(ModelError, match="neither a folder nor"):
+            other.install("silero-vad", source_path=source)
+
 
 def test_translation_pack_folder_with_a_link_is_refused(
     tmp_path: Path, private_data: Path, capsys: pytest.CaptureFixture[str]
