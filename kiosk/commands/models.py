@@ -68,6 +68,8 @@ def _install_translation_pack(source: Path) -> int:
         return 2
     if source.is_dir():
         check_plain_folder(source)  # the whole folder is copied: no link may lead out of it
+    elif source.exists() and not source.is_file():  # a device or a pipe would be read forever
+        raise ModelError(f"{source} is neither a folder nor an archive of a translation pack")
     print(f"translation pack: checking and copying {source}", flush=True)
     mt_dir = paths.models_dir() / "mt"
     try:

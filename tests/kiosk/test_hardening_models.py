@@ -173,6 +173,10 @@ def test_translation_pack_folder_with_a_link_is_refused(
     (folder / "notes.txt").symlink_to(secret)
     assert main(["models", "install", "--from", str(folder)]) == 2
     assert "notes.txt is a link" in capsys.readouterr().err
+    pipe = tmp_path / "pack.tar.gz"
+    os.mkfifo(pipe)
+    assert main(["models", "install", "--from", str(pipe)]) == 2
+    assert "neither a folder nor an archive" in capsys.readouterr().err
     assert not (private_data / "models" / "mt" / "words-id-en").exists()
 
 
