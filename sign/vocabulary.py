@@ -202,7 +202,8 @@ class SignVocabulary:
     def load_archive(cls, path: str | Path) -> SignVocabulary:
         path = Path(path)
         if not path.is_file():
-            raise VocabularyError(f"vocabulary pack {path} does not exist")
+            what = "is not a file" if path.exists() else "does not exist"
+            raise VocabularyError(f"vocabulary pack {path} {what}; give a .signpack file")
         try:
             archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
