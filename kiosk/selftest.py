@@ -201,7 +201,7 @@ def check_phrase_model() -> list[Check]:
         how = "embedding, no phrase index yet"
     checks = [
         Check(
-            "phrase matching (multilingual-e5-small)",
+            "phrase matching model (multilingual-e5-small)",
             bool(found) and found[0] == KNOWN_PHRASE,
             f"{text!r} matched {found[0] if found else 'nothing'} ({how}; expected "
             f"{KNOWN_PHRASE}) in {time.perf_counter() - started:.1f} s",

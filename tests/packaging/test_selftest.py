@@ -111,7 +111,7 @@ def test_self_test_checks_model_outputs_on_the_installed_models(installed_models
         "found the signer's hand, nothing in a blank frame"
         in by_name["sign language (MediaPipe Holistic)"].detail
     )
-    assert "matched fee.how_much" in by_name["phrase matching (multilingual-e5-small)"].detail
+    assert "matched fee.how_much" in by_name["phrase matching model (multilingual-e5-small)"].detail
 
 
 def test_damaged_speech_model_fails_the_self_test(installed_models: Path, tmp_path: Path) -> None:
