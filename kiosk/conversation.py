@@ -30,7 +30,7 @@ from enum import StrEnum
 
 from asr.events import Side, Status, Utterance
 from kiosk.session import KO_CAPTIONS, KSL, Session, Turn, TurnKind
-from sign.events import ResultKind, SignEvent, SignRejected, SignResult
+from sign.events import ResultKind, SignEvent, SignRejected, SignResult, SignUnsure
 
 log = logging.getLogger(__name__)
 
@@ -286,6 +286,11 @@ class Conversation:
         return self.session.visitor_lang
 
     @property
+    def talking(self) -> bool:
+        """The visitor holds their talk button."""
+        return bool(self._talk)
+
+    @property
     def mode(self) -> VisitMode:
         if self.session.visitor_lang == KSL:
             return VisitMode.DEAF
@@ -528,7 +533,7 @@ class Conversation:
         if isinstance(event, SignRejected):
             self._spelling_turn = None
             return [SignNotRecognised(event)]
-        if not isinstance(event, SignResult):  # an unsure sign: asked on the staff screen
+        if isinstance(event, SignUnsure):  # asked on the staff screen, as a question
             return self._sign_unsure(event)
         letter = event.kind is ResultKind.LETTER
         spelled = self.session.get(self._spelling_turn) if letter else None
@@ -554,10 +559,8 @@ class Conversation:
         self.sign_results[turn.turn_id] = event
         return [ShowTurn(turn)]
 
-    def _sign_unsure(self, event: object) -> list[Command]:
-        candidate = getattr(event, "candidate", None)
-        if not isinstance(candidate, SignResult):
-            return []
+    def _sign_unsure(self, event: SignUnsure) -> list[Command]:
+        candidate = event.candidate
         self._spelling_turn = None
         turn = self.session.add(
             None,

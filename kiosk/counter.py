@@ -37,6 +37,7 @@ from kiosk.feed import RecordingFeed
 from kiosk.session import Session, Turn, TurnKind
 from kiosk.settings import Settings, camera_device
 from kiosk.sign_input import SignInput, SignTiming, SourceOpener, VideoOpener, camera_source
+from kiosk.take_camera import TakeCamera
 from kiosk.workers import Bridge, Channel, Inbox, Jobs, Worker
 from sign.events import SignEvent, SignResult
 from sign.store import VocabularyStore, office_or_demo
@@ -188,7 +189,7 @@ class Kiosk(QObject):
         self._idle_timer.start(5000)
         self._speaker: Any = None
         self._stopped = False
-        self.sign = SignInput(self._sign_vocabulary)
+        self.sign = SignInput(self._sign_vocabulary, bridge=self.bridge)
         self.sign.sign_event.connect(self._on_sign_event)
         self.sign.status.connect(self.status.emit)
         self.sign.activity.connect(self._sign_activity)
@@ -403,6 +404,11 @@ class Kiosk(QObject):
     def sign_store(self) -> VocabularyStore:
         """The office's enrolled sign vocabularies (landmarks only), in the user data folder."""
         return VocabularyStore(paths.data_dir() / "sign")
+
+    def take_camera(self) -> TakeCamera:
+        """The camera for the sign enrolment screen (the kiosk's own camera, or the video file
+        given by `play_sign_file`); stop sign recognition before using it."""
+        return TakeCamera(self.sign_opener(), self.bridge)
 
     def resume_sign(self) -> None:
         """(Re)start the camera if the visitor signs (after enrolment, or a settings change)."""

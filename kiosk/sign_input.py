@@ -1,13 +1,14 @@
-"""The kiosk's camera: a `SignPipeline` on its own plain thread, bridged to Qt by signals.
+"""The kiosk's camera: a `SignPipeline` on a `Worker` thread, bridged to Qt by the kiosk's `Bridge`.
 
     sign = SignInput(load_vocabulary)
     sign.start(camera_source("0"))   # deaf-visitor mode: camera → MediaPipe → SignStream
     sign.stop()                      # another language, a new visit, the kiosk closing
 
-Only the bridge (`SignInput`, a QObject on the UI thread) knows Qt. The worker thread runs the
-engine and calls plain callbacks that emit the bridge's signals with frozen values. Every start
-gets a new generation number: whatever an old worker still says after `stop()` (a sign flushed at
-the end, a late frame) is dropped, so nothing of one visitor reaches the next.
+Only `SignInput` (a QObject on the UI thread) knows Qt. The worker thread runs the engine and
+posts frozen values to its channel; commands (signs or fingerspelling) reach it through its inbox.
+Every start opens a new generation of the channel: whatever an old worker still says after
+`stop()` (a sign flushed at the end, a late frame) is dropped, so nothing of one visitor reaches
+the next.
 
 Live view: the worker downscales frames, draws the landmarks on them and hands over at most
 `preview_fps` per second; only the newest picture waits for the UI (one slot, never a queue).
@@ -29,6 +30,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QObject, Signal
 
 from asr.events import Status
+from kiosk.workers import Bridge, Channel, Inbox, Worker
 from sign.draw import draw_landmarks
 from sign.errors import CameraError, SignError, VideoError
 from sign.events import SignEvent
@@ -144,19 +146,44 @@ class Preview:
         return LiveFrame(drawn, frame.t, landmarks.has_pose, landmarks.has_hands, signing)
 
 
-class SignInput(QObject):
-    """The bridge between the sign worker and the kiosk (lives on the UI thread)."""
+@dataclass(frozen=True, slots=True)
+class _Event:
+    event: SignEvent
+    ended_at: float
+    recognised_at: float
 
-    sign_event = Signal(object, float, float)  # SignResult | SignRejected, ended_at, recognised_at
+
+@dataclass(frozen=True, slots=True)
+class _Activity:
+    activity: str
+
+
+@dataclass(frozen=True, slots=True)
+class _FrameReady:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Demo:
+    demo: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _SetMode:
+    mode: Mode
+
+
+class SignInput(QObject):
+    """The camera's side of the kiosk (on the UI thread): starts and stops the sign worker and
+    turns what it posts (through the kiosk's `Bridge`) into signals."""
+
+    sign_event = Signal(object, float, float)  # a sign.events.SignEvent, ended_at, recognised_at
     status = Signal(object)  # asr.events.Status
     activity = Signal(str)  # "off" | "starting" | "no camera" | "watching" | "signing"
     frame_ready = Signal()  # a new picture waits in latest_frame()
     demo_vocabulary = Signal(bool)  # the vocabulary in use is the MSL demo pack (not KSL)
-    _event_from = Signal(int, object, float, float)
-    _status_from = Signal(int, object)
-    _activity_from = Signal(int, str)
-    _frame_from = Signal(int)
-    _demo_from = Signal(int, bool)
+
+    CHANNEL = "camera"
 
     def __init__(
         self,
@@ -164,6 +191,7 @@ class SignInput(QObject):
         preview_fps: float = PREVIEW_FPS,
         preview_width: int = PREVIEW_WIDTH,
         retry_s: float = RETRY_S,
+        bridge: Bridge | None = None,
     ) -> None:
         super().__init__()
         self.load_vocabulary = load_vocabulary
@@ -171,15 +199,10 @@ class SignInput(QObject):
         self.preview_width = preview_width
         self.retry_s = retry_s
         self.mode = Mode.SIGNS
-        self._generation = 0
-        self._worker: _SignWorker | None = None
-        self._stopped: list[_SignWorker] = []  # told to stop, maybe still letting go
+        self.bridge = bridge or Bridge()
+        self._worker: Worker | None = None
+        self._stopped: list[Worker] = []  # told to stop, maybe still letting go
         self._slot = LatestSlot()
-        self._event_from.connect(self._deliver_event)
-        self._status_from.connect(self._deliver_status)
-        self._activity_from.connect(self._deliver_activity)
-        self._frame_from.connect(self._deliver_frame)
-        self._demo_from.connect(self._deliver_demo)
 
     @property
     def running(self) -> bool:
@@ -194,16 +217,17 @@ class SignInput(QObject):
         if previous is not None:
             previous.stop()
             self._stopped.append(previous)
-        self._generation += 1
         self._slot.take()
-        self._worker = _SignWorker(self._generation, open_source, self, previous)
+        channel = self.bridge.channel(self.CHANNEL, self._deliver)  # retires the old one
+        loop = _SignLoop(open_source, self, channel, previous)
+        self._worker = Worker("camera", loop, on_stop=loop.stop)
         self.activity.emit("starting")
         self._worker.start()
 
     def stop(self, wait_s: float = 0.0) -> None:
         """Stop watching; with `wait_s`, also wait for every worker to let go of the camera."""
         worker, self._worker = self._worker, None
-        self._generation += 1  # anything the old worker still says is stale
+        self.bridge.retire(self.CHANNEL)  # anything the old worker still says is stale
         self._slot.take()
         if worker is not None:
             worker.stop()
@@ -219,36 +243,24 @@ class SignInput(QObject):
         """Signs or fingerspelling; applied by the worker before its next frame."""
         self.mode = mode
         if self._worker is not None:
-            self._worker.requested_mode = mode
+            self._worker.send(_SetMode(mode))
 
     def latest_frame(self) -> LiveFrame | None:
         return self._slot.take()
 
-    # -- from the worker (queued onto the UI thread) ---------------------------------------------
-
-    def _deliver_event(
-        self, generation: int, event: SignEvent, ended_at: float, recognised_at: float
-    ) -> None:
-        if generation == self._generation:
-            self.sign_event.emit(event, ended_at, recognised_at)
-
-    def _deliver_status(self, generation: int, status: Status) -> None:
-        if generation == self._generation:
-            self.status.emit(status)
-
-    def _deliver_activity(self, generation: int, activity: str) -> None:
-        if generation == self._generation:
-            self.activity.emit(activity)
-
-    def _deliver_frame(self, generation: int) -> None:
-        if generation == self._generation:
-            self.frame_ready.emit()
-        else:
-            self._slot.take()
-
-    def _deliver_demo(self, generation: int, demo: bool) -> None:
-        if generation == self._generation:
-            self.demo_vocabulary.emit(demo)
+    def _deliver(self, item: object) -> None:
+        """What the current worker posted, on the UI thread."""
+        match item:
+            case _Event(event, ended_at, recognised_at):
+                self.sign_event.emit(event, ended_at, recognised_at)
+            case Status():
+                self.status.emit(item)
+            case _Activity(activity):
+                self.activity.emit(activity)
+            case _FrameReady():
+                self.frame_ready.emit()
+            case _Demo(demo):
+                self.demo_vocabulary.emit(demo)
 
 
 class _ClockedSource:
@@ -266,56 +278,49 @@ class _ClockedSource:
         self.source.close()
 
 
-class _SignWorker:
-    """Camera → landmarks → SignStream on one plain thread; talks only through the bridge."""
+class _SignLoop:
+    """Camera → landmarks → SignStream, run by the camera `Worker`; posts only to its channel."""
 
     def __init__(
         self,
-        generation: int,
         open_source: SourceOpener,
-        bridge: SignInput,
-        previous: _SignWorker | None,
+        owner: SignInput,
+        channel: Channel,
+        previous: Worker | None,
     ) -> None:
-        self.generation = generation
         self.open_source = open_source
-        self.bridge = bridge
+        self.owner = owner
+        self.channel = channel
         self.previous = previous
-        self.requested_mode = bridge.mode
-        self._stop = threading.Event()
+        self.mode = owner.mode
+        self.inbox: Inbox | None = None
         self._pipeline: SignPipeline | None = None
         self._source: _ClockedSource | None = None
         self._stream: SignStream | None = None
         self._activity = ""
-        self._preview = Preview(bridge.preview_fps, bridge.preview_width)
-        self._thread = threading.Thread(target=self._run, name=f"sign-{generation}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
+        self._preview = Preview(owner.preview_fps, owner.preview_width)
 
     def stop(self) -> None:
-        self._stop.set()
+        """From any thread (the worker's stop hook): end the pipeline's frame loop."""
         pipeline = self._pipeline
         if pipeline is not None:
             pipeline.stop()
 
     @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
-
-    def join(self, timeout: float) -> None:
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
+    def _stopping(self) -> bool:
+        return self.inbox is not None and self.inbox.stopping.is_set()
 
     # -- the thread ------------------------------------------------------------------------------
 
-    def _run(self) -> None:
+    def __call__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
         if self.previous is not None:
             self.previous.join(5.0)  # it must let go of the camera first
             self.previous = None
         extractor: HolisticExtractor | None = None
         try:
             is_file = bool(getattr(self.open_source, "is_file", False))  # a file plays once
-            while not self._stop.is_set():
+            while not self._stopping:
                 try:
                     source = _ClockedSource(self.open_source(self._camera_status))
                 except (CameraError, VideoError) as exc:
@@ -323,13 +328,13 @@ class _SignWorker:
                     self._set_activity("no camera")
                     if is_file:
                         return
-                    self._stop.wait(self.bridge.retry_s)
+                    inbox.stopping.wait(self.owner.retry_s)
                     continue
                 self._source = source
                 if self._stream is None:  # once a camera answers: no work while there is none
-                    vocabulary, demo = self.bridge.load_vocabulary()
-                    self.bridge._demo_from.emit(self.generation, demo)
-                    self._stream = SignStream(vocabulary, StreamConfig(mode=self.requested_mode))
+                    vocabulary, demo = self.owner.load_vocabulary()
+                    self.channel.post(_Demo(demo))
+                    self._stream = SignStream(vocabulary, StreamConfig(mode=self.mode))
                 if extractor is None:
                     extractor = HolisticExtractor()
                 pipeline = SignPipeline(
@@ -341,7 +346,7 @@ class _SignWorker:
                     on_status=self._pipeline_status,
                 )
                 self._pipeline = pipeline
-                if self._stop.is_set():
+                if self._stopping:
                     pipeline.stop()
                 try:
                     pipeline.run()
@@ -349,7 +354,7 @@ class _SignWorker:
                     self._say(Status("camera", "error", str(exc)))
                     self._set_activity("no camera")
                     self._stream.reset()
-                    self._stop.wait(self.bridge.retry_s)
+                    inbox.stopping.wait(self.owner.retry_s)
                     continue
                 finally:
                     self._pipeline = None
@@ -359,7 +364,7 @@ class _SignWorker:
                     pipeline.stats.frames_dropped,
                     pipeline.stats.landmark_fps,
                 )
-                if is_file and not self._stop.is_set():
+                if is_file and not self._stopping:
                     self._say(Status("camera", "ended", "the video file ended"))
                 break
         except SignError as exc:  # vocabulary or MediaPipe: a status, the kiosk runs on
@@ -376,24 +381,27 @@ class _SignWorker:
 
     def _on_frame(self, frame: Frame, landmarks: Landmarks) -> None:
         stream = self._stream
-        assert stream is not None
-        if self.requested_mode is not stream.mode:
-            stream.set_mode(self.requested_mode)
+        assert stream is not None and self.inbox is not None
+        for command in self.inbox.pending():
+            if isinstance(command, _SetMode):
+                self.mode = command.mode
+        if self.mode is not stream.mode:
+            stream.set_mode(self.mode)
         signing = stream.signing if stream.mode is Mode.SIGNS else landmarks.has_hands
         self._set_activity("signing" if signing else "watching")
-        if self._preview.due() and not self._stop.is_set():
+        if self._preview.due() and not self._stopping:
             live = self._preview.make(frame, landmarks, signing)
-            if self.bridge._slot.put(live):
-                self.bridge._frame_from.emit(self.generation)
+            if self.owner._slot.put(live):
+                self.channel.post(_FrameReady())
 
     def _on_event(self, event: SignEvent) -> None:
-        if self._stop.is_set():
+        if self._stopping:
             return  # flushed while stopping: the visit it belonged to is over
         recognised_at = time.perf_counter()
         source = self._source
         ended_at = source.origin + event.end_s if source is not None else recognised_at
         log.info("sign event: %s", type(event).__name__)  # never the recognised text
-        self.bridge._event_from.emit(self.generation, event, ended_at, recognised_at)
+        self.channel.post(_Event(event, ended_at, recognised_at))
 
     def _camera_status(self, status: SignStatus) -> None:
         self._say(Status(status.component, status.state, status.message))
@@ -409,7 +417,7 @@ class _SignWorker:
     def _set_activity(self, activity: str) -> None:
         if activity != self._activity:
             self._activity = activity
-            self.bridge._activity_from.emit(self.generation, activity)
+            self.channel.post(_Activity(activity))
 
     def _say(self, status: Status) -> None:
-        self.bridge._status_from.emit(self.generation, status)
+        self.channel.post(status)

@@ -7,17 +7,16 @@ listed with a drawing of its landmarks and its length, can be replayed (as landm
 video) or deleted. Nothing reaches the disk until Save, and Save writes only landmarks to the
 office vocabulary (`sign.store.VocabularyStore`): no picture of anyone is ever stored.
 
-The camera runs on a plain thread (`_TakeWorker`) that talks to the dialog only by signals.
+The camera is the kiosk's (`kiosk.take_camera.TakeCamera`, built by `Kiosk.take_camera()`): the
+dialog builds no engine and only listens to its signals.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
 import numpy as np
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,25 +35,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.sign_input import LatestSlot, Preview, SourceOpener
+from kiosk.take_camera import TakeCamera
 from kiosk.ui import strings
 from kiosk.ui.fonts import font_for
 from kiosk.ui.theme import THEME
 from sign.draw import draw_landmarks
-from sign.enrolment import TakeRecorder
-from sign.errors import SignError, VocabularyError
+from sign.errors import VocabularyError
 from sign.events import ResultKind
-from sign.events import Status as SignStatus
-from sign.frames import Frame
 from sign.landmarks import Landmarks, LandmarkSequence
-from sign.pipeline import SignPipeline
 from sign.store import DEFAULT_VOCABULARY, VocabularyStore
 from sign.vocabulary import Gloss, SignVocabulary, Take
 
 log = logging.getLogger(__name__)
 
 COUNTDOWN_S = 3
-TAKE_TIMEOUT_S = 15.0  # armed this long without a finished sign: "no sign seen"
 THUMB = (128, 72)  # at most; the take's own aspect
 
 
@@ -62,7 +56,7 @@ class EnrolDialog(QDialog):
     def __init__(
         self,
         store: VocabularyStore,
-        open_source: SourceOpener,
+        camera: TakeCamera,
         dpi: float,
         phrase_ids: list[str] | None = None,
         vocabulary: str = DEFAULT_VOCABULARY,
@@ -72,8 +66,8 @@ class EnrolDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(strings.staff("enrol_title"))
         self.store = store
-        self.open_source = open_source
-        self.live = not bool(getattr(open_source, "is_file", False))  # a camera: preview at once
+        self.camera = camera
+        self.live = camera.live  # a camera: preview at once; a video file: one take per play
         self.dpi = dpi
         self.countdown_s = countdown_s
         self.dirty = False
@@ -82,13 +76,12 @@ class EnrolDialog(QDialog):
         self.font_ = font_for("ko", 3.0, dpi)
         self._countdown_left = 0
         self._replay: list[Landmarks] = []
-        self._worker: _TakeWorker | None = None
-        self._bridge = _Bridge()
-        self._bridge.take.connect(self._take_recorded)
-        self._bridge.no_sign.connect(self._no_sign)
-        self._bridge.frame.connect(self._show_frame)
-        self._bridge.status.connect(self._worker_status)
-        self._bridge.ended.connect(self._worker_ended)
+        self._armed = False
+        camera.take.connect(self._take_recorded)
+        camera.no_sign.connect(self._no_sign)
+        camera.frame_ready.connect(self._show_frame)
+        camera.problem.connect(self._worker_status)
+        camera.ended.connect(self._worker_ended)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._replay_timer = QTimer(self)
@@ -310,12 +303,12 @@ class EnrolDialog(QDialog):
 
     @property
     def recording(self) -> bool:
-        return self._timer.isActive() or (self._worker is not None and self._worker.armed)
+        return self._timer.isActive() or self._armed
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
-        if self.live and self._worker is None:
-            self._start_worker(armed=False)  # staff see themselves before recording
+        if self.live and not self.camera.running:
+            self.camera.start(armed=False)  # staff see themselves before recording
 
     def record(self) -> None:
         if self.gloss is None:
@@ -334,8 +327,8 @@ class EnrolDialog(QDialog):
 
     def stop_recording(self) -> None:
         self._timer.stop()
-        if self._worker is not None:
-            self._worker.armed = False
+        self._armed = False
+        self.camera.disarm()
         self._recording_done("")
 
     def _tick(self) -> None:
@@ -348,35 +341,27 @@ class EnrolDialog(QDialog):
 
     def _arm(self) -> None:
         self.countdown.setText(strings.staff("enrol_sign_now"))
-        if self._worker is None:
-            self._start_worker(armed=True)  # a video file plays from its start now
-        else:
-            self._worker.arm()
+        self._armed = True
+        self.camera.arm()  # a video file plays from its start now
 
-    def _start_worker(self, armed: bool) -> None:
-        self._bridge.generation += 1
-        self._worker = _TakeWorker(self._bridge, self.open_source, armed, drop=self.live)
-        self._worker.start()
-
-    def _take_recorded(self, generation: int, landmarks: LandmarkSequence) -> None:
+    def _take_recorded(self, landmarks: LandmarkSequence) -> None:
         gloss = self.gloss
-        if generation != self._bridge.generation or gloss is None:
+        self._armed = False
+        if gloss is None:
             return
         source = "camera" if self.live else "video file"
         take = self.vocabulary.add_take(gloss, self.signer.text().strip(), landmarks, source)
         self.new_takes.add(take.id)
         self.dirty = True
         self._say(strings.staff("enrol_recorded"), THEME.verified)
-        if not self.live and self._worker is not None:  # a file is one take: the next replays it
-            self._bridge.generation += 1
-            self._worker.stop()
-            self._worker = None
+        if not self.live:  # a file is one take: the next Record replays it
+            self.camera.stop()
         self._fill_takes()
         self._recording_done("")
 
-    def _no_sign(self, generation: int) -> None:
-        if generation == self._bridge.generation:
-            self._recording_done(strings.staff("enrol_no_sign"))
+    def _no_sign(self) -> None:
+        self._armed = False
+        self._recording_done(strings.staff("enrol_no_sign"))
 
     def _recording_done(self, problem: str) -> None:
         self.countdown.setText("")
@@ -385,22 +370,21 @@ class EnrolDialog(QDialog):
         if problem:
             self._say(problem, THEME.untranslated)
 
-    def _show_frame(self, generation: int) -> None:
-        frame = self._bridge.slot.take()
-        if frame is None or generation != self._bridge.generation or self._replay_timer.isActive():
+    def _show_frame(self) -> None:
+        frame = self.camera.latest_frame()
+        if frame is None or self._replay_timer.isActive():
             return
         self._put_picture(frame.image)
         self.frames_shown += 1
 
-    def _worker_status(self, generation: int, message: str) -> None:
-        if generation == self._bridge.generation:
-            self._say(message, THEME.untranslated)
+    def _worker_status(self, message: str) -> None:
+        self._say(message, THEME.untranslated)
 
-    def _worker_ended(self, generation: int) -> None:
-        if generation == self._bridge.generation:
-            self._worker = None  # a file played out, or the camera failed: next Record restarts
-            if not self._timer.isActive():
-                self._recording_done("")
+    def _worker_ended(self) -> None:
+        # a file played out, or the camera failed: the next Record restarts it
+        self._armed = False
+        if not self._timer.isActive():
+            self._recording_done("")
 
     # -- closing ---------------------------------------------------------------------------------
 
@@ -422,12 +406,8 @@ class EnrolDialog(QDialog):
         """Stop the camera and let go of it (the kiosk needs it back)."""
         self._timer.stop()
         self._replay_timer.stop()
-        self._bridge.generation += 1
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.stop()
-            worker.join(wait_s)
-        self._bridge.slot.take()
+        self._armed = False
+        self.camera.stop(wait_s)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -455,95 +435,3 @@ def _thumbnail(landmarks: LandmarkSequence) -> QPixmap:
     image = draw_landmarks(np.zeros((h, w, 3), np.uint8), frame, copy=False)
     picture = QImage(image.data, w, h, image.strides[0], QImage.Format.Format_BGR888)
     return QPixmap.fromImage(picture)
-
-
-class _Bridge(QObject):
-    """Signals from the take worker to the dialog, each tagged with the worker's generation."""
-
-    take = Signal(int, object)  # LandmarkSequence
-    no_sign = Signal(int)
-    frame = Signal(int)  # a LiveFrame waits in `slot`
-    status = Signal(int, str)
-    ended = Signal(int)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.generation = 0
-        self.slot = LatestSlot()
-
-
-class _TakeWorker:
-    """Camera (or file) → MediaPipe → TakeRecorder on a plain thread; previews with landmarks."""
-
-    def __init__(self, bridge: _Bridge, open_source: SourceOpener, armed: bool, drop: bool) -> None:
-        self.bridge = bridge
-        self.generation = bridge.generation
-        self.open_source = open_source
-        self.drop = drop
-        self.armed = armed
-        self._recorder = TakeRecorder()
-        self._armed_at = time.monotonic()
-        self._pipeline: SignPipeline | None = None
-        self._preview = Preview()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sign-enrol", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def arm(self) -> None:
-        self._recorder = TakeRecorder()
-        self._armed_at = time.monotonic()
-        self.armed = True
-
-    def stop(self) -> None:
-        self._stop.set()
-        pipeline = self._pipeline
-        if pipeline is not None:
-            pipeline.stop()
-
-    def join(self, timeout: float) -> None:
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        g = self.generation
-        try:
-            source = self.open_source(self._status)
-            pipeline = SignPipeline(source, None, on_frame=self._on_frame, drop_frames=self.drop)
-            self._pipeline = pipeline
-            if self._stop.is_set():
-                pipeline.stop()
-            pipeline.run()  # landmarks only: the recorder below decides where a take is
-            if self.armed and not self._stop.is_set():  # the file ended during the take
-                self.armed = False
-                take = self._recorder.finish()
-                if take is not None:
-                    self.bridge.take.emit(g, take)
-                else:
-                    self.bridge.no_sign.emit(g)
-        except SignError as exc:
-            self.bridge.status.emit(g, str(exc))
-        except Exception as exc:
-            log.exception("enrolment camera failed")
-            self.bridge.status.emit(g, repr(exc))
-        finally:
-            self.bridge.ended.emit(g)
-
-    def _on_frame(self, frame: Frame, landmarks: Landmarks) -> None:
-        recorder = self._recorder
-        if self.armed:
-            take = recorder.feed(landmarks)
-            if take is not None:
-                self.armed = False
-                self.bridge.take.emit(self.generation, take)
-            elif time.monotonic() - self._armed_at > TAKE_TIMEOUT_S:
-                self.armed = False
-                self.bridge.no_sign.emit(self.generation)
-        if self._preview.due():
-            live = self._preview.make(frame, landmarks, recorder.signing and self.armed)
-            if self.bridge.slot.put(live):
-                self.bridge.frame.emit(self.generation)
-
-    def _status(self, status: SignStatus) -> None:
-        self.bridge.status.emit(self.generation, status.message)

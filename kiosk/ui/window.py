@@ -202,7 +202,7 @@ class KioskUI(QObject):
         self.kiosk.sign.stop(wait_s=3.0)
         dialog = EnrolDialog(
             self.kiosk.sign_store(),
-            self.kiosk.sign_opener(),
+            self.kiosk.take_camera(),
             self.dpi,
             phrase_ids=_phrase_ids(self.kiosk.translator),
             parent=self.staff,

@@ -253,3 +253,18 @@ def test_signs_only_count_in_deaf_mode_and_a_rejected_sign_is_said():
     turn = of(c.handle(core.Signed(sign)), core.ShowTurn)[0].turn
     assert turn.lang == KSL and turn.translated_text == "구급차" and turn.side is Side.VISITOR
     assert of(c.handle(core.Signed(SignRejected(0.0, 1.0, (), "far"))), core.SignNotRecognised)
+
+
+def test_an_unsure_sign_is_a_question_for_staff():
+    from sign.events import SignUnsure
+
+    c = counter()
+    c.handle(core.LanguageChosen(KSL))
+    best = SignResult("dolor", "아파요", 0.6, (("dolor", 0.6), ("doctor", 0.3)), 0.0, 1.0)
+    turn = of(c.handle(core.Signed(SignUnsure(best, 0.0, 1.0, "far"))), core.ShowTurn)[0].turn
+    assert turn.kind is TurnKind.SIGN_UNSURE and c.sign_results[turn.turn_id] is best
+    yes = of(c.handle(core.Confirmed(turn.turn_id, "dolor")), core.ShowTurn)[0].turn
+    assert yes.kind is TurnKind.SIGN and yes.translated_text == "아파요"
+    other = of(c.handle(core.Signed(SignUnsure(best, 2.0, 3.0, "far"))), core.ShowTurn)[0].turn
+    no = of(c.handle(core.Confirmed(other.turn_id, None)), core.ShowTurn)[0].turn
+    assert no.kind is TurnKind.NONE and no.translated_text == ""

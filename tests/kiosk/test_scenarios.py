@@ -27,8 +27,10 @@ def play(script: Path, tmp_path: Path) -> tuple[list[dict[str, object]], str]:
     env["CHANGGU_CONFIG_DIR"] = str(tmp_path / "config")
     env["CHANGGU_LOG_DIR"] = str(tmp_path / "log")
     run = subprocess.run(
-        [sys.executable, "-m", "kiosk.cli", "demo", "--script", str(script), "--json", "--fast"]
-        + ["--offscreen", "--exit", "--screenshots", str(tmp_path / "shots")],
+        [
+            *(sys.executable, "-m", "kiosk.cli", "demo", "--script", str(script), "--json"),
+            *("--fast", "--offscreen", "--exit", "--screenshots", str(tmp_path / "shots")),
+        ],
         capture_output=True,
         text=True,
         timeout=600,

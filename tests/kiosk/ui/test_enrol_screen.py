@@ -13,8 +13,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.sign_input import VideoOpener
+from kiosk.take_camera import TakeCamera
 from kiosk.ui import strings
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
+from kiosk.workers import Bridge
 from sign.store import DEFAULT_VOCABULARY, VocabularyStore
 
 WAIT_MS = 30_000
@@ -39,7 +41,7 @@ def dialog(qtbot: object, tmp_path: Path, video: Path) -> Iterator[object]:
     store = VocabularyStore(tmp_path / "data" / "sign")
     dialog = EnrolDialog(
         store,
-        VideoOpener(video, realtime=True),  # the video file is the camera
+        TakeCamera(VideoOpener(video, realtime=True), Bridge()),  # the video file is the camera
         REFERENCE_DPI,
         phrase_ids=["emer.ambulance", "emer.sick"],
         countdown_s=0,

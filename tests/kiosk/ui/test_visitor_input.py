@@ -56,9 +56,9 @@ def test_keyboard_only(screen, qtbot):
     talk = visitor.talk_button
     assert QApplication.focusWidget() is talk
     QTest.keyPress(talk, Qt.Key.Key_Space)
-    assert kiosk.push_to_talk is True
+    assert kiosk.conversation.talking is True
     QTest.keyRelease(talk, Qt.Key.Key_Space)
-    assert kiosk.push_to_talk is False
+    assert kiosk.conversation.talking is False
 
     # text size by the A+ / A− buttons and by the + / − keys
     _tab_until(qtbot, visitor.bigger)
@@ -105,9 +105,14 @@ def test_touch_only(screen, qtbot):
     assert visitor.pages.currentWidget() is visitor.conversation
 
     held = []
-    _tap(finger, visitor.talk_button, hold_ms=300, during=lambda: held.append(kiosk.push_to_talk))
+    _tap(
+        finger,
+        visitor.talk_button,
+        hold_ms=300,
+        during=lambda: held.append(kiosk.conversation.talking),
+    )
     assert held == [True]  # talking while the finger is down …
-    assert kiosk.push_to_talk is False  # … and not once it is lifted
+    assert kiosk.conversation.talking is False  # … and not once it is lifted
 
     _tap(finger, visitor.bigger)
     _tap(finger, visitor.bigger)
