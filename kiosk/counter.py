@@ -25,7 +25,13 @@ from typing import Any, Protocol
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from asr.audio import FRAME_SAMPLES, AudioSource, MicrophoneSource
+from asr.audio import (
+    FRAME_SAMPLES,
+    AudioSource,
+    InputDevice,
+    MicrophoneSource,
+    list_input_devices,
+)
 from asr.errors import AsrError
 from asr.events import Side, Status, Utterance
 from asr.streaming import StreamConfig
@@ -382,6 +388,14 @@ class Kiosk(QObject):
     @property
     def deaf_visitor(self) -> bool:
         return self.conversation.mode is VisitMode.DEAF
+
+    def input_devices(self) -> list[InputDevice]:
+        """The microphones PortAudio sees (for the settings screen); none if it cannot tell."""
+        try:
+            return list_input_devices()
+        except AsrError as exc:
+            self._report("microphone", "warning", str(exc))
+            return []
 
     def play_sign_file(self, path: Path, realtime: bool = True) -> None:
         """Watch a video file instead of the camera (the demo; tests), in deaf-visitor mode.

@@ -6,6 +6,7 @@ PIN).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from asr.audio import InputDevice
 from asr.events import Status
 from kiosk.counter import Kiosk
 from kiosk.session import KSL, Turn
@@ -182,7 +184,7 @@ class KioskUI(QObject):
     def open_settings(self) -> None:
         if not self.check_pin():
             return
-        dialog = SettingsDialog(self.kiosk.settings, self.staff)
+        dialog = SettingsDialog(self.kiosk.settings, self.staff, self.kiosk.input_devices())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             camera = self.kiosk.settings.camera
             dialog.apply()
@@ -286,19 +288,18 @@ class RotatedView(QGraphicsView):
 class SettingsDialog(QDialog):
     """The admin settings (behind the PIN): devices, languages, text size, timeout, screens."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        devices: Sequence[InputDevice] = (),
+    ) -> None:
         super().__init__(parent)
-        from asr.audio import list_input_devices
-        from asr.errors import AsrError
         from translate import languages
 
         self.settings = settings
         self.setWindowTitle(strings.staff("settings"))
         form = QFormLayout(self)
-        try:
-            devices = list_input_devices()
-        except AsrError:
-            devices = []
         self.staff_device = QComboBox()
         self.visitor_device = QComboBox()
         for box, current in (
