@@ -15,11 +15,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol, cast
+from typing import cast
 
 import segno
 from segno import consts
 
+from kiosk.session import Turn
 from kiosk.ui import strings
 
 # A phone reads a code off the counter screen (glare, moiré) or off paper: error correction M
@@ -32,18 +33,6 @@ KOREAN = "ko"
 # Visitors who read staff's Korean as it is: Korean speakers, Deaf visitors who sign (ksl) and
 # visitors reading Korean captions. Their note is in Korean only.
 KOREAN_READERS = (KOREAN, "ksl", "ko-captions")
-
-
-class TurnLike(Protocol):
-    """What the note needs of a turn (`kiosk.session.Turn` and the conversation core's turns)."""
-
-    side: object  # Side.STAFF, or "staff"
-    lang: str
-    text: str
-    translated_lang: str
-    translated_text: str
-    kind: object  # "verified" | "machine" | "none" | "original" | "pending" (str or str enum)
-    final: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +103,14 @@ class Note:
         return KOREAN if self.visitor_lang in KOREAN_READERS else self.visitor_lang
 
 
-def build_note(turns: Iterable[TurnLike], visitor_lang: str, day: date | None = None) -> Note:
+def build_note(turns: Iterable[Turn], visitor_lang: str, day: date | None = None) -> Note:
     """The note of a visit: every final answer of staff, oldest first."""
     lines = []
     for turn in turns:
         if _value(turn.side) != "staff" or not turn.final:
             continue
         kind = _value(turn.kind)
-        if kind == "pending" or not turn.text.strip():
+        if kind in ("pending", "confirm") or not turn.text.strip():  # never shown to the visitor
             continue
         translated = turn.translated_text.strip() if kind in ("verified", "machine") else ""
         if _value(turn.translated_lang) == KOREAN:

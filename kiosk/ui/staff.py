@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from asr.events import Side, Status
-from kiosk.session import KSL, Turn
+from kiosk.session import KO_CAPTIONS, KSL, Turn
 from kiosk.ui import strings
 from kiosk.ui.camera import CameraPanel
 from kiosk.ui.fonts import font_for
@@ -46,6 +46,7 @@ class StaffScreen(QWidget):
     mute = Signal(bool)
     speak_out = Signal(bool)
     confirmed = Signal(int, object)  # turn id, the phrase (or sign) meant; None: "No"
+    show_note = Signal()  # show the visitor their take-away note (at the end of a visit)
 
     def __init__(self, translator: object, languages: tuple[str, ...], dpi: float) -> None:
         super().__init__()
@@ -92,6 +93,7 @@ class StaffScreen(QWidget):
             lang = languages.get(code)
             self.language_box.addItem(f"{lang.native} ({code})", code)
         self.language_box.addItem(strings.staff("sign_language"), KSL)
+        self.language_box.addItem(strings.staff("korean_captions"), KO_CAPTIONS)
         self.language_box.activated.connect(
             lambda i: self.language_override.emit(self.language_box.itemData(i))
         )
@@ -100,6 +102,8 @@ class StaffScreen(QWidget):
         self.mute_button.toggled.connect(self._on_mute)
         self.speak_button = self._button(strings.staff("speak_out"), checkable=True)
         self.speak_button.toggled.connect(self.speak_out.emit)
+        self.note_button = self._button(strings.staff("show_note"))
+        self.note_button.clicked.connect(self.show_note.emit)
         self.new_button = self._button(strings.staff("new_visit"))
         self.new_button.setObjectName("danger")
         self.new_button.clicked.connect(self.new_visit.emit)
@@ -112,6 +116,7 @@ class StaffScreen(QWidget):
         for b in (
             self.mute_button,
             self.speak_button,
+            self.note_button,
             self.new_button,
             self.export_button,
             self.enrol_button,

@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from asr.events import Side
-from kiosk.session import KSL, Turn
+from kiosk.session import KO_CAPTIONS, KSL, Turn
+from kiosk.takeaway import build_note
 from kiosk.ui import strings
 from kiosk.ui.fonts import font_for, optical_font
+from kiosk.ui.note import NoteView
+from kiosk.ui.pad import WritingPad
 from kiosk.ui.theme import THEME
 
 NEWEST_MM = 12.0  # the newest message for the visitor: ≥ 12 mm characters by default
@@ -34,6 +37,7 @@ OWN_MM = 7.0
 HISTORY_MM = 5.5
 CHROME_MM = 6.0
 MAX_HISTORY = 6
+CAPTIONS_FACTOR = 1.5  # Korean captions for visitors who hear little: larger still (18 mm)
 
 
 class VisitorScreen(QWidget):
@@ -41,6 +45,8 @@ class VisitorScreen(QWidget):
     talk = Signal(bool)  # talk button held (True) / released (False)
     scale_changed = Signal(float)
     confirmed = Signal(int, object)  # turn id, the phrase meant (None: "No")
+    written = Signal(str, str)  # what the visitor wrote on the pad, and its language
+    print_requested = Signal(object)  # a take-away Note to print (staff decide how)
 
     def __init__(
         self, languages: tuple[str, ...], dpi: float, font_scale: float = 1.0, rtl_ok: bool = True
@@ -56,8 +62,18 @@ class VisitorScreen(QWidget):
         self.pages = QStackedWidget()
         self.chooser = self._build_chooser()
         self.conversation = self._build_conversation()
+        self.pad = WritingPad("en", dpi, font_scale)
+        self.pad.submitted.connect(self._written)
+        self.pad.cancelled.connect(self.show_conversation)
+        self.note_view = NoteView(dpi, font_scale)
+        self.note_view.closed.connect(self.show_conversation)
+        self.note_view.print_requested.connect(
+            lambda: self.print_requested.emit(self.note_view.note)
+        )
         self.pages.addWidget(self.chooser)
         self.pages.addWidget(self.conversation)
+        self.pages.addWidget(self.pad)
+        self.pages.addWidget(self.note_view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(self.pages)
@@ -79,6 +95,8 @@ class VisitorScreen(QWidget):
             label.clear()  # the previous visitor's words leave the screen's memory too
         self._render_confirm(None)
         self.confirm_question.clear()
+        self.pad.clear()
+        self.note_view.clear()
         for button in self.alternative_buttons:
             button.setText("")
         self.pages.setCurrentWidget(self.chooser)
@@ -90,8 +108,33 @@ class VisitorScreen(QWidget):
             return
         self.lang = lang
         self._retranslate()
+        self.show_conversation()
+
+    def show_conversation(self) -> None:
         self.pages.setCurrentWidget(self.conversation)
-        self.talk_button.setFocus()
+        (self.write_button if self.lang == KSL else self.talk_button).setFocus()
+
+    def show_pad(self) -> None:
+        """The writing pad: Korean (2-beolsik) or Latin keys, any keyboard or input method."""
+        self.pad.set_language(self._reading_lang())
+        self.pages.setCurrentWidget(self.pad)
+        self.pad.field.setFocus()
+
+    def show_note(self) -> None:
+        """The take-away note: staff's answers of this visit as QR codes and text."""
+        lang = self.lang or "en"
+        self.note_view.show_note(build_note(self._turns, lang))
+        self.pages.setCurrentWidget(self.note_view)
+        self.note_view.close_button.setFocus()
+
+    def _written(self, text: str) -> None:
+        self.show_conversation()
+        self.written.emit(text, _written_lang(text, self._reading_lang()))
+
+    def _reading_lang(self) -> str:
+        """The language the visitor reads and writes (Korean for signing or captions)."""
+        lang = self.lang
+        return lang if lang is not None and lang not in (KSL, KO_CAPTIONS) else "ko"
 
     def show_turn(self, turn: Turn) -> None:
         for i, existing in enumerate(self._turns):
@@ -101,7 +144,7 @@ class VisitorScreen(QWidget):
         else:
             self._turns.append(turn)
         self._render()
-        shown = turn.kind != "pending" or self.lang == KSL  # captions show as soon as heard
+        shown = turn.kind != "pending" or self._captions  # captions show as soon as heard
         if self.painted is not None and turn.side is Side.STAFF and turn.final and shown:
             self.newest_label.repaint()
             self.painted(turn)
@@ -151,11 +194,13 @@ class VisitorScreen(QWidget):
 
         choices = [(code, languages.get(code).native) for code in self.offered]
         choices.append((KSL, "한국수어 (KSL)"))
+        choices.append((KO_CAPTIONS, "한국어 자막"))  # hears little, does not sign
         columns = 3
         for i, (code, native) in enumerate(choices):
             button = QPushButton(native)
             # every script at the same apparent size (中文 and Русский as large as English)
-            button.setFont(optical_font(code if code != KSL else "ko", 7.0, self.dpi, bold=True))
+            script = "ko" if code in (KSL, KO_CAPTIONS) else code
+            button.setFont(optical_font(script, 7.0, self.dpi, bold=True))
             button.setMinimumHeight(round(self.dpi * 0.9))  # ≥ 23 mm: a large touch target
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             button.setProperty("lang", code)
@@ -222,7 +267,17 @@ class VisitorScreen(QWidget):
         self.talk_button.setMinimumHeight(round(self.dpi * 1.0))
         self.talk_button.pressed.connect(lambda: self.talk.emit(True))
         self.talk_button.released.connect(lambda: self.talk.emit(False))
-        layout.addWidget(self.talk_button)
+        self.write_button = QPushButton()
+        self.note_button = QPushButton()
+        for button in (self.write_button, self.note_button):
+            button.setMinimumHeight(round(self.dpi * 1.0))  # as large as the talk button
+        self.write_button.clicked.connect(self.show_pad)
+        self.note_button.clicked.connect(self.show_note)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.talk_button, stretch=3)
+        bottom.addWidget(self.write_button, stretch=2)
+        bottom.addWidget(self.note_button, stretch=2)
+        layout.addLayout(bottom)
         return page
 
     def _build_confirm(self) -> QWidget:
@@ -297,8 +352,7 @@ class VisitorScreen(QWidget):
     # -- rendering -------------------------------------------------------------------------------
 
     def _retranslate(self) -> None:
-        lang = self.lang if self.lang not in (None, KSL) else "ko"
-        assert lang is not None
+        lang = self._reading_lang()
         chrome = font_for(lang, CHROME_MM, self.dpi)
         for widget in (self.state_label, self.change_language, self.smaller, self.bigger):
             widget.setFont(chrome)
@@ -306,7 +360,13 @@ class VisitorScreen(QWidget):
         self.talk_button.setText(self._t("hold_to_talk"))
         self.talk_button.setFont(font_for(lang, CHROME_MM * 1.2, self.dpi, bold=True))
         self.talk_button.setVisible(self.lang != KSL)
-        self.newest_label.setFont(font_for(lang, NEWEST_MM * self.scale, self.dpi, bold=True))
+        for button, key in ((self.write_button, "write"), (self.note_button, "note_button")):
+            button.setText(self._t(key))
+            button.setFont(font_for(lang, CHROME_MM * 1.2, self.dpi, bold=True))
+        self.pad.set_scale(self.scale)
+        self.note_view.set_scale(self.scale)
+        newest_mm = NEWEST_MM * (CAPTIONS_FACTOR if self.lang == KO_CAPTIONS else 1.0)
+        self.newest_label.setFont(font_for(lang, newest_mm * self.scale, self.dpi, bold=True))
         self.own_label.setFont(font_for(lang, OWN_MM * self.scale, self.dpi))
         self.newest_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
         self.own_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
@@ -360,13 +420,13 @@ class VisitorScreen(QWidget):
 
     def _visible_text(self, turn: Turn) -> str:
         if turn.kind in ("pending", "confirm"):  # staff have not sent it yet
-            return turn.text if self.lang == KSL else "…"
+            return turn.text if self._captions and turn.kind == "pending" else "…"
         if turn.kind in ("none", "") or not turn.translated_text:
-            return turn.text if self.lang == KSL else self._t("not_translated")
+            return turn.text if self._captions else self._t("not_translated")
         return turn.translated_text
 
     def _kind_text(self, turn: Turn) -> str:
-        if self.lang == KSL or turn.kind in ("original", "pending"):
+        if self._captions or turn.kind in ("original", "pending"):
             return ""
         colour, key = {
             "verified": (THEME.verified, "verified" if turn.reviewed else "draft"),
@@ -375,8 +435,13 @@ class VisitorScreen(QWidget):
         self.newest_kind.setStyleSheet(f"color: {colour}; background: transparent;")
         return self._t(key) if key != "not_translated" else ""
 
+    @property
+    def _captions(self) -> bool:
+        """Staff's Korean is shown as it is heard (a signing or captions visitor)."""
+        return self.lang in (KSL, KO_CAPTIONS)
+
     def _t(self, key: str) -> str:
-        return strings.visitor(self.lang if self.lang != KSL else "ko", key)
+        return strings.visitor(self._reading_lang(), key)
 
     @staticmethod
     def _direction(lang: str) -> Qt.LayoutDirection:
@@ -401,3 +466,10 @@ class VisitorScreen(QWidget):
                 focused.click()
         else:
             super().keyPressEvent(event)
+
+
+def _written_lang(text: str, reading: str) -> str:
+    """What the visitor wrote is Korean when it is mostly Hangul, else their own language."""
+    letters = [c for c in text if c.isalpha()]
+    hangul = sum("\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e" for c in letters)
+    return "ko" if letters and hangul * 2 > len(letters) else reading

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from asr.audio import InputDevice
-from asr.events import Status
+from asr.events import Side, Status
 from kiosk.counter import Kiosk
 from kiosk.session import KSL, Turn
 from kiosk.settings import OFFERED_LANGUAGES, Layout, Settings
@@ -87,6 +87,9 @@ class KioskUI(QObject):
         v.language_chosen.connect(self._visitor_chose)
         v.talk.connect(k.set_push_to_talk)
         v.confirmed.connect(k.confirm)
+        v.written.connect(lambda text, lang: k.send_typed(text, Side.VISITOR, lang))
+        v.print_requested.connect(self._print_note)
+        s.show_note.connect(v.show_note)
         s.confirmed.connect(k.confirm)
         v.scale_changed.connect(self._scale_changed)
         s.quick_reply.connect(lambda pid, slots: k.quick_reply(pid, slots))
@@ -112,6 +115,14 @@ class KioskUI(QObject):
         for window in self.windows:
             shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), window)
             shortcut.activated.connect(self.request_exit)
+
+    def _print_note(self, note: object) -> None:
+        """The visitor asked for a print-out of their note: staff's printer, or a PDF where staff
+        choose (nothing else is written)."""
+        from kiosk.ui.note import print_or_save_pdf
+
+        if note is not None:
+            print_or_save_pdf(note, self.staff)  # type: ignore[arg-type]
 
     def _visitor_chose(self, lang: str | None) -> None:
         self.kiosk.choose_language(lang)

@@ -1,0 +1,146 @@
+"""The visitor writes on the pad, reads Korean captions, and takes the answer home — through the
+real screens, the conversation core and the real phrasebook translator (no speech model: nobody
+speaks).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+
+from asr.events import Side
+from kiosk.counter import Engines, Kiosk
+from kiosk.session import KO_CAPTIONS, KSL
+from kiosk.settings import Settings
+from kiosk.ui.theme import REFERENCE_DPI
+from tests.kiosk.ui.conftest import SCREEN, close, glyph_problems
+from tests.kiosk.ui.test_pad import type_text
+
+
+@pytest.fixture
+def counter(qtbot: object):
+    from kiosk.ui.window import KioskUI
+
+    kiosk = Kiosk(Settings(), engines=Engines.real(speech=False))
+    kiosk.start(load_speech=False)
+    ui = KioskUI(kiosk, dpi=REFERENCE_DPI)
+    for window in ui.windows:
+        window.resize(*SCREEN)
+    ui.show()
+    qtbot.waitUntil(lambda: kiosk.ready, timeout=60_000)
+    yield kiosk, ui
+    close(ui)
+
+
+def _tap(qtbot: object, button: object) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+
+
+def _decode(image: QImage) -> str:
+    image = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    width, height = image.width(), image.height()
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(height, image.bytesPerLine())
+    pixels = np.ascontiguousarray(pixels[:, :width])
+    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(pixels)
+    if not text:
+        text, _points, _ = cv2.QRCodeDetectorAruco().detectAndDecode(pixels)
+    return str(text)
+
+
+def test_a_deaf_visitor_writes_korean_on_the_pad(counter, qtbot, tmp_path: Path) -> None:
+    kiosk, ui = counter
+    visitor = ui.visitor
+    ksl = next(b for b in visitor.language_buttons if b.property("lang") == KSL)
+    _tap(qtbot, ksl)
+    assert visitor.write_button.isVisible() and not visitor.talk_button.isVisible()
+    _tap(qtbot, visitor.write_button)
+    assert visitor.pages.currentWidget() is visitor.pad
+    for key in "emdqhs":  # ㄷㅡㅇㅂㅗㄴ on the on-screen 2-beolsik keys
+        _tap(qtbot, visitor.pad.character_keys[key])
+    assert visitor.pad.text() == "등본"
+    visitor.grab().save(str(tmp_path / "pad-ko.png"))
+    assert glyph_problems(visitor) == []
+    visitor.pad.send()
+    qtbot.waitUntil(lambda: kiosk.session.latest(Side.VISITOR) is not None, timeout=5_000)
+    turn = kiosk.session.latest(Side.VISITOR)
+    assert (turn.side, turn.lang, turn.text, turn.kind) == (Side.VISITOR, "ko", "등본", "original")
+    assert visitor.pages.currentWidget() is visitor.conversation
+    assert ui.staff.cards[turn.turn_id].original.text() == "등본"  # staff read it as written
+
+
+def test_a_visitor_types_their_own_language_and_it_is_matched(counter, qtbot, tmp_path) -> None:
+    kiosk, ui = counter
+    visitor = ui.visitor
+    kiosk.choose_language("vi")
+    _tap(qtbot, visitor.write_button)
+    type_text(visitor.pad.field, "Phí là bao nhiêu?")  # a Vietnamese keyboard
+    visitor.grab().save(str(tmp_path / "pad-vi.png"))
+    assert glyph_problems(visitor) == []
+    qtbot.keyClick(visitor.pad.field, Qt.Key.Key_Return)  # Enter sends
+    qtbot.waitUntil(
+        lambda: (t := kiosk.session.latest(Side.VISITOR)) is not None and t.kind != "pending",
+        timeout=30_000,
+    )
+    turn = kiosk.session.latest(Side.VISITOR)
+    assert turn.lang == "vi" and turn.translated_lang == "ko"
+    assert turn.kind == "verified" and turn.phrase_id == "fee.how_much"
+
+
+@pytest.mark.parametrize("lang", ["ko", "vi", "th"])
+def test_the_visitor_takes_the_answer_home(counter, qtbot, tmp_path: Path, lang: str) -> None:
+    kiosk, ui = counter
+    visitor = ui.visitor
+    kiosk.choose_language(KSL if lang == "ko" else lang)
+    kiosk.quick_reply("fee.amount", {"amount": "1200"})
+    kiosk.quick_reply("doc.residence_card_or_passport")
+    _tap(qtbot, visitor.note_button)
+    assert visitor.pages.currentWidget() is visitor.note_view
+    qtbot.wait(50)
+    visitor.grab().save(str(tmp_path / f"note-{lang}.png"))
+    assert glyph_problems(visitor) == []
+    decoded = _decode(visitor.note_view.code_label.grab().toImage())
+    for turn in kiosk.session.turns:
+        assert turn.text in decoded  # the Korean beside each line
+        if lang != "ko":
+            assert turn.translated_text in decoded
+    _tap(qtbot, visitor.note_view.close_button)
+    kiosk.new_visit()
+    assert visitor.note_view.note is None and visitor.pages.currentWidget() is visitor.chooser
+
+
+def test_staff_offer_the_note_at_the_end_of_a_visit(counter, qtbot) -> None:
+    kiosk, ui = counter
+    kiosk.choose_language("en")
+    kiosk.quick_reply("time.today")
+    _tap(qtbot, ui.staff.note_button)
+    assert ui.visitor.pages.currentWidget() is ui.visitor.note_view
+
+
+def test_korean_captions_in_very_large_type_and_the_visitor_answers(counter, qtbot, tmp_path):
+    kiosk, ui = counter
+    visitor = ui.visitor
+    captions = next(b for b in visitor.language_buttons if b.property("lang") == KO_CAPTIONS)
+    _tap(qtbot, captions)
+    kiosk.send_typed("오늘 바로 받으실 수 있습니다.")
+    qtbot.waitUntil(lambda: "오늘 바로" in visitor.newest_label.text(), timeout=5_000)
+    height_mm = visitor.newest_label.fontMetrics().capHeight() / REFERENCE_DPI * 25.4
+    assert visitor.talk_button.isVisible() and visitor.write_button.isVisible()
+    visitor.grab().save(str(tmp_path / "captions.png"))
+    assert height_mm >= 12.0
+    visitor.talk.emit(True)  # the visitor holds the talk button: what is heard is theirs
+    assert kiosk.conversation.talking
+    visitor.talk.emit(False)
+    _tap(qtbot, visitor.write_button)
+    event = QInputMethodEvent("", [])  # the system input method commits Korean
+    event.setCommitString("네 알겠습니다")
+    QApplication.sendEvent(visitor.pad.field, event)
+    visitor.pad.send()
+    qtbot.waitUntil(lambda: kiosk.session.latest(Side.VISITOR) is not None, timeout=5_000)
+    turn = kiosk.session.latest(Side.VISITOR)
+    assert turn.lang == "ko" and turn.kind == "original"
