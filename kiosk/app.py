@@ -70,10 +70,16 @@ class DemoDriver(QObject):
     step_started = Signal(int, object)
 
     def __init__(
-        self, kiosk: Kiosk, script: Script, pause_s: float = 1.2, realtime: bool = True
+        self,
+        kiosk: Kiosk,
+        script: Script,
+        pause_s: float = 1.2,
+        realtime: bool = True,
+        ui: Any = None,
     ) -> None:
         super().__init__()
         self.kiosk = kiosk
+        self.ui = ui  # the screens: the visitor's writing pad and note are used through them
         self.script = script
         self.steps = script.steps
         self.pause_ms = int(pause_s * 1000)
@@ -109,9 +115,18 @@ class DemoDriver(QObject):
             k.choose_language(step.lang or None)
         elif step.kind == "phrase":
             k.quick_reply(step.phrase, step.slots)
+        elif step.kind == "type" and step.side == "visitor" and self.ui is not None:
+            pad = self.ui.visitor.pad  # the visitor writes on the pad, as a visitor would
+            self.ui.visitor.show_pad()
+            pad.field.setPlainText(step.text)
+            pad.send()
         elif step.kind == "type":
             side = Side(step.side or "staff")
             k.send_typed(step.text, side, step.lang or None)
+        elif step.kind == "note" and self.ui is not None:
+            self.ui.visitor.show_note()  # the visitor takes the answer home
+            QTimer.singleShot(int((step.seconds or 3.0) * 1000), self._close_note)
+            return
         elif step.kind == "confirm":
             asked = next((t for t in reversed(k.session.turns) if t.kind == "confirm"), None)
             if asked is not None:
@@ -130,6 +145,11 @@ class DemoDriver(QObject):
             k.play_sign_file(self.script.path(step.video), self.realtime)
             return  # continues in _sign_activity, when the video has ended
         self._when_settled(self._schedule_next)
+
+    def _close_note(self) -> None:
+        if self.ui is not None:
+            self.ui.visitor.show_conversation()
+        self._schedule_next()
 
     def _playback_done(self) -> None:
         if self._playing:
@@ -190,7 +210,7 @@ def run_demo(
     # the recordings' player opens in the counter microphone's place as soon as speech can be
     # recognised, before anyone has chosen a language: the live counter's order
     kiosk.models_ready.connect(lambda: kiosk.open_feed(MicRole.COUNTER, realtime))
-    driver = DemoDriver(kiosk, script, realtime=realtime)
+    driver = DemoDriver(kiosk, script, realtime=realtime, ui=ui)
     printer = TurnPrinter(lambda: driver.visit, as_json)
     kiosk.turn_changed.connect(printer.show)
     kiosk.visit_reset.connect(printer.shown.clear)
@@ -199,9 +219,9 @@ def run_demo(
     def step_started(index: int, step: Step) -> None:
         if step.kind == "new_visit":
             say("\n--- New visit: the previous visitor's conversation is wiped ---\n")
-        if screenshots and step.kind == "new_visit":
+        if screenshots and step.kind in ("new_visit", "note"):
             shots["n"] += 1
-            _save(ui, screenshots, f"{shots['n']}-visit-end")
+            _save(ui, screenshots, f"{shots['n']}-{step.kind.replace('_', '-')}")
 
     def finished() -> None:
         if not as_json:  # the JSON lines already carry every turn

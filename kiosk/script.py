@@ -17,6 +17,8 @@ kinds:
                 writing pad (lang = the language written, default the visitor's)
   sign          a video (video = "file.mp4") watched as the camera: the visitor signs
   confirm       the answer to "Did you mean …?" (answer = "yes" | "no")
+  note          the visitor opens their take-away note (QR codes of staff's answers) for
+                `seconds`
   wait          nothing happens for `seconds` (e.g. to let an idle visit expire)
 """
 
@@ -29,7 +31,17 @@ from pathlib import Path
 
 from kiosk.errors import ChangguError
 
-KINDS = ("new_visit", "visitor_lang", "speech", "phrase", "type", "sign", "confirm", "wait")
+KINDS = (
+    "new_visit",
+    "visitor_lang",
+    "speech",
+    "phrase",
+    "type",
+    "sign",
+    "confirm",
+    "note",
+    "wait",
+)
 _NEEDS = {
     "speech": "audio",
     "phrase": "phrase",
