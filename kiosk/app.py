@@ -221,7 +221,11 @@ def run_demo(
             say("\n--- New visit: the previous visitor's conversation is wiped ---\n")
         if screenshots and step.kind in ("new_visit", "note"):
             shots["n"] += 1
-            _save(ui, screenshots, f"{shots['n']}-{step.kind.replace('_', '-')}")
+            stem = f"{shots['n']}-{step.kind.replace('_', '-')}"
+            if step.kind == "note":  # once the note is on the visitor's screen
+                QTimer.singleShot(300, lambda: _save(ui, screenshots, stem))
+            else:
+                _save(ui, screenshots, stem)
 
     def finished() -> None:
         if not as_json:  # the JSON lines already carry every turn

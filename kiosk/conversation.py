@@ -420,6 +420,7 @@ class Conversation:
             translated_lang=self.target_for(side),
             translated_text="",
             kind=TurnKind.PENDING,
+            written=True,
         )
         return [ShowTurn(turn), *self._translate(turn)]
 

@@ -49,6 +49,7 @@ class Turn:
     at: float = 0.0  # time.time() when it was said
     reviewed: bool = False  # a phrase whose wording in `translated_lang` was reviewed
     candidates: tuple[Any, ...] = ()  # with CONFIRM: the phrases it may mean (best first)
+    written: bool = False  # typed (staff's keyboard, the visitor's pad), not spoken or signed
 
 
 @dataclass

@@ -400,11 +400,8 @@ class VisitorScreen(QWidget):
         latest_mine = mine[-1] if mine else None
         if latest_mine is None:
             self.own_label.setText("")
-        elif self.lang == KSL:  # a recognised sign: its Korean text, as staff read it
-            shown = latest_mine.translated_text or latest_mine.text
-            self.own_label.setText(f"{self._t('sign_you_signed')}: {shown}")
         else:
-            self.own_label.setText(f"{self._t('you_said')}: {latest_mine.text}")
+            self.own_label.setText(f"{self._mine(latest_mine)}: {self._own_text(latest_mine)}")
         # tell the visitor when staff could not get a translation of what they said
         unreadable = latest_mine is not None and latest_mine.final and latest_mine.kind == "none"
         self.own_kind.setText(self._t("not_translated_write") if unreadable else "")
@@ -413,10 +410,21 @@ class VisitorScreen(QWidget):
         older = [t for t in self._turns if t is not newest and t is not latest_mine][-MAX_HISTORY:]
         lines = []
         for t in reversed(older):
-            who = self._t("staff_said") if t.side is Side.STAFF else self._t("you_said")
-            text = self._visible_text(t) if t.side is Side.STAFF else t.text
+            who = self._t("staff_said") if t.side is Side.STAFF else self._mine(t)
+            text = self._visible_text(t) if t.side is Side.STAFF else self._own_text(t)
             lines.append(f"{who}: {text}")
         self.history.setText("\n".join(lines))
+
+    def _mine(self, turn: Turn) -> str:
+        """How the visitor's own turn is introduced: signed, written or said."""
+        if turn.lang == KSL:
+            return self._t("sign_you_signed")
+        return self._t("you_wrote" if turn.written else "you_said")
+
+    @staticmethod
+    def _own_text(turn: Turn) -> str:
+        # a recognised sign shows its Korean text, as staff read it
+        return (turn.translated_text or turn.text) if turn.lang == KSL else turn.text
 
     def _visible_text(self, turn: Turn) -> str:
         if turn.kind in ("pending", "confirm"):  # staff have not sent it yet
