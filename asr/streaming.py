@@ -83,7 +83,7 @@ class StreamConfig:
     context_s: float = 0.0
     # below this much speech (VAD frames above the start threshold) an utterance is decoded
     # without context, so the no-speech guard still sees it alone
-    context_min_speech_s: float = 0.0
+    context_min_speech_s: float = 1.0
     # only finals that ended at most this long before the new utterance began are context
     context_max_gap_s: float = 30.0
     # Early final: the final decode starts as soon as the silence after speech is as long as
@@ -115,6 +115,8 @@ class StreamingRecognizer:
         self.final_decode_s: list[tuple[float, float]] = []
         self.busy_finals = 0  # finals decoded with `busy_decode` (the CPU was too slow)
         self._busy = False
+        # the last full-window final decode times (s), measured or implied from busy ones
+        self._recent_costs: list[float] = []
         self._next_id = 1
         self.reset()
 
@@ -134,12 +136,9 @@ class StreamingRecognizer:
         self._lang_prob = 0.0
         self._context: list[tuple[Context, float]] = []  # (heard, end on the stream), newest last
         self._early: tuple[int, Hypothesis, str | None] | None = None  # (frames, hyp, rejection)
-        self._recent_costs: list[
-            float
-        ] = []  # full-window decode times (seconds), measured or implied
 
     def set_languages(self, langs: Sequence[str]) -> None:
-        self.config = _replace(self.config, langs=tuple(langs))
+        self.config = replace(self.config, langs=tuple(langs))
 
     # -- streaming interface --
 
@@ -231,6 +230,8 @@ class StreamingRecognizer:
         cfg = self.config
         if not cfg.partials or self._early is not None:
             return  # (an early final is ready: the speaker has stopped)
+        if self.endpointer.silence_frames > 0:
+            return  # a pause: nothing new to show, and the early final must not wait for us
         spoken = len(self._speech) * FRAME_S
         now = self.clock()
         interval = max(cfg.partial_interval_s, 1.5 * self._last_partial_cost)
@@ -363,9 +364,3 @@ class StreamingRecognizer:
 
     def _post_roll_frames(self) -> int:
         return max(1, round(self.config.endpoint.post_roll_s / FRAME_S))
-
-
-def _replace(config: StreamConfig, **changes: object) -> StreamConfig:
-    from dataclasses import replace
-
-    return replace(config, **changes)  # type: ignore[arg-type]

@@ -74,7 +74,9 @@ class EndpointConfig:
     # each speaker alone). The wait costs no latency: the final is decoded during it (early final).
     min_silence_s: float = 0.8
     pre_roll_s: float = 0.3  # audio kept before the detected start (the first syllable is soft)
-    post_roll_s: float = 0.3  # audio kept after the end (the last syllable fades)
+    # Audio kept after the end (the last syllable fades); the early final starts after this much
+    # silence. 0.2 s would start it 0.1 s sooner but measured 0.129 against 0.126 (dev stream).
+    post_roll_s: float = 0.3
     max_utterance_s: float = 15.0  # longer speech is cut at the quietest moment near this length
     cut_search_s: float = 3.0  # how far back from the maximum to look for a pause
 

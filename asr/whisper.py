@@ -139,8 +139,6 @@ class WhisperEngine:
         `context` is used only when the language is known beforehand (forced, or the only one
         allowed) and is the context's language, and when both fit in the encoder window.
         """
-        from faster_whisper.transcribe import get_ctranslate2_storage
-
         duration = len(audio) / SAMPLE_RATE
         allowed = [code for code in langs if code in self.languages]
         known = language or (allowed[0] if len(allowed) == 1 else None)
@@ -151,14 +149,7 @@ class WhisperEngine:
         ):
             context = None
         heard = np.concatenate([context.audio, audio]) if context is not None else audio
-        window = _window_seconds(len(heard) / SAMPLE_RATE, options)
-        heard = heard[: window * SAMPLE_RATE]
-        features = self._model.feature_extractor(heard, chunk_length=window)
-        frames = window * 100
-        features = features[:, :frames]
-        if features.shape[1] < frames:
-            features = np.pad(features, ((0, 0), (0, frames - features.shape[1])))
-        encoded = self._ct2.encode(get_ctranslate2_storage(features[None]), to_cpu=False)
+        encoded = self._encode(heard, _window_seconds(len(heard) / SAMPLE_RATE, options))
 
         lang, lang_prob = self._choose_language(encoded, langs, language)
         tokenizer = self._tokenizer(lang)
@@ -193,19 +184,22 @@ class WhisperEngine:
         self, audio: npt.NDArray[np.float32], langs: Sequence[str]
     ) -> tuple[str, float]:
         """The most likely of `langs` (and its share of their probability), from a short window."""
-        from faster_whisper.transcribe import get_ctranslate2_storage
-
         allowed = [code for code in langs if code in self.languages]
         if len(allowed) == 1:
             return allowed[0], 1.0
         window = _window_seconds(len(audio) / SAMPLE_RATE, DecodeOptions())
+        return self._choose_language(self._encode(audio, window), langs, None)
+
+    def _encode(self, audio: npt.NDArray[np.float32], window: int) -> Any:
+        """Whisper's encoder output for `audio` in a window of `window` seconds (zero-padded)."""
+        from faster_whisper.transcribe import get_ctranslate2_storage
+
         features = self._model.feature_extractor(audio[: window * SAMPLE_RATE], chunk_length=window)
         frames = window * 100
         features = features[:, :frames]
         if features.shape[1] < frames:
             features = np.pad(features, ((0, 0), (0, frames - features.shape[1])))
-        encoded = self._ct2.encode(get_ctranslate2_storage(features[None]), to_cpu=False)
-        return self._choose_language(encoded, langs, None)
+        return self._ct2.encode(get_ctranslate2_storage(features[None]), to_cpu=False)
 
     def _generate(
         self,
