@@ -157,7 +157,9 @@ class StreamingRecognizer:
     def finish(self) -> Iterator[Utterance]:
         """The stream ended: whatever is being spoken becomes final."""
         if self.endpointer.in_speech and self._speech:
-            yield from self._final(len(self._speech))
+            # after an early final only silence followed: that decode is the final
+            n_frames = self._early[0] if self._early is not None else len(self._speech)
+            yield from self._final(n_frames)
         self.endpointer.reset()
 
     def accept_all(self, audio: Audio) -> list[Utterance]:

@@ -127,3 +127,13 @@ def test_a_slow_cpu_switches_finals_to_the_busy_window(speech_models, clip_by_id
     finals = recognizer.accept_all(audio)
     assert len(finals) == 2 and recognizer.busy_finals >= 1
     assert error_rate(clip_by_id[SECOND].transcript, finals[1].text, "ko") < 0.2
+
+
+def test_a_stream_ending_in_silence_keeps_the_early_final(speech_models, clip_by_id):
+    """The file ends 0.5 s after the speech (too soon for the end of utterance): the early decode
+    made during that silence is the final, not decoded again."""
+    audio = np.concatenate([silence(0.5), trimmed(clip_by_id[FIRST]), silence(0.5)])
+    recognizer = speech_models.recognizer(("ko",), StreamConfig(partials=False))
+    [final] = recognizer.accept_all(audio)
+    assert len(recognizer.final_decode_s) == 1
+    assert error_rate(clip_by_id[FIRST].transcript, final.text, "ko") < 0.2

@@ -7,8 +7,14 @@ recogniser as the command reports it.)
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
-from tests.kiosk.test_cli import changgu
+
+def changgu(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", *args], capture_output=True, text=True, timeout=180
+    )
 
 
 def test_realtime_json_carries_emission_times_and_partials(clip_by_id):
