@@ -306,13 +306,20 @@ class Kiosk(QObject):
 
     def open_feed(self, role: MicRole = MicRole.COUNTER, realtime: bool = True) -> RecordingFeed:
         """Put a recording player in a microphone's place (the demo, scenario scripts, tests): it
-        opens now, like the microphone, and recordings are played into it with `play_file`."""
+        opens now, like the microphone, and recordings are played into it with `play_file`.
+
+        If the speech engine cannot listen (a model file gone), that is a status, as for a
+        microphone; the feed returned then plays nothing, and the next call tries again."""
         tag = f"feed:{role.value}"
         if tag in self._feeds:
             return self._feeds[tag]
         feed = RecordingFeed(realtime)
+        if self.speech is None:
+            self._report(f"mic:{tag}", "error", "speech model not loaded")
+            return feed
+        if not self._start_input(tag, feed, role):
+            return feed
         self._feeds[tag] = feed
-        self._start_input(tag, feed, role)
         channel = self._channels[tag]
         feed.on_played = lambda _path: channel.post(_Played())
         return feed
@@ -325,8 +332,13 @@ class Kiosk(QObject):
         trailing_silence_s: float = 1.0,
     ) -> None:
         """Play a recording into the feed in `role`'s microphone place (opened if it is not yet),
-        followed by `trailing_silence_s` of a quiet room; `playback_finished` follows."""
-        self.open_feed(MicRole(role), realtime).play(Path(path), trailing_silence_s)
+        followed by `trailing_silence_s` of a quiet room; `playback_finished` follows (at once,
+        with nothing heard, when the feed could not be opened: its status says why)."""
+        feed = self.open_feed(MicRole(role), realtime)
+        if f"feed:{MicRole(role).value}" not in self._feeds:
+            QTimer.singleShot(0, self.playback_finished.emit)
+            return
+        feed.play(Path(path), trailing_silence_s)
 
     def stop(self, wait_s: float = 0.0) -> None:
         """Stop every input and worker. With `wait_s` (at exit), also wait that long in all for
@@ -355,9 +367,16 @@ class Kiosk(QObject):
             if not jobs.join(deadline - time.monotonic()):
                 log.warning("%s still running at exit", jobs.name)
 
-    def _start_input(self, tag: str, source: AudioSource, role: MicRole) -> None:
+    def _start_input(self, tag: str, source: AudioSource, role: MicRole) -> bool:
+        """Run `source` into a new recogniser; False (and a status naming the fix) if the speech
+        engine cannot build one, e.g. a model file removed since the kiosk started."""
         langs = self.conversation.listening()[role]
-        recogniser = self.speech.recognizer(langs, StreamConfig(side=Side(_side_of(role))))
+        try:
+            recogniser = self.speech.recognizer(langs, StreamConfig(side=Side(_side_of(role))))
+        except (AsrError, ChangguError) as exc:
+            source.close()
+            self._report(f"mic:{tag}", "error", str(exc))
+            return False
         channel = self.bridge.channel(tag, lambda item: self._from_input(tag, role, item))
         self._channels[tag] = channel
         worker = Worker(
@@ -368,6 +387,8 @@ class Kiosk(QObject):
         self._inputs[tag] = (worker, role)
         worker.start()
         self.state_changed.emit(Side(_side_of(role)), core.Activity.LISTENING)
+        self._report(f"mic:{tag}", "ok", "listening")
+        return True
 
     def _from_input(self, tag: str, role: MicRole, item: Any) -> None:
         if self._stopped:
@@ -514,6 +535,15 @@ class Kiosk(QObject):
 
         self._speaker = self._speaker or Speaker()
         self._speaker.say(text, lang)
+        if self._speaker.program is None:  # captions go on; staff learn why nothing is heard
+            self._report(
+                "speech out",
+                "warning",
+                "espeak-ng is not installed: translations are not spoken aloud "
+                "(apt-get install espeak-ng); captions work as before",
+            )
+        elif self.health.get("speech out", Status("", "ok", "")).state != "ok":
+            self._report("speech out", "ok", "speaking")
 
     def _report(self, component: str, state: str, message: str) -> None:
         self.status.emit(Status(component, state, message))

@@ -18,7 +18,8 @@ MAX_CHARS = 4000  # well under a pipe's 64 KB, even in 4-byte characters
 
 class Speaker:
     def __init__(self, program: str = "espeak-ng") -> None:
-        self.program = shutil.which(program)
+        self.name = program
+        self.program = shutil.which(program)  # None: not installed (looked for again each time)
         self._current: subprocess.Popen[bytes] | None = None
 
     def voice_for(self, lang: str) -> str | None:
@@ -33,15 +34,21 @@ class Speaker:
     def say(self, text: str, lang: str) -> bool:
         """Start speaking; False if there is no voice or no espeak-ng (nothing is spoken)."""
         voice = self.voice_for(lang)
+        self.program = shutil.which(self.name)  # installed or removed while the kiosk runs
         if not (self.program and voice and text.strip()):
             return False
         self.stop()
-        process = subprocess.Popen(
-            [self.program, "-v", voice, "-s", "150", "--stdin"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        try:
+            process = subprocess.Popen(
+                [self.program, "-v", voice, "-s", "150", "--stdin"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError:  # removed (or made unrunnable) since it was found
+            log.info("espeak-ng could not be started")
+            self.program = None
+            return False
         self._current = process
         assert process.stdin is not None
         try:  # a caption fits the pipe's buffer, so this never waits for espeak-ng

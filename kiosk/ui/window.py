@@ -6,6 +6,7 @@ PIN).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -175,7 +176,15 @@ class KioskUI(QObject):
             if not name:
                 return None
             path = Path(name)
-        saved = self.kiosk.session.export_text(path)
+        existed = path.exists()
+        try:
+            saved = self.kiosk.session.export_text(path)
+        except OSError as exc:  # a full disk, a read-only folder: the visit stays on screen
+            if not existed and path.is_file():  # no half-written transcript left behind
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            self.staff.show_status(Status("export", "error", _export_failed(path, exc)))
+            return None
         self.staff.show_status(Status("export", "ok", strings.staff("export_done", path=saved)))
         return saved
 
@@ -397,6 +406,24 @@ class SettingsDialog(QDialog):
         s.speak_translations = self.speak.isChecked()
         s.camera = self.camera.text().strip() or s.camera
         s.speech_model = str(self.speech_model.currentData() or "")
+
+
+def _export_failed(path: Path, exc: OSError) -> str:
+    """What staff read when the transcript could not be saved (nothing of the visit is lost)."""
+    import errno
+
+    reason = {
+        errno.ENOSPC: "디스크가 가득 찼습니다 (disk full)",
+        errno.EROFS: "읽기 전용입니다 (read-only)",
+        errno.EACCES: "쓰기 권한이 없습니다 (no permission)",
+        errno.EPERM: "쓰기 권한이 없습니다 (no permission)",
+        errno.ENOENT: "폴더가 없습니다 (no such folder)",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+    return (
+        f"저장하지 못했습니다: {path} — {reason}. 대화는 화면에 그대로 있습니다; "
+        "다른 위치(USB 등)를 골라 다시 내보내세요. "
+        f"(not saved: {reason}; the visit is kept — export again to another place)"
+    )
 
 
 def _phrase_ids(translator: object) -> list[str]:
