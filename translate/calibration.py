@@ -9,8 +9,9 @@ For each scoring a grid search picks, per group, the (min_score, min_margin) tha
 rows correctly while keeping, on the rows it is fitted on, precision >= `target_precision` and no
 NONE row answered. Ties go to the most conservative pair (largest margin, then score): an unseen set
 is judged, so we prefer to refuse. The scoring with the most correct answers on the fitted rows
-wins. The confirm bar is the 5th percentile of the scores of right best candidates that the rule
-did not verify (so most right answers that fall short are still asked about), and never above the
+wins; between equals, the one whose thresholds leave the widest gap above the closest NONE row.
+The confirm bar is the 5th percentile of the scores of right best candidates that the rule did not
+verify (so most right answers that fall short are still asked about), and never above the
 verified bars.
 
 Cross-validation estimates how the whole procedure does on unseen utterances: the rows are split
@@ -45,6 +46,7 @@ class Observation:
 
     item: LabelledUtterance
     text_tier: str | None  # phrase id from the exact/fuzzy tiers, if any
+    text_tier_verified: bool  # False: a fuzzy hit lacking its key concepts (asked, not verified)
     rankings: dict[tuple[int, float], SemanticRanking]
     slot_ok: dict[str, bool]  # phrase id -> its slot values can be read from the utterance
 
@@ -93,7 +95,13 @@ def observe(matcher: PhraseMatcher, items: Sequence[LabelledUtterance]) -> list[
                     matcher._read_slots(item.text, item.lang, phrase) is not None
                 )
         observations.append(
-            Observation(item, text_match.phrase.id if text_match else None, rankings, slot_ok)
+            Observation(
+                item,
+                text_match.phrase.id if text_match else None,
+                text_match is None or text_match.concepts_ok,
+                rankings,
+                slot_ok,
+            )
         )
     return observations
 
@@ -101,7 +109,7 @@ def observe(matcher: PhraseMatcher, items: Sequence[LabelledUtterance]) -> list[
 def predict(observation: Observation, rule: MatchRule) -> str:
     """The verified phrase id, or NONE."""
     if observation.text_tier is not None:
-        return observation.text_tier
+        return observation.text_tier if observation.text_tier_verified else NO_MATCH
     ranking = observation.rankings.get((rule.top_k, rule.lexical_weight))
     if ranking is None or not ranking.best:
         return NO_MATCH
@@ -115,6 +123,8 @@ def would_confirm(observation: Observation, rule: MatchRule) -> str | None:
     """The phrase the confirm step would ask about, or None (verified, or nothing plausible)."""
     if predict(observation, rule) != NO_MATCH:
         return None
+    if observation.text_tier is not None:
+        return observation.text_tier  # a fuzzy near miss
     ranking = observation.rankings.get((rule.top_k, rule.lexical_weight))
     if ranking is None or not ranking.best or ranking.score < rule.confirm_min_score:
         return None
@@ -135,24 +145,29 @@ def confirm_rates(observations: Sequence[Observation], rules: Sequence[MatchRule
 
 
 def fit(observations: Sequence[Observation], target_precision: float = 0.97) -> MatchRule:
-    """The rule (scoring, thresholds, confirm bar) that does best on these rows."""
-    best: tuple[int, MatchRule] | None = None
+    """The rule (scoring, thresholds, confirm bar) that does best on these rows.
+
+    Between scorings with as many right answers, the one that keeps the NONE rows furthest below
+    its thresholds wins (the widest safety gap), not whichever was tried first.
+    """
+    best: tuple[int, float, MatchRule] | None = None
     for k, weight in VARIANTS:
         rule = MatchRule(min_score=1.0, min_margin=1.0, top_k=k, lexical_weight=weight)
-        correct = 0
+        correct, gap = 0, 1.0
         for backed in (False, True):
-            (min_score, min_margin), right = _fit_group(
+            (min_score, min_margin), right, group_gap = _fit_group(
                 observations, k, weight, backed, target_precision
             )
             correct += right
+            gap = min(gap, group_gap)
             if backed:
                 rule = replace(rule, concept_min_score=min_score, concept_min_margin=min_margin)
             else:
                 rule = replace(rule, min_score=min_score, min_margin=min_margin)
-        if best is None or correct > best[0]:
-            best = (correct, rule)
+        if best is None or (correct, gap) > best[:2]:
+            best = (correct, gap, rule)
     assert best is not None
-    rule = best[1]
+    rule = best[2]
     return replace(rule, confirm_min_score=_confirm_bar(observations, rule))
 
 
@@ -194,9 +209,10 @@ def _fit_group(
     weight: float,
     backed: bool,
     target_precision: float,
-) -> tuple[tuple[float, float], int]:
+) -> tuple[tuple[float, float], int, float]:
     """Thresholds for one group (concept-backed or not): the grid point with the most right
-    answers, precision >= target and no NONE row answered on these rows; ties to the strictest."""
+    answers, precision >= target and no NONE row answered on these rows; ties to the strictest.
+    Also returns the safety gap: how far the closest NONE row stays below the thresholds."""
     scores, margins, right, none = [], [], [], []
     for o in observations:
         if o.text_tier is not None:
@@ -211,7 +227,7 @@ def _fit_group(
         right.append(ranking.best == o.item.expected)
         none.append(o.item.expected == NO_MATCH)
     if not scores:
-        return (1.0, 1.0), 0
+        return (1.0, 1.0), 0, 1.0
     s, m = np.array(scores), np.array(margins)
     answered: NDArray[np.bool_] = (s[None, None, :] >= SCORE_GRID[:, None, None]) & (
         m[None, None, :] >= MARGIN_GRID[None, :, None]
@@ -221,12 +237,16 @@ def _fit_group(
     n_none = (answered & np.array(none)[None, None, :]).sum(axis=2)
     allowed = (n_none == 0) & (n_right >= target_precision * n_answered)
     if not allowed.any():
-        return (1.0, 1.0), 0
+        return (1.0, 1.0), 0, 1.0
     best_right = n_right[allowed].max()
     candidates = np.argwhere(allowed & (n_right == best_right))
     # strictest: largest margin, then largest score
     i, j = max(candidates, key=lambda ij: (MARGIN_GRID[ij[1]], SCORE_GRID[ij[0]]))
-    return (float(SCORE_GRID[i]), float(MARGIN_GRID[j])), int(best_right)
+    min_score, min_margin = float(SCORE_GRID[i]), float(MARGIN_GRID[j])
+    is_none = np.array(none)
+    shortfall = np.maximum(min_score - s[is_none], min_margin - m[is_none])
+    gap = float(shortfall.min()) if shortfall.size else 1.0
+    return (min_score, min_margin), int(best_right), gap
 
 
 def _confirm_bar(observations: Sequence[Observation], rule: MatchRule) -> float:

@@ -5,7 +5,10 @@ my bicycle" is close to it in any sentence embedding, but it does not mention a 
 be verified as that phrase. Each phrase lists its concepts (`concepts = ["car", "register"]` in its
 phrasebook entry); each concept lists, per language, the word stems that express it
 (`[[concept]]` tables in `assets/glossary.toml`). A phrase is verified only when the utterance
-expresses every one of its concepts; otherwise the best it can be is a candidate to confirm.
+expresses every one of its concepts, and no action (a concept marked `action`: register, cancel,
+lose, ...) that the phrase's own wording in that language does not express ("I want to cancel my
+car registration" is not "I want to register a car"); otherwise the best it can be is a candidate
+to confirm.
 
 A form is one or more stems joined by "+" ("resident+regist"); the form is present when every stem
 is, in any order. In English, Vietnamese, Uzbek, Mongolian and Nepali a stem must start a word (so
@@ -40,6 +43,19 @@ class Concept:
     forms: Mapping[str, tuple[tuple[str, ...], ...]]  # lang -> forms, each a tuple of stems
     #: lang -> words that contain a form but mean something else ("自行车", a bicycle, holds 车)
     exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: an action ("register", "cancel", "lose"): an utterance expressing it is not verified as a
+    #: phrase whose own wording does not express it
+    action: bool = False
+
+    def blank(self, folded: str, langs: Iterable[str]) -> str:
+        """`folded` with the words of every form of this concept that it contains blanked out."""
+        for lang in langs:
+            spaced = _spaced(lang)
+            for form in self.forms.get(lang, ()):
+                if all(_has_stem(folded, stem, spaced) for stem in form):
+                    for stem in form:
+                        folded = _blank_stem(folded, stem.rstrip(), spaced)
+        return folded
 
     def in_text(self, folded: str, lang: str) -> bool:
         """Whether `folded` (see `fold`) expresses this concept in `lang`."""
@@ -97,7 +113,14 @@ class ConceptLexicon:
                 str(code): tuple(fold(word).strip() for word in words)
                 for code, words in (raw_not.items() if isinstance(raw_not, dict) else ())
             }
-            concepts.append(Concept(key, MappingProxyType(forms), MappingProxyType(exclude)))
+            concepts.append(
+                Concept(
+                    key,
+                    MappingProxyType(forms),
+                    MappingProxyType(exclude),
+                    bool(raw.get("action", False)),
+                )
+            )
         keys = [concept.key for concept in concepts]
         duplicated = sorted({key for key in keys if keys.count(key) > 1})
         if duplicated:
@@ -139,10 +162,36 @@ class ConceptLexicon:
             absent.append(key)
         return tuple(absent)
 
+    def actions(self, text: str, lang: str, besides: Iterable[str] = ()) -> frozenset[str]:
+        """The action concepts `text` expresses in `lang` (or in Korean or English words),
+        outside the words that express the concepts `besides` ("registration" in "alien
+        registration card" names a document; it is no request to register)."""
+        folded = fold(text)
+        for key in besides:
+            folded = self.get(key).blank(folded, (lang, *_FALLBACK))
+        return frozenset(
+            concept.key
+            for concept in self._concepts.values()
+            if concept.action and any(concept.in_text(folded, code) for code in (lang, *_FALLBACK))
+        )
+
     def found(self, text: str, lang: str) -> frozenset[str]:
         """Every concept that `text` expresses in `lang`."""
         folded = fold(text)
         return frozenset(c.key for c in self._concepts.values() if c.in_text(folded, lang))
+
+
+def _blank_stem(folded: str, stem: str, spaced: bool) -> str:
+    """`folded` with the word(s) starting with `stem` replaced by spaces."""
+    needle = f" {stem}" if spaced else stem
+    start = folded.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        while end < len(folded) and folded[end] != " " and spaced:
+            end += 1  # the rest of the word ("regist" -> "registration")
+        folded = folded[:start] + " " * (end - start) + folded[end:]
+        start = folded.find(needle, end)
+    return folded
 
 
 def fold(text: str) -> str:

@@ -77,13 +77,13 @@ class MatchRule:
 #: --calibrate`); its held-out estimate is the 6-fold cross-validation printed by
 #: bench/translate.py, where every threshold, top_k and lexical weight is refitted inside each fold.
 DEFAULT_RULE = MatchRule(
-    min_score=0.965,
-    min_margin=0.032,
-    top_k=2,
+    min_score=0.96,
+    min_margin=0.035,
+    top_k=3,
     lexical_weight=0.1,
-    concept_min_score=0.94,
+    concept_min_score=0.93,
     concept_min_margin=0.003,
-    confirm_min_score=0.94,
+    confirm_min_score=0.93,
 )
 
 #: How far down the semantic ranking to look for a candidate whose concepts are present.
@@ -110,6 +110,9 @@ class Match:
     margin: float
     confidence: float
     slots: Mapping[str, slots.SlotValue] = field(default_factory=lambda: MappingProxyType({}))
+    #: False for a fuzzy match whose key concepts the utterance lacks: nearly the same words, but
+    #: the word that matters differs (a typo, or "register a dog" beside "register a marriage")
+    concepts_ok: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,7 @@ class PhraseMatcher:
         self._semantic = _SemanticTable(index, phrasebook) if index is not None else None
         ids = self._semantic.phrase_ids if self._semantic is not None else []
         self._phrase_count = len(ids)
+        self._explained: dict[tuple[str, str], frozenset[str]] = {}
         self._lexical = self._build_lexical_tables(ids)
 
     @property
@@ -191,9 +195,14 @@ class PhraseMatcher:
             return Assessment(None)
         speaker = side or speaker_side(lang)
         found = self._match_exact(text, lang) or self._match_fuzzy(text, lang, speaker)
-        if found is not None:
+        if found is not None and found.concepts_ok:
             return Assessment(found)
         ranking = self.rank(text, lang, speaker)
+        if found is not None:  # near-identical wording, a key word differs: ask, never verify
+            near = Candidate(found.phrase.id, found.score, found.slots, concepts_ok=False)
+            others = self._candidates(ranking, text, lang) if ranking is not None else ()
+            rest = tuple(c for c in others if c.phrase_id != near.phrase_id)
+            return Assessment(None, (near, *rest)[:MAX_CANDIDATES], plausible=True)
         if ranking is None:
             return Assessment(None)
         verified = self.decide(ranking, text, lang, self.rule)
@@ -269,14 +278,18 @@ class PhraseMatcher:
             return None
         phrase = self.phrasebook.get(best_id)
         values = self._read_slots(text, lang, phrase)
-        if values is None:  # (no concept check: a wording this close says what it says)
+        if values is None:
             return None
         score = hits[0][1] / 100.0
         margin = (hits[0][1] - runner_up) / 100.0
-        return Match(phrase, MatchMethod.FUZZY, score, margin, score, MappingProxyType(values))
+        concepts_ok = self._qualifies(phrase, text, lang, self.concepts.actions(text, lang))
+        return Match(
+            phrase, MatchMethod.FUZZY, score, margin, score, MappingProxyType(values), concepts_ok
+        )
 
     def match_text_only(self, text: str, lang: str, side: Side | None = None) -> Match | None:
-        """The exact and fuzzy tiers alone (used by calibration, which varies the semantic rule)."""
+        """The exact and fuzzy tiers alone (used by calibration, which varies the semantic rule).
+        A fuzzy match with `concepts_ok` False is a question to ask, not a match."""
         text = clean_input(text)
         if not text or len(text) > MAX_MATCH_CHARS or not normalise(text):
             return None
@@ -303,7 +316,8 @@ class PhraseMatcher:
         query = self._embedder.embed_query(text)
         lexical = self._lexical_scores(text, lang)
         ids = self._semantic.phrase_ids
-        present: dict[str, bool] = {}  # phrase id -> its concepts are all present (cached)
+        actions = self.concepts.actions(text, lang)
+        present: dict[str, bool] = {}  # phrase id -> it qualifies (cached)
         out: dict[tuple[int, float], SemanticRanking] = {}
         for k, weight in variants:
             scores = self._semantic.phrase_scores(query, k, side) + weight * lexical
@@ -312,8 +326,7 @@ class PhraseMatcher:
             for i in order:
                 pid = ids[i]
                 if pid not in present:
-                    wanted = self.phrasebook.get(pid).concepts
-                    present[pid] = not self.concepts.missing(text, lang, wanted)
+                    present[pid] = self._qualifies(self.phrasebook.get(pid), text, lang, actions)
                 top.append(Candidate(pid, float(scores[i]), concepts_ok=present[pid]))
             qualified = [c for c in top if c.concepts_ok]
             best = qualified[0] if qualified else Candidate("", -1.0)
@@ -373,6 +386,23 @@ class PhraseMatcher:
         return tuple(found)
 
     # --- helpers ----------------------------------------------------------------------------
+
+    def _qualifies(self, phrase: Phrase, text: str, lang: str, actions: frozenset[str]) -> bool:
+        """The utterance expresses every key concept of the phrase, and no action that the
+        phrase's own wording in `lang` does not express."""
+        if self.concepts.missing(text, lang, phrase.concepts):
+            return False
+        if not actions:
+            return True
+        actions = self.concepts.actions(text, lang, besides=phrase.concepts)
+        key = (phrase.id, lang)
+        explained = self._explained.get(key)
+        if explained is None:
+            explained = frozenset(phrase.concepts).union(
+                *(self.concepts.actions(wording, lang) for wording in phrase.wordings(lang))
+            )
+            self._explained[key] = explained
+        return actions <= explained
 
     def _read_slots(
         self, text: str, lang: str, phrase: Phrase

@@ -79,3 +79,19 @@ def test_translate_file_reads_a_bounded_amount(
     assert main(["translate", "--file", "/dev/zero", "--to", "en"]) == 2
     err = capsys.readouterr().err
     assert "longer than" in err and len(err.strip().splitlines()) == 1
+
+
+def test_translate_asks_about_a_near_miss(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "How much do I have to pay for this?"
+    assert main(["translate", text, "--from", "en", "--to", "ko"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("[confirm · ") and "did you mean" in out
+    assert len(out.strip().splitlines()) >= 2  # the candidates, one a line
+
+
+def test_eval_reports_the_confirm_step(
+    data: Path, shared_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval", "phrases", str(shared_dir / "eval" / "phrase_match_dev.tsv")]) == 0
+    out = capsys.readouterr().out
+    assert "confirm step asked" in out and "on NONE rows" in out

@@ -90,3 +90,9 @@ def test_a_phrase_with_an_unknown_concept_is_refused_at_load(
             "[phrase.text]\n" + "".join(f'{code} = "x"\n' for code in languages.codes()),
             "t.toml",
         )
+
+
+def test_actions_inside_a_document_name_do_not_count(lexicon: ConceptLexicon) -> None:
+    text = "I want to cancel my alien registration card."
+    assert lexicon.actions(text, "en") == {"cancel", "register"}
+    assert lexicon.actions(text, "en", besides=["residence_card"]) == {"cancel"}

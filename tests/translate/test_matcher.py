@@ -45,7 +45,7 @@ def test_cross_validated_calibration_meets_the_dev_targets(
 
 
 def test_assess_offers_candidates_when_unsure(matcher: PhraseMatcher) -> None:
-    found = matcher.assess("I want to sell my bicycle", "en")
+    found = matcher.assess("How much do I have to pay for this?", "en")
     assert found.match is None and found.plausible
     assert 1 <= len(found.candidates) <= 4
     assert found.candidates[0].concepts_ok
@@ -73,9 +73,17 @@ def test_exact_match_reads_slot_values_in_any_language(matcher: PhraseMatcher) -
 
 
 def test_fuzzy_match_forgives_small_slips(matcher: PhraseMatcher) -> None:
-    match = matcher.match("외국인등록증을 이러버렸어요", "ko")
+    match = matcher.match("외국인등록증을 잃어버렸어여", "ko")
     assert match is not None and match.phrase.id == "for.card_lost"
     assert match.method is MatchMethod.FUZZY
+
+
+def test_a_slip_in_the_key_word_is_asked_about(matcher: PhraseMatcher) -> None:
+    """Nearly the same words, but the word that matters is not there: a question, not a match
+    ("register a dog" is as close to "register a marriage" as a typo is to the phrase)."""
+    found = matcher.assess("외국인등록증을 이러버렸어요", "ko")
+    assert found.match is None and found.plausible
+    assert found.candidates[0].phrase_id == "for.card_lost"
 
 
 def test_semantic_match_across_languages(matcher: PhraseMatcher) -> None:
