@@ -264,6 +264,10 @@ class Kiosk(QObject):
         """Typed text (staff's Korean, or the visitor's pad): translated on the worker thread."""
         self._handle(core.Typed(text, side, lang))
 
+    def hear(self, utterance: Utterance, source: str, role: MicRole = MicRole.COUNTER) -> None:
+        """A recogniser's result, as a microphone's worker posts it (tests feed results here)."""
+        self._from_input(source, role, utterance)
+
     def confirm(self, turn_id: int, phrase_id: str | None) -> None:
         """The answer to "Did you mean …?": the phrase meant, or None for No."""
         self._handle(core.Confirmed(turn_id, phrase_id))

@@ -64,7 +64,7 @@ def _visit(kiosk: object, lang: str, qtbot: object) -> None:
     if lang != "ko":
         phrase = next(p for p in kiosk.translator.phrases() if p.id == VISITOR_PHRASE)
         said = Utterance(1, Side.VISITOR, lang, phrase.text[lang], True, 0.0, 1.5, 0.9)
-        kiosk._on_utterance(said, "test")
+        kiosk.hear(said, "test")
         wait_for_turn(qtbot, kiosk, lambda t: t.side is Side.VISITOR and t.kind != "pending")
     kiosk.quick_reply("fee.amount", {"amount": "1200"})
     kiosk.send_typed("서류를 확인하는 동안 잠시 기다려 주세요.")
