@@ -18,10 +18,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from kiosk import paths
+from translate import languages
 
 log = logging.getLogger(__name__)
 
-OFFERED_LANGUAGES = ("zh", "vi", "th", "en", "uz", "ru", "mn", "ne", "km", "tl", "id", "ja")
+# Every visitor language of the registry (assets/languages.toml), in its order: the chooser's.
+OFFERED_LANGUAGES = tuple(code for code in languages.codes() if code != languages.STAFF_LANGUAGE)
 
 
 class Layout(StrEnum):

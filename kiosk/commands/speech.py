@@ -12,7 +12,7 @@ from asr.audio import FileSource, MicrophoneSource, list_input_devices
 from asr.events import Status, Utterance
 from asr.streaming import StreamConfig
 from kiosk.errors import ChangguError
-from kiosk.languages import parse_langs
+from kiosk.commands.lang_option import parse_langs
 from kiosk.speech import SpeechModels
 
 
