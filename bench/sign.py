@@ -61,7 +61,6 @@ from sign.features import resample, sequence_features  # noqa: E402
 from sign.frames import Frame, VideoFileSource  # noqa: E402
 from sign.holistic import HolisticExtractor  # noqa: E402
 from sign.landmarks import LEFT_WRIST, RIGHT_WRIST, LandmarkSequence  # noqa: E402
-from sign.matcher import Ranking, TemplateMatcher  # noqa: E402
 from sign.msl import (  # noqa: E402
     MslSequence,
     OpenSetItem,
@@ -75,6 +74,7 @@ from sign.pipeline import landmarks_of_video, recognise_landmarks  # noqa: E402
 from sign.recogniser import RecogniserConfig, Verdict, judge  # noqa: E402
 from sign.segmentation import Segmenter  # noqa: E402
 from sign.stream import SignStream, StreamConfig  # noqa: E402
+from sign.templates import Ranking, TemplateMatcher  # noqa: E402
 
 SIGNS = ("ambulancia", "doctor", "dolor", "hoy", "yo")
 

@@ -33,8 +33,7 @@ from asr.events import Status
 from kiosk.workers import Bridge, Channel, Inbox, Worker
 from sign.draw import draw_landmarks
 from sign.errors import CameraError, SignError, VideoError
-from sign.events import SignEvent
-from sign.events import Status as SignStatus
+from sign.events import CameraStatus, SignEvent
 from sign.frames import CameraSource, Frame, FrameSource, VideoFileSource
 from sign.holistic import HolisticExtractor, downscale
 from sign.landmarks import Landmarks
@@ -48,7 +47,7 @@ PREVIEW_FPS = 15.0
 PREVIEW_WIDTH = 480
 RETRY_S = 3.0  # how often a missing camera is looked for again
 
-StatusCallback = Callable[[SignStatus], None]
+StatusCallback = Callable[[CameraStatus], None]
 SourceOpener = Callable[[StatusCallback], FrameSource]  # raises CameraError / VideoError
 VocabularyLoader = Callable[[], tuple[SignVocabulary, bool]]  # (vocabulary, is the demo pack)
 
@@ -403,12 +402,12 @@ class _SignLoop:
         log.info("sign event: %s", type(event).__name__)  # never the recognised text
         self.channel.post(_Event(event, ended_at, recognised_at))
 
-    def _camera_status(self, status: SignStatus) -> None:
+    def _camera_status(self, status: CameraStatus) -> None:
         self._say(Status(status.component, status.state, status.message))
         if status.state != "ok":  # lost: reconnecting (the next frame says "watching" again)
             self._set_activity("no camera")
 
-    def _pipeline_status(self, status: SignStatus) -> None:
+    def _pipeline_status(self, status: CameraStatus) -> None:
         if status.state == "ok":
             self._say(Status("camera", "ok", "watching"))
         else:

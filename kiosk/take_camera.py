@@ -23,7 +23,7 @@ from kiosk.sign_input import LatestSlot, LiveFrame, Preview, SourceOpener
 from kiosk.workers import Bridge, Channel, Inbox, Worker
 from sign.enrolment import TakeRecorder
 from sign.errors import SignError
-from sign.events import Status as SignStatus
+from sign.events import CameraStatus
 from sign.frames import Frame
 from sign.landmarks import Landmarks, LandmarkSequence
 from sign.pipeline import SignPipeline
@@ -213,5 +213,5 @@ class _TakeLoop:
             if self.slot.put(live):
                 self.out.post(_Frame())
 
-    def _status(self, status: SignStatus) -> None:
+    def _status(self, status: CameraStatus) -> None:
         self.out.post(_Problem(status.message))

@@ -7,7 +7,7 @@ The pipeline, one stage per module::
       -> holistic (MediaPipe Holistic -> Landmarks, one handedness convention)
       -> features (body-relative hands, hand shape, velocities)
       -> segmentation (a hand rises into the signing space … until it rests or leaves)
-      -> matcher / classifier / fingerspelling (enrolled takes by DTW, a small trained classifier,
+      -> templates / classifier / fingerspelling (enrolled takes by DTW, a small trained classifier,
          static hand shapes for the manual alphabet)
       -> SignResult / SignRejected events
 
@@ -26,13 +26,14 @@ keypoint arrays use the same convention (checked against their source videos).
 from __future__ import annotations
 
 from sign.errors import CameraError, SignError, VideoError, VocabularyError
-from sign.events import ResultKind, SignEvent, SignRejected, SignResult, Status
+from sign.events import CameraStatus, ResultKind, SignEvent, SignRejected, SignResult
 from sign.landmarks import Landmarks, LandmarkSequence
 from sign.stream import SignStream, StreamConfig
 from sign.vocabulary import Gloss, SignVocabulary, Take
 
 __all__ = [
     "CameraError",
+    "CameraStatus",
     "Gloss",
     "LandmarkSequence",
     "Landmarks",
@@ -43,7 +44,6 @@ __all__ = [
     "SignResult",
     "SignStream",
     "SignVocabulary",
-    "Status",
     "StreamConfig",
     "Take",
     "VideoError",

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sign.errors import CameraError, VideoError
-from sign.events import Status
+from sign.events import CameraStatus
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class FrameSource(Protocol):
     def close(self) -> None: ...
 
 
-StatusCallback = Callable[[Status], None]
+StatusCallback = Callable[[CameraStatus], None]
 
 
 class VideoFileSource:
@@ -138,7 +138,7 @@ class CameraSource:
 
     def _status(self, state: str, message: str) -> None:
         if self.on_status is not None:
-            self.on_status(Status("camera", state, message))
+            self.on_status(CameraStatus("camera", state, message))
 
     def frames(self) -> Iterator[Frame]:
         started = time.monotonic()

@@ -31,8 +31,8 @@ from sign.events import ResultKind, SignEvent, SignRejected, SignResult, SignUns
 from sign.features import DEFAULT_FEATURES, FeatureConfig
 from sign.fingerspelling import LetterMatcher
 from sign.landmarks import LandmarkSequence
-from sign.matcher import Ranking, TemplateMatcher
 from sign.segmentation import Segment
+from sign.templates import Ranking, TemplateMatcher
 from sign.vocabulary import SignVocabulary
 
 log = logging.getLogger(__name__)

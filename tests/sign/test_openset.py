@@ -15,11 +15,11 @@ import pytest
 
 from sign.events import SignRejected, SignResult, SignUnsure
 from sign.landmarks import Landmarks, LandmarkSequence
-from sign.matcher import Ranking, TemplateMatcher
 from sign.msl import NON_SIGN_KINDS, gloss_for, non_sign_items, performances
 from sign.pipeline import recognise_landmarks
 from sign.recogniser import RecogniserConfig, Verdict, judge
 from sign.stream import SignStream, StreamConfig
+from sign.templates import Ranking, TemplateMatcher
 from sign.vocabulary import SignVocabulary
 
 CONFIG = RecogniserConfig()
