@@ -272,6 +272,14 @@ class Kiosk(QObject):
         """The answer to "Did you mean …?": the phrase meant, or None for No."""
         self._handle(core.Confirmed(turn_id, phrase_id))
 
+    def settings_changed(self) -> None:
+        """Staff changed the settings: the languages offered, speech out, the idle timeout."""
+        settings, conversation = self.settings, self.conversation
+        conversation.offered = tuple(settings.languages)
+        conversation.speak_translations = settings.speak_translations
+        self.session.idle_timeout_s = float(settings.idle_timeout_s)
+        self._apply([core.ListenFor(conversation.listening())])
+
     def set_muted(self, muted: bool) -> None:
         self.muted = muted
         for worker, _role in self._inputs.values():

@@ -158,6 +158,7 @@ class KioskUI(QObject):
 
     def _speak_out(self, on: bool) -> None:
         self.kiosk.settings.speak_translations = on
+        self.kiosk.settings_changed()
 
     # -- staff actions ---------------------------------------------------------------------------
 
@@ -208,9 +209,14 @@ class KioskUI(QObject):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             camera = self.kiosk.settings.camera
             dialog.apply()
-            self.kiosk.settings.save()
+            for problem in self.kiosk.settings.check():  # what the screen could not prevent
+                self.staff.show_status(Status("settings", "warning", problem))
+            try:
+                self.kiosk.settings.save()
+            except OSError as exc:  # a read-only or full disk: the settings apply until restart
+                self.staff.show_status(Status("settings", "error", f"not saved: {exc}"))
             self.visitor.set_scale(self.kiosk.settings.font_scale)
-            self.kiosk.session.idle_timeout_s = float(self.kiosk.settings.idle_timeout_s)
+            self.kiosk.settings_changed()
             if self.kiosk.settings.camera != camera:
                 self.kiosk.resume_sign()  # watch the newly chosen camera
 
