@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from kiosk.counter import Kiosk
@@ -132,3 +134,13 @@ def wait_for_turn(
 
     qtbot.waitUntil(check, timeout=int(timeout_s * 1000))
     return found[0]
+
+
+def tap(device: object, widget: QWidget) -> None:
+    """A finger down on the middle of `widget` and up again, as a touch screen sends it."""
+    window = widget.window()
+    point = widget.mapTo(window, QPoint(widget.width() // 2, widget.height() // 2))
+    QTest.touchEvent(window, device).press(0, point, window).commit()
+    QApplication.processEvents()
+    QTest.touchEvent(window, device).release(0, point, window).commit()
+    QApplication.processEvents()

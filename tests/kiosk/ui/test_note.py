@@ -11,16 +11,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel
 
 from kiosk.takeaway import build_note
 from kiosk.ui.note import NoteView, paint_page, save_pdf
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
 from tests.kiosk.test_takeaway import read_qr, staff_phrases, visit
-from tests.kiosk.ui.conftest import fit_problems, glyph_problems
+from tests.kiosk.ui.conftest import fit_problems, glyph_problems, tap
 
 SIZE = (1872, 1032)
 DAY = date(2026, 11, 30)
@@ -53,15 +53,6 @@ def shown_code(view: NoteView) -> str:
     """What a phone reads off the screen: the code label's pixels, decoded."""
     QApplication.processEvents()
     return read_qr(gray(view.code_label.grab().toImage()))
-
-
-def tap(device, widget: QWidget) -> None:
-    window = widget.window()
-    point = widget.mapTo(window, QPoint(widget.width() // 2, widget.height() // 2))
-    QTest.touchEvent(window, device).press(0, point, window).commit()
-    QApplication.processEvents()
-    QTest.touchEvent(window, device).release(0, point, window).commit()
-    QApplication.processEvents()
 
 
 def test_each_code_on_screen_reads_back_and_steps_by_touch_and_keyboard(view, qtbot):

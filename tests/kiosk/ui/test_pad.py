@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontMetricsF, QInputMethodEvent, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk.ui.fonts import OPTICAL_BODY, glyph_height_mm, missing_glyphs
 from kiosk.ui.pad import KOREAN, LATIN, WritingPad
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
-from tests.kiosk.ui.conftest import fit_problems, glyph_problems
+from tests.kiosk.ui.conftest import fit_problems, glyph_problems, tap
 
 SIZE = (1872, 1032)  # the visitor screen's page, inside its margins
 
@@ -39,16 +39,6 @@ def pad(qtbot):
 def key(pad: WritingPad, label: str):
     """The key that shows `label` now."""
     return next(k for k in pad.keys if k.text() == label)
-
-
-def tap(device, widget: QWidget) -> None:
-    """A finger down on the middle of `widget` and up again, as a touch screen sends it."""
-    window = widget.window()
-    point = widget.mapTo(window, QPoint(widget.width() // 2, widget.height() // 2))
-    QTest.touchEvent(window, device).press(0, point, window).commit()
-    QApplication.processEvents()
-    QTest.touchEvent(window, device).release(0, point, window).commit()
-    QApplication.processEvents()
 
 
 def type_text(widget: QWidget, text: str) -> None:
