@@ -305,7 +305,9 @@ class StreamingRecognizer:
         self.final_decode_s.append((took, time.process_time() - cpu))
         self.busy_finals += busy
         self._recent_costs = [*self._recent_costs[-2:], took / BUSY_COST_RATIO if busy else took]
-        self._busy = float(np.median(self._recent_costs)) > cfg.final_budget_s
+        # three decodes before judging: the first one after loading the model is slower
+        slow = float(np.median(self._recent_costs)) > cfg.final_budget_s
+        self._busy = slow and len(self._recent_costs) == 3
         return hyp, reason
 
     def _context_for(self, audio: Audio, voiced_s: float) -> Context | None:
