@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from asr.audio import FileSource, MicrophoneSource, list_input_devices
 from asr.events import Status, Utterance
 from asr.streaming import StreamConfig
-from kiosk.commands.lang_option import parse_langs
 from kiosk.errors import ChangguError
+from kiosk.lang_option import parse_langs
 from kiosk.speech import SpeechModels
 
 
