@@ -44,6 +44,9 @@ class MachineTranslation(Protocol):
 
     def translate(self, text: str, source_lang: str, target_lang: str) -> MachineResult: ...
 
+    def forget(self) -> None:
+        """Drop every cached translation (visit text)."""
+
 
 @dataclass(frozen=True, slots=True)
 class PhraseHit:
@@ -236,6 +239,16 @@ class Translator:
         return Translation(
             text, source_lang, target_lang, "", TranslationKind.NONE, 0.0, notes=(note,)
         )
+
+    def forget(self) -> None:
+        """Leave nothing of the visit in memory: New visit calls this.
+
+        The MT tier's translation cache is the only store of visit text here (the phrase matcher
+        keeps per-phrase tables only, and the embedding model caches nothing); it is emptied.
+        """
+        if self.mt is not None:
+            self.mt.forget()
+        log.info("translation caches cleared")
 
     # --- quick replies ---------------------------------------------------------------------------
 

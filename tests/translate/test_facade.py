@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
+from mt_models import word_pack
 
-from translate import TranslationKind, Translator
+from translate import MachineResult, Translation, TranslationKind, Translator
 from translate.errors import SlotError, UnknownPhraseError, UnsupportedLanguageError
 from translate.glossary import Glossary
 from translate.matcher import PhraseMatcher
@@ -201,3 +203,50 @@ def test_confirm_logs_ids_and_counts_never_text(
         translator.translate(NEAR_MISS, "en", "ko")
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "confirm" in logged and "pay for this" not in logged
+
+
+def _holds(obj: object, needles: tuple[str, ...]) -> bool:
+    """Whether a container or result object refers to one of the needle strings."""
+    if isinstance(obj, dict):
+        items: list[object] = [*obj.keys(), *obj.values()]
+    elif isinstance(obj, (list, tuple, set, frozenset)):
+        items = list(obj)
+    elif isinstance(obj, (MachineResult, Translation)):
+        items = [obj.text, obj.source_text if isinstance(obj, Translation) else ""]
+    else:
+        return False
+    return any(isinstance(item, str) and any(n in item for n in needles) for item in items)
+
+
+def test_forget_leaves_nothing_of_the_visit_in_memory(
+    phrasebook: Phrasebook, glossary: Glossary, tmp_path: Path
+) -> None:
+    word_pack(
+        tmp_path,
+        "words-id-en",
+        "id",
+        "en",
+        {"kucing": "cat", "saya": "I", "punya": "have", "oranye": "orange"},
+        [],
+    )
+    mt = MachineTranslator.from_folder(tmp_path, glossary)
+    translator = Translator(phrasebook, glossary, PhraseMatcher(phrasebook, glossary), mt)
+    # built from parts, so that the test itself holds neither sentence as a whole
+    source = ["saya", "punya", "kucing", "oranye"]
+    target = ["I", "have", "cat", "orange"]
+    result = translator.translate(" ".join(source), "id", "en")
+    assert result.kind is TranslationKind.MACHINE and result.text == " ".join(target)
+    assert len(mt._cache) == 1
+    del result
+    translator.forget()
+    assert len(mt._cache) == 0 and mt.cache_hits == mt.cache_misses == 0
+    gc.collect()
+    needles = (" ".join(source), " ".join(target))
+    leftovers = [
+        type(o).__name__ for o in gc.get_objects() if o is not needles and _holds(o, needles)
+    ]
+    del needles
+    assert leftovers == []
+    # and the engine still works after forgetting
+    again = translator.translate(" ".join(source), "id", "en")
+    assert again.kind is TranslationKind.MACHINE and again.text == " ".join(target)

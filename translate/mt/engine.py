@@ -79,6 +79,13 @@ class MachineTranslator:
         serving.sort(key=lambda pack: pack.info.source is None)
         return serving[0] if serving else None
 
+    def forget(self) -> None:
+        """Drop every cached translation (they hold a visit's text): New visit calls this."""
+        with self._lock:
+            self._cache.clear()
+            self.cache_hits = 0
+            self.cache_misses = 0
+
     def translate(self, text: str, source_lang: str, target_lang: str) -> MachineResult:
         return self.translate_batch([text], source_lang, target_lang)[0]
 
