@@ -219,7 +219,7 @@ def run_demo(
     def step_started(index: int, step: Step) -> None:
         if step.kind == "new_visit":
             say("\n--- New visit: the previous visitor's conversation is wiped ---\n")
-        if screenshots and step.kind in ("new_visit", "note"):
+        if screenshots and step.kind in ("new_visit", "note", "confirm"):
             shots["n"] += 1
             stem = f"{shots['n']}-{step.kind.replace('_', '-')}"
             if step.kind == "note":  # once the note is on the visitor's screen
