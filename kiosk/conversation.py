@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from asr.events import Side, Status, Utterance
+from kiosk.health import Component, State
 from kiosk.session import KO_CAPTIONS, KSL, Session, Turn, TurnKind
 from sign.events import ResultKind, SignEvent, SignRejected, SignResult, SignUnsure
 
@@ -478,7 +479,9 @@ class Conversation:
         return [
             ShowTurn(updated),
             SetActivity(updated.side, Activity.IDLE),
-            Report(Status("translation", "warning", f"not translated: {event.message}")),
+            Report(
+                Status(Component.TRANSLATION, State.WARNING, f"not translated: {event.message}")
+            ),
         ]
 
     def _confirmed(self, event: Confirmed) -> list[Command]:

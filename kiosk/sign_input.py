@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QObject, Signal
 
 from asr.events import Status
+from kiosk.health import Component, State
 from kiosk.workers import Bridge, Channel, Inbox, Worker
 from sign.draw import draw_landmarks
 from sign.errors import CameraError, SignError, VideoError
@@ -323,7 +324,7 @@ class _SignLoop:
                 try:
                     source = _ClockedSource(self.open_source(self._camera_status))
                 except (CameraError, VideoError) as exc:
-                    self._say(Status("camera", "error", str(exc)))
+                    self._say(Status(Component.CAMERA, State.ERROR, str(exc)))
                     self._set_activity("no camera")
                     if is_file:
                         return
@@ -350,7 +351,7 @@ class _SignLoop:
                 try:
                     pipeline.run()
                 except CameraError as exc:  # gone for good: keep looking while sign mode is on
-                    self._say(Status("camera", "error", str(exc)))
+                    self._say(Status(Component.CAMERA, State.ERROR, str(exc)))
                     self._set_activity("no camera")
                     self._stream.reset()
                     inbox.stopping.wait(self.owner.retry_s)
@@ -364,13 +365,13 @@ class _SignLoop:
                     pipeline.stats.landmark_fps,
                 )
                 if is_file and not self._stopping:
-                    self._say(Status("camera", "ended", "the video file ended"))
+                    self._say(Status(Component.CAMERA, State.ENDED, "the video file ended"))
                 break
         except SignError as exc:  # vocabulary or MediaPipe: a status, the kiosk runs on
-            self._say(Status("sign", "error", str(exc)))
+            self._say(Status(Component.SIGN, State.ERROR, str(exc)))
         except Exception as exc:
             log.exception("sign input failed")
-            self._say(Status("sign", "error", repr(exc)))
+            self._say(Status(Component.SIGN, State.ERROR, repr(exc)))
         finally:
             if self._source is not None:
                 self._source.close()  # already closed by the pipeline, unless it never ran
@@ -409,7 +410,7 @@ class _SignLoop:
 
     def _pipeline_status(self, status: CameraStatus) -> None:
         if status.state == "ok":
-            self._say(Status("camera", "ok", "watching"))
+            self._say(Status(Component.CAMERA, State.OK, "watching"))
         else:
             self._say(Status(status.component, status.state, status.message))
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from asr.audio import InputDevice
 from asr.events import Side, Status
 from kiosk.counter import Kiosk
+from kiosk.health import Component, State
 from kiosk.session import KSL, Turn
 from kiosk.settings import OFFERED_LANGUAGES, Layout, Settings
 from kiosk.ui import strings
@@ -184,9 +185,11 @@ class KioskUI(QObject):
             if not existed and path.is_file():  # no half-written transcript left behind
                 with contextlib.suppress(OSError):
                     path.unlink()
-            self.staff.show_status(Status("export", "error", _export_failed(path, exc)))
+            self.staff.show_status(Status(Component.EXPORT, State.ERROR, _export_failed(path, exc)))
             return None
-        self.staff.show_status(Status("export", "ok", strings.staff("export_done", path=saved)))
+        self.staff.show_status(
+            Status(Component.EXPORT, State.OK, strings.staff("export_done", path=saved))
+        )
         return saved
 
     def check_pin(self) -> bool:
@@ -210,11 +213,11 @@ class KioskUI(QObject):
             camera = self.kiosk.settings.camera
             dialog.apply()
             for problem in self.kiosk.settings.check():  # what the screen could not prevent
-                self.staff.show_status(Status("settings", "warning", problem))
+                self.staff.show_status(Status(Component.SETTINGS, State.WARNING, problem))
             try:
                 self.kiosk.settings.save()
             except OSError as exc:  # a read-only or full disk: the settings apply until restart
-                self.staff.show_status(Status("settings", "error", f"not saved: {exc}"))
+                self.staff.show_status(Status(Component.SETTINGS, State.ERROR, f"not saved: {exc}"))
             self.visitor.set_scale(self.kiosk.settings.font_scale)
             self.kiosk.settings_changed()
             if self.kiosk.settings.camera != camera:
