@@ -38,8 +38,8 @@ from asr.whisper import Context, DecodeOptions, Hypothesis, WhisperEngine
 log = logging.getLogger(__name__)
 
 FINAL_DECODE = DecodeOptions(beam_size=5, window="full", fallback_temperatures=(0.2, 0.4, 0.6, 0.8))
-# The same with a 20 s encoder window: ~0.6x the CPU of FINAL_DECODE; dev stream CER 0.130 against
-# 0.126 (4 characters in ~1000, within noise). Used when the CPU is too busy for the full window.
+# The same with a 20 s encoder window: ~0.6x the CPU of FINAL_DECODE; dev stream CER 0.130 offline
+# and 0.138 paced, against 0.126. Used only while the CPU is too busy for the full window.
 BUSY_FINAL_DECODE = replace(FINAL_DECODE, window="adaptive", min_window_s=20)
 BUSY_COST_RATIO = 0.6  # BUSY_FINAL_DECODE's time over FINAL_DECODE's (measured, 2 cores)
 
@@ -60,15 +60,18 @@ class StreamConfig:
     partial_min_lang_prob: float = 0.8  # before the language settles, hide unsure partials
     max_backlog_s: float = 0.5  # skip partials when further behind real time than this
     endpoint: EndpointConfig = EndpointConfig()
-    # Finals: the full 30 s window and beam 5. On the Korean dev stream (bench/asr.py, 24 clips)
-    # this took the stream CER from 0.178 (adaptive window, greedy) to 0.134; the cost, ~0.7 s a
-    # decode on an idle 2-core CPU, is hidden by the early final (below). Temperature fallback
-    # never fired on the dev clips; it is there for the decode that loops or goes astray.
+    # Finals: the full 30 s window and beam 5. On the Korean dev stream (bench/asr.py, 24 clips,
+    # in-sample) this took the stream CER from 0.178 (sized window, greedy) to 0.134 (0.126 with
+    # the 0.8 s end-pointing); beam 3 gave 0.140, patience 2 0.124 (not worth its time). A decode
+    # takes ~1.7 CPU-seconds (1.0-1.5 s wall on 2 cores at load 4); the early final (below) starts
+    # it 0.5 s before the end is declared. Temperature fallback never fired on the dev clips; it
+    # is there for the decode that loops or goes astray.
     decode: DecodeOptions = FINAL_DECODE
     # Latency guard: when the median of the last 3 final decodes took longer than this (wall
     # clock: other programs or the kiosk's own work share the 2 cores), finals use `busy_decode`
     # until the full one would fit again. 1.1 s: the decode starts 0.3 s after speech ends (early
-    # final) and the target is 1.5 s at p50; on an idle 2-core CPU the full decode takes ~0.8 s.
+    # final) and the target is 1.5 s at p50. The 20 s window costs accuracy (dev stream 0.138
+    # against 0.126 when paced), so it is only for a CPU too busy for the full one.
     final_budget_s: float = 1.1
     busy_decode: DecodeOptions = BUSY_FINAL_DECODE
     # Partials stay cheap (sized window, greedy) so they keep up with speech.
