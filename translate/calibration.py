@@ -111,7 +111,7 @@ def predict(observation: Observation, rule: MatchRule) -> str:
     if observation.text_tier is not None:
         return observation.text_tier if observation.text_tier_verified else NO_MATCH
     ranking = observation.rankings.get((rule.top_k, rule.lexical_weight))
-    if ranking is None or not ranking.best:
+    if ranking is None or not ranking.best or not ranking.verifiable:
         return NO_MATCH
     min_score, min_margin = rule.thresholds(ranking.concept_backed)
     if ranking.score < min_score or ranking.margin < min_margin:
@@ -219,6 +219,8 @@ def _fit_group(
             continue
         ranking = o.rankings.get((k, weight))
         if ranking is None or not ranking.best or ranking.concept_backed != backed:
+            continue
+        if not ranking.verifiable:  # never answered, whatever the thresholds
             continue
         if not o.slot_ok.get(ranking.best, False):
             continue

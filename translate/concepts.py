@@ -46,6 +46,9 @@ class Concept:
     #: an action ("register", "cancel", "lose"): an utterance expressing it is not verified as a
     #: phrase whose own wording does not express it
     action: bool = False
+    #: a modifier ("new" in "my new address"): describes, asks for nothing of its own, so an
+    #: utterance expressing it is not kept from a phrase whose wording does not
+    modifier: bool = False
 
     def blank(self, folded: str, langs: Iterable[str]) -> str:
         """`folded` with the words of every form of this concept that it contains blanked out."""
@@ -119,6 +122,7 @@ class ConceptLexicon:
                     MappingProxyType(forms),
                     MappingProxyType(exclude),
                     bool(raw.get("action", False)),
+                    bool(raw.get("modifier", False)),
                 )
             )
         keys = [concept.key for concept in concepts]
@@ -173,6 +177,18 @@ class ConceptLexicon:
             concept.key
             for concept in self._concepts.values()
             if concept.action and any(concept.in_text(folded, code) for code in (lang, *_FALLBACK))
+        )
+
+    def expressed(self, text: str, lang: str, besides: Iterable[str] = ()) -> frozenset[str]:
+        """Every concept `text` expresses in `lang` (or in Korean or English words), outside the
+        words that express the concepts `besides` (see `actions`)."""
+        folded = fold(text)
+        for key in besides:
+            folded = self.get(key).blank(folded, (lang, *_FALLBACK))
+        return frozenset(
+            concept.key
+            for concept in self._concepts.values()
+            if any(concept.in_text(folded, code) for code in (lang, *_FALLBACK))
         )
 
     def found(self, text: str, lang: str) -> frozenset[str]:

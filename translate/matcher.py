@@ -142,6 +142,10 @@ class SemanticRanking:
     second_score: float
     concept_backed: bool = False  # the best phrase has key concepts (all present)
     others: tuple[Candidate, ...] = ()  # the ranking's top, concepts checked, for candidates
+    #: the best phrase's own wording expresses every concept the utterance expresses; when it
+    #: does not ("change the address on my driver's license" beside "… on my residence card"),
+    #: the best can be asked about, never verified
+    verifiable: bool = True
 
     @property
     def margin(self) -> float:
@@ -175,6 +179,7 @@ class PhraseMatcher:
         ids = self._semantic.phrase_ids if self._semantic is not None else []
         self._phrase_count = len(ids)
         self._explained: dict[tuple[str, str], frozenset[str]] = {}
+        self._worded: dict[tuple[str, str], frozenset[str]] = {}
         self._lexical = self._build_lexical_tables(ids)
 
     @property
@@ -282,7 +287,9 @@ class PhraseMatcher:
             return None
         score = hits[0][1] / 100.0
         margin = (hits[0][1] - runner_up) / 100.0
-        concepts_ok = self._qualifies(phrase, text, lang, self.concepts.actions(text, lang))
+        concepts_ok = self._qualifies(
+            phrase, text, lang, self.concepts.actions(text, lang)
+        ) and not self.foreign_concepts(phrase, text, lang)
         return Match(
             phrase, MatchMethod.FUZZY, score, margin, score, MappingProxyType(values), concepts_ok
         )
@@ -318,6 +325,7 @@ class PhraseMatcher:
         ids = self._semantic.phrase_ids
         actions = self.concepts.actions(text, lang)
         present: dict[str, bool] = {}  # phrase id -> it qualifies (cached)
+        clean: dict[str, bool] = {}  # phrase id -> no concept of the utterance is foreign to it
         out: dict[tuple[int, float], SemanticRanking] = {}
         for k, weight in variants:
             scores = self._semantic.phrase_scores(query, k, side) + weight * lexical
@@ -335,8 +343,17 @@ class PhraseMatcher:
             # no evidence of its own, so every other phrase, passed over or not, competes with it.
             rivals = [c for c in (qualified if backed else top) if c.phrase_id != best.phrase_id]
             second = rivals[0] if rivals else Candidate("", -1.0)
+            if best.phrase_id and best.phrase_id not in clean:
+                phrase = self.phrasebook.get(best.phrase_id)
+                clean[best.phrase_id] = not self.foreign_concepts(phrase, text, lang)
             out[(k, weight)] = SemanticRanking(
-                best.phrase_id, best.score, second.phrase_id, second.score, backed, tuple(top)
+                best.phrase_id,
+                best.score,
+                second.phrase_id,
+                second.score,
+                backed,
+                tuple(top),
+                clean.get(best.phrase_id, True),
             )
         return out
 
@@ -344,7 +361,7 @@ class PhraseMatcher:
         self, ranking: SemanticRanking, text: str, lang: str, rule: MatchRule
     ) -> Match | None:
         """Apply a rule to a semantic ranking: a match only above both thresholds and with slots."""
-        if not ranking.best:
+        if not ranking.best or not ranking.verifiable:
             return None
         min_score, min_margin = rule.thresholds(ranking.concept_backed)
         if ranking.score < min_score or ranking.margin < min_margin:
@@ -403,6 +420,26 @@ class PhraseMatcher:
             )
             self._explained[key] = explained
         return actions <= explained
+
+    def foreign_concepts(self, phrase: Phrase, text: str, lang: str) -> frozenset[str]:
+        """The concepts `text` expresses that neither the phrase's key concepts nor its own
+        wording (in `lang`, Korean or English) express: what the utterance says beyond the
+        phrase. Not empty: the phrase is at best a near miss, to be asked about."""
+        said = self.concepts.expressed(text, lang, besides=phrase.concepts)
+        if not said:
+            return said
+        key = (phrase.id, lang)
+        worded = self._worded.get(key)
+        if worded is None:
+            worded = frozenset(phrase.concepts).union(
+                *(
+                    self.concepts.expressed(wording, code)
+                    for code in dict.fromkeys((lang, "ko", "en"))
+                    for wording in phrase.wordings(code)
+                )
+            )
+            self._worded[key] = worded
+        return frozenset(key for key in said - worded if not self.concepts.get(key).modifier)
 
     def _read_slots(
         self, text: str, lang: str, phrase: Phrase

@@ -51,6 +51,7 @@ def test_each_phrase_expresses_its_concepts_in_every_language(
         ("Tôi muốn xem xe đạp.", "vi", set(), {"car"}),  # "xe=" is a word, "xe đạp" excluded
         ("Я хочу зарегистрировать автомобиль.", "ru", {"car", "register"}, set()),
         ("Saya ingin mendaftarkan mobil.", "id", {"car", "register"}, set()),  # prefixes
+        ("Tôi muốn khai báo địa chỉ mới.", "vi", {"address"}, {"only"}),  # "địa chỉ" excluded
     ],
 )
 def test_concepts_found_in_text(
@@ -96,3 +97,12 @@ def test_actions_inside_a_document_name_do_not_count(lexicon: ConceptLexicon) ->
     text = "I want to cancel my alien registration card."
     assert lexicon.actions(text, "en") == {"cancel", "register"}
     assert lexicon.actions(text, "en", besides=["residence_card"]) == {"cancel"}
+
+
+def test_expressed_counts_every_concept_outside_the_words_of_others(
+    lexicon: ConceptLexicon,
+) -> None:
+    text = "I want to change the address on my driver's license."
+    assert {"change", "address", "driving_license"} <= lexicon.expressed(text, "en")
+    assert "address" not in lexicon.expressed(text, "en", besides=["address"])
+    assert lexicon.get("new").modifier and not lexicon.get("address").modifier
