@@ -128,7 +128,8 @@ def build_phrase_index(
     """Embed the phrasebook and write the cache into `cache_dir`; returns the cache file.
 
         Called by `changgu models install`. Does nothing (but return the path) when an up-to-date
-    cache is already there. Older caches of other phrasebook versions are removed.
+    cache is already there. Older caches of other phrasebook versions are removed. A folder that
+    cannot be written is a TranslateError, raised before a minute is spent embedding.
     """
     phrasebook = phrasebook or Phrasebook.load()
     glossary = glossary or Glossary.load()
@@ -138,12 +139,20 @@ def build_phrase_index(
     path = cache_path(cache_dir, key)
     if _read(path, key, rows) is not None:
         return path
-    log.info("embedding %d phrase wordings for the phrase index", len(rows))
-    vectors = embedder.embed_many([row.text for row in rows])
-    _write(path, key, vectors)
-    for stale in cache_dir.glob("phrase-index-*.npz"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
+    if not writable(cache_dir):
+        raise TranslateError(
+            f"cannot write the phrase index to {cache_dir} (read-only or not a folder); "
+            "make it writable, or set CHANGGU_DATA_DIR to a writable folder"
+        )
+    vectors = _embed(rows, embedder)
+    try:
+        _write(path, key, vectors)
+    except OSError as exc:
+        raise TranslateError(
+            f"could not write the phrase index to {cache_dir} ({exc.strerror or exc}); "
+            "free some space or make the folder writable"
+        ) from None
+    _remove_stale(cache_dir, path)
     return path
 
 
@@ -167,11 +176,50 @@ def load_phrase_index(
                 "run `changgu models install` to rebuild it"
             )
         log.warning("phrase index missing or stale: building it now (about a minute)")
-        build_phrase_index(cache_dir, phrasebook, glossary, embedder)
-        vectors = _read(path, key, rows)
-        if vectors is None:
-            raise TranslateError(f"could not write the phrase index to {cache_dir}; check space")
+        vectors = _embed(rows, embedder)
+        if not writable(cache_dir):
+            log.warning(
+                "the cache folder %s cannot be written: the phrase index is kept in memory "
+                "only (built again at the next start)",
+                cache_dir,
+            )
+        else:
+            try:
+                _write(path, key, vectors)
+                _remove_stale(cache_dir, path)
+            except OSError as exc:
+                log.warning(
+                    "could not save the phrase index in %s (%s): it is kept in memory only",
+                    cache_dir,
+                    exc.strerror or type(exc).__name__,
+                )
     return PhraseIndex(key, rows, vectors)
+
+
+def writable(folder: Path) -> bool:
+    """Whether files can be created in `folder` (made if missing)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+def _embed(rows: Sequence[IndexRow], embedder: Embedder) -> Vectors:
+    log.info("embedding %d phrase wordings for the phrase index", len(rows))
+    vectors = np.asarray(embedder.embed_many([row.text for row in rows]), dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != len(rows) or not np.all(np.isfinite(vectors)):
+        raise TranslateError("the phrase-matching model returned unusable vectors; reinstall it")
+    return vectors
+
+
+def _remove_stale(cache_dir: Path, current: Path) -> None:
+    for stale in cache_dir.glob("phrase-index-*.npz"):
+        if stale != current:
+            try:
+                stale.unlink(missing_ok=True)
+            except OSError:  # another process's file, or a folder that turned read-only
+                log.warning("could not remove an old phrase index: %s", stale.name)
 
 
 def _read(path: Path, key: str, rows: Sequence[IndexRow]) -> Vectors | None:

@@ -10,8 +10,11 @@ from translate import languages
 from translate.embedding import (
     E5Embedder,
     build_phrase_index,
+    cache_path,
+    index_key,
     index_rows,
     load_phrase_index,
+    writable,
 )
 from translate.errors import TranslateError
 from translate.glossary import Glossary
@@ -84,3 +87,41 @@ def test_start_up_with_the_cached_index_is_fast(
         index_dir, Phrasebook.load(), Glossary.load(), embedder, build_if_missing=False
     )
     assert time.perf_counter() - started < 2.0  # target 1 s; bench/translate.py measures it
+
+
+def test_an_unwritable_cache_folder_keeps_the_index_in_memory(
+    tmp_path: Path,
+    glossary: Glossary,
+    embedder: E5Embedder,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    book = small_phrasebook("hello")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    cache = blocker / "cache"  # cannot be created, even by root
+    assert not writable(cache)
+    with pytest.raises(TranslateError, match="cannot write the phrase index"):
+        build_phrase_index(cache, book, glossary, embedder)
+    with caplog.at_level("WARNING", logger="translate.embedding"):
+        index = load_phrase_index(cache, book, glossary, embedder)
+    assert index.vectors.shape == (len(languages.codes()), 384)
+    assert "kept in memory" in caplog.text
+
+
+def test_a_failed_write_keeps_the_index_in_memory(
+    tmp_path: Path,
+    glossary: Glossary,
+    embedder: E5Embedder,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The folder is writable but the file cannot be put in place (a folder holds its name)."""
+    book = small_phrasebook("hello")
+    rows = index_rows(book, glossary)
+    cache_path(tmp_path, index_key(rows, embedder.name)).mkdir()
+    with caplog.at_level("WARNING", logger="translate.embedding"):
+        index = load_phrase_index(tmp_path, book, glossary, embedder)
+    assert len(index.rows) == len(rows)
+    assert "kept in memory only" in caplog.text
+    assert list(tmp_path.glob(".phrase-index-*")) == []  # no half-written file left behind
+    with pytest.raises(TranslateError, match="could not write the phrase index"):
+        build_phrase_index(tmp_path, book, glossary, embedder)
