@@ -506,6 +506,9 @@ class Kiosk(QObject):
                     forget = getattr(self.translator, "forget", None)
                     if callable(forget):
                         forget()  # translation caches hold visit text
+                    # the translation worker holds its last job (the visit's text) until it
+                    # gets another: give it an empty one
+                    self.tasks.run(_nothing, _ignore)
                     self.set_fingerspelling(False)  # the next visitor starts with signs
                 case core.VisitEnded(idle):
                     self.visit_reset.emit()
@@ -592,13 +595,9 @@ def _audio_loop(
                             mute = on
                 if inbox.stopping.is_set():
                     break
-                for u in recogniser.accept(
-                    silence if mute else frame, backlog_s=source.backlog_s()
-                ):
-                    out.post(u)
+                _post_all(out, recogniser.accept(silence if mute else frame, source.backlog_s()))
             if not inbox.stopping.is_set():  # the recording ended: its last words become final
-                for u in recogniser.finish():
-                    out.post(u)
+                _post_all(out, recogniser.finish())
         except Exception as exc:  # a device or model failure: a status, and the kiosk runs on
             log.exception("audio input %s failed", tag)
             out.post(Status(f"mic:{tag}", "error", str(exc)))
@@ -606,6 +605,21 @@ def _audio_loop(
             out.post(_Ended())  # dropped when the input was stopped (its channel is retired)
 
     return loop
+
+
+def _nothing() -> None:
+    return None
+
+
+def _ignore(_result: object) -> None:
+    return None
+
+
+def _post_all(out: Channel, utterances: Any) -> None:
+    """Post each result. In a function of its own so that no loop variable of the long-lived
+    audio loop keeps the last words heard alive after New visit."""
+    for u in utterances:
+        out.post(u)
 
 
 def _slot_values(raw: dict[str, str]) -> dict[str, object]:
