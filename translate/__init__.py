@@ -11,9 +11,10 @@ Nothing here imports asr, sign, kiosk or Qt.
 from translate.concepts import ConceptLexicon
 from translate.embedding import build_phrase_index
 from translate.errors import TranslateError
-from translate.facade import MachineResult, PhraseHit, Translator
+from translate.facade import PhraseHit, Translator
 from translate.glossary import Glossary, Term
 from translate.languages import Language
+from translate.machine import MachineResult, MachineTranslation
 from translate.matcher import DEFAULT_RULE, Assessment, Match, MatchRule, PhraseMatcher
 from translate.mt.pack import PackInfo, install_pack, validate_pack
 from translate.phrasebook import Phrase, Phrasebook, Side, Topic
@@ -27,6 +28,7 @@ __all__ = [
     "Glossary",
     "Language",
     "MachineResult",
+    "MachineTranslation",
     "Match",
     "MatchRule",
     "PackInfo",

@@ -16,36 +16,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol
 
 from translate import languages, slots
 from translate.errors import SlotError, TranslateError
 from translate.glossary import Glossary, Term
+from translate.machine import MachineResult, MachineTranslation
 from translate.matcher import Assessment, Match, PhraseMatcher
 from translate.normalise import MAX_MATCH_CHARS, clean_input, normalise
 from translate.phrasebook import Phrase, Phrasebook, Side, Topic
 from translate.translation import Candidate, Translation, TranslationKind
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class MachineResult:
-    text: str
-    confidence: float
-    method: str  # e.g. "mt:nllb-200-distilled-600m" or "mt:opus-ko-en+opus-en-vi via en"
-    notes: tuple[str, ...] = ()
-
-
-class MachineTranslation(Protocol):
-    """A neural MT tier (see `translate.mt.MachineTranslator`)."""
-
-    def supports(self, source_lang: str, target_lang: str) -> bool: ...
-
-    def translate(self, text: str, source_lang: str, target_lang: str) -> MachineResult: ...
-
-    def forget(self) -> None:
-        """Drop every cached translation (visit text)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,3 +214,24 @@ def test_broken_pack_in_the_models_folder_is_skipped(
     engine = MachineTranslator.from_folder(tmp_path, glossary)
     assert [p.name for p in engine.packs] == ["tiny-nllb"]
     assert len(engine.problems) == 1 and "changgu-pack.toml" in engine.problems[0]
+
+
+def test_the_mt_tier_does_not_import_the_facade() -> None:
+    """The facade uses the MT tier; both take their shared types from translate.machine."""
+    import ast
+
+    import translate.mt
+
+    for source in Path(translate.mt.__file__).parent.glob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        imported = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module is not None
+        } | {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        assert "translate.facade" not in imported, source.name

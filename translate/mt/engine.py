@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate.errors import PackError, TranslateError
-from translate.facade import MachineResult
 from translate.glossary import Glossary
+from translate.machine import MachineResult
 from translate.mt import protect as guard
 from translate.mt.backend import CT2Pack, probability
 from translate.mt.pack import PackInfo, find_packs
