@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tarfile
 import zipfile
@@ -14,6 +15,7 @@ from translate.errors import PackError, TranslateError
 from translate.glossary import Glossary
 from translate.mt import MachineTranslator, install_pack, validate_pack
 from translate.mt.engine import split_sentences
+from translate.mt.pack import MAX_PACK_ENTRIES
 from translate.mt.protect import numbers_changed, protect, restore
 
 
@@ -235,3 +237,62 @@ def test_the_mt_tier_does_not_import_the_facade() -> None:
             for alias in node.names
         }
         assert "translate.facade" not in imported, source.name
+
+
+def test_a_pack_folder_with_a_link_is_refused(nllb_copy_pack: Path, tmp_path: Path) -> None:
+    """A link could copy any file of the machine in as a model file (a secret, world-readable)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for a pack")
+    pack = tmp_path / "linked"
+    shutil.copytree(nllb_copy_pack, pack)
+    (pack / "model.bin").unlink()
+    (pack / "model.bin").symlink_to(secret)
+    mt_dir = tmp_path / "mt"
+    with pytest.raises(PackError, match="is a link"):
+        install_pack(pack, mt_dir)
+    assert [p.name for p in mt_dir.iterdir() if not p.name.startswith(".")] == []
+    linked_folder = tmp_path / "linked-folder"
+    shutil.copytree(nllb_copy_pack, linked_folder)
+    (linked_folder / "extra").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(PackError, match="is a link"):
+        install_pack(linked_folder, mt_dir)
+    assert list(mt_dir.iterdir()) == []  # no staging folder left behind either
+
+
+def test_a_pack_folder_with_a_special_file_is_refused(nllb_copy_pack: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "piped"
+    shutil.copytree(nllb_copy_pack, pack)
+    os.mkfifo(pack / "notes.txt")  # copying would block reading it
+    with pytest.raises(PackError, match="not a regular file"):
+        install_pack(pack, tmp_path / "mt")
+
+
+def test_archives_and_folders_over_the_size_budget_are_refused(
+    nllb_copy_pack: Path, tmp_path: Path
+) -> None:
+    size = sum(f.stat().st_size for f in nllb_copy_pack.iterdir())
+    zipped = tmp_path / "pack.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in nllb_copy_pack.iterdir():
+            archive.write(file, f"tiny-nllb/{file.name}")
+        archive.writestr("tiny-nllb/padding.bin", bytes(4 * size))  # compresses to almost nothing
+    assert zipped.stat().st_size < 2 * size
+    with pytest.raises(PackError, match="more than"):
+        install_pack(zipped, tmp_path / "mt", max_bytes=3 * size)
+    tgz = tmp_path / "pack.tar.gz"
+    with tarfile.open(tgz, "w:gz") as tar:
+        tar.add(nllb_copy_pack, arcname="tiny-nllb")
+    with pytest.raises(PackError, match="more than"):
+        install_pack(tgz, tmp_path / "mt", max_bytes=size // 2)
+    with pytest.raises(PackError, match="more than"):
+        install_pack(nllb_copy_pack, tmp_path / "mt", max_bytes=size // 2)
+    assert install_pack(tgz, tmp_path / "mt", max_bytes=2 * size).name == "tiny-nllb"
+
+
+def test_an_archive_of_too_many_entries_is_refused(tmp_path: Path) -> None:
+    crowded = tmp_path / "crowded.zip"
+    with zipfile.ZipFile(crowded, "w") as archive:
+        for i in range(MAX_PACK_ENTRIES + 1):
+            archive.writestr(f"p/{i}", "")
+    with pytest.raises(PackError, match="entries"):
+        install_pack(crowded, tmp_path / "mt")

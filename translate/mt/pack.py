@@ -31,7 +31,9 @@ Packs are installed into `<models dir>/mt/<name>/` with `install_pack` (the mode
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import tarfile
 import tempfile
 import tomllib
@@ -46,6 +48,10 @@ from translate.errors import PackError
 MANIFEST = "changgu-pack.toml"
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
 _COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
+#: Most bytes a pack may hold (unpacked): NLLB-200 3.3B in int8 is about 3.3 GB.
+MAX_PACK_BYTES = 8 * 1024**3
+#: Most files and folders a pack may hold (a real one has about ten).
+MAX_PACK_ENTRIES = 1000
 
 
 class Family(StrEnum):
@@ -141,9 +147,14 @@ def validate_pack(path: Path) -> PackInfo:
     return info
 
 
-def install_pack(source: Path, mt_dir: Path) -> PackInfo:
+def install_pack(source: Path, mt_dir: Path, max_bytes: int = MAX_PACK_BYTES) -> PackInfo:
     """Validate a pack folder or archive and install it as `mt_dir/<name>` (replacing an old
-    one)."""
+    one).
+
+    Only regular files and folders are taken: a pack holding a symbolic or hard link, a device,
+    a pipe or a socket is refused (a link could copy in any file of the machine), and so is one
+    of more than `max_bytes` unpacked or MAX_PACK_ENTRIES entries.
+    """
     source = Path(source)
     if not source.exists():
         raise PackError(f"{source} does not exist; give a pack folder or archive")
@@ -151,9 +162,10 @@ def install_pack(source: Path, mt_dir: Path) -> PackInfo:
     with tempfile.TemporaryDirectory(dir=mt_dir, prefix=".install-") as tmp:
         staging = Path(tmp)
         if source.is_dir():
-            root = source
+            root = source.resolve()  # the folder given may be a link; nothing inside it may
+            _check_plain_tree(root, max_bytes)
         elif source.name.endswith(ARCHIVE_SUFFIXES):
-            _extract(source, staging / "unpacked")
+            _extract(source, staging / "unpacked", max_bytes)
             root = _find_pack_root(staging / "unpacked", source)
         else:
             raise PackError(
@@ -161,7 +173,8 @@ def install_pack(source: Path, mt_dir: Path) -> PackInfo:
             )
         info = validate_pack(root)
         copy = staging / "pack"
-        shutil.copytree(root, copy)
+        shutil.copytree(root, copy, symlinks=True, copy_function=_copy_regular_file)
+        _check_plain_tree(copy, max_bytes)  # what was copied, in case the source changed
         final = mt_dir / info.name
         old = staging / "old"
         if final.exists():
@@ -219,24 +232,80 @@ def _check_model_files(info: PackInfo) -> None:
             )
 
 
-def _extract(archive: Path, into: Path) -> None:
+def _extract(archive: Path, into: Path, max_bytes: int = MAX_PACK_BYTES) -> None:
+    """Unpack `archive` into `into`, refusing entries outside it, links, special files, and
+    archives that unpack to more than `max_bytes` or MAX_PACK_ENTRIES entries (checked on the
+    sizes the archive declares, before anything is written; zipfile and tarfile never write
+    more than a member declares)."""
     into.mkdir(parents=True)
     root = into.resolve()
     try:
         if archive.name.endswith(".zip"):
             with zipfile.ZipFile(archive) as zipped:
-                for member in zipped.namelist():
-                    _check_inside(root, root / member, archive)
+                infos = zipped.infolist()
+                _check_budget(archive, len(infos), sum(i.file_size for i in infos), max_bytes)
+                for info in infos:
+                    _check_inside(root, root / info.filename, archive)
+                    if stat.S_ISLNK(info.external_attr >> 16):
+                        raise PackError(f"{archive} contains links; repack it without them")
                 zipped.extractall(into)
         else:
             with tarfile.open(archive) as tarred:
-                for tar_member in tarred.getmembers():
+                members = tarred.getmembers()
+                total = sum(m.size for m in members if m.isfile())
+                _check_budget(archive, len(members), total, max_bytes)
+                for tar_member in members:
                     _check_inside(root, root / tar_member.name, archive)
                     if tar_member.issym() or tar_member.islnk():
                         raise PackError(f"{archive} contains links; repack it without them")
+                    if not (tar_member.isfile() or tar_member.isdir()):
+                        raise PackError(
+                            f"{archive} contains a special file ({tar_member.name}); "
+                            "repack it with plain files only"
+                        )
                 tarred.extractall(into, filter="data")
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as exc:
         raise PackError(f"cannot unpack {archive} ({exc}); the archive is damaged") from None
+
+
+def _check_budget(source: Path, entries: int, total: int, max_bytes: int) -> None:
+    if entries > MAX_PACK_ENTRIES:
+        raise PackError(
+            f"{source} holds {entries} entries (a pack has about ten, at most "
+            f"{MAX_PACK_ENTRIES}); it is not a translation pack"
+        )
+    if total > max_bytes:
+        raise PackError(
+            f"{source} unpacks to {total / 1e9:.1f} GB, more than the {max_bytes / 1e9:.1f} GB "
+            "a translation pack may hold; it is not a safe pack"
+        )
+
+
+def _check_plain_tree(root: Path, max_bytes: int) -> None:
+    """Every entry under `root` is a regular file or a folder (never followed through a link),
+    and together they stay within the budget."""
+    total = entries = 0
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        for name in (*dirs, *files):
+            path = Path(folder) / name
+            mode = os.lstat(path).st_mode
+            entries += 1
+            if stat.S_ISLNK(mode):
+                raise PackError(
+                    f"{path} is a link; a pack must hold its own files (copy the real file in)"
+                )
+            if stat.S_ISREG(mode):
+                total += os.lstat(path).st_size
+            elif not stat.S_ISDIR(mode):
+                raise PackError(f"{path} is not a regular file; remove it from the pack")
+    _check_budget(root, entries, total, max_bytes)
+
+
+def _copy_regular_file(src: str, dst: str) -> str:
+    """copytree's copy function: regular files only, never through a link."""
+    if not stat.S_ISREG(os.lstat(src).st_mode):
+        raise PackError(f"{src} is not a regular file; remove it from the pack")
+    return str(shutil.copy2(src, dst, follow_symlinks=False))
 
 
 def _check_inside(root: Path, target: Path, archive: Path) -> None:
