@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python -m bench.translate
 	$(BIN)/python -m bench.sign
 	$(BIN)/python -m bench.e2e
+	$(BIN)/python -m bench.soak --minutes 60
 
 lint: setup
 	$(BIN)/ruff check .

@@ -31,6 +31,7 @@ from kiosk.session import KSL
 from kiosk.settings import Settings
 from kiosk.sign_input import CameraOpener
 from kiosk.ui.theme import THEME
+from tests.conftest import require
 from tests.kiosk.ui.conftest import close, make_ui, wait_for_turn
 from tests.pulse import PulseUnavailable, fake_microphone
 
@@ -127,15 +128,14 @@ def test_camera_vanishes_in_deaf_visitor_mode_and_comes_back(qtbot, tmp_path):
 
 
 @pytest.fixture
-def throwaway_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def throwaway_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, installed_models: Path
+) -> Path:
     """A copy of the installed models (and phrase index) in a data folder of the test's own."""
-    installed = paths.data_dir()
-    if not (installed / "models" / "whisper-base").is_dir():
-        pytest.skip("models not installed: run `changgu models install`")
     data = tmp_path / "data"
-    shutil.copytree(installed / "models", data / "models")
-    if (installed / "cache").is_dir():
-        shutil.copytree(installed / "cache", data / "cache")
+    shutil.copytree(installed_models, data / "models")
+    if paths.cache_dir().is_dir():
+        shutil.copytree(paths.cache_dir(), data / "cache")
     monkeypatch.setenv("CHANGGU_DATA_DIR", str(data))
     return data / "models"
 
@@ -221,8 +221,7 @@ def test_export_to_a_full_or_read_only_disk(qtbot, tmp_path):
 
 
 def test_espeak_missing_then_installed(qtbot, tmp_path, monkeypatch):
-    if not shutil.which("espeak-ng"):
-        pytest.skip("espeak-ng not installed (apt-get install espeak-ng)")
+    require(bool(shutil.which("espeak-ng")), "espeak-ng", "apt-get install espeak-ng")
     kiosk, ui = make_ui(qtbot, load_speech=False, settings=Settings(speak_translations=True))
     try:
         kiosk.choose_language("en")

@@ -1,0 +1,54 @@
+"""The soak benchmark, shortened to two minutes: the live kiosk through six or so visits, with
+the report's own verdict (memory, threads, descriptors, latency, nothing of a visit left in memory,
+on the screens or on disk) as the test's. `make bench` runs the hour-long version."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_two_minute_soak_meets_its_targets(tmp_path, shared_dir, installed_models):
+    report_path = tmp_path / "soak.json"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "CHANGGU_CONFIG_DIR": str(tmp_path / "config"),
+        "CHANGGU_LOG_DIR": str(tmp_path / "log"),
+    }
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.soak",
+            "--minutes",
+            "2",
+            "--shared",
+            str(shared_dir),
+            "--json",
+            str(report_path),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    summary = run.stdout[run.stdout.find("== soak") :]
+    assert report_path.is_file(), f"no report: {run.stderr[-2000:]}"
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    failed = {name: check for name, check in report["checks"].items() if not check["pass"]}
+    assert not failed, summary
+    assert report["passed"] and run.returncode == 0, summary
+    assert report["visits"] >= 3 and report["checks"]["turns"]["timed"] >= 6, summary
+    # the checks looked at something: visit texts were searched for, minutes were sampled
+    assert report["checks"]["visit_text_after_new_visit"]["texts_checked"] > 0
+    assert len(report["samples"]) >= 3
