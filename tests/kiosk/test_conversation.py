@@ -28,9 +28,11 @@ def counter(two_mics: bool = False, clock: Clock | None = None) -> Conversation:
     return Conversation(session, OFFERED, two_mics=two_mics, monotonic=clock)
 
 
-def heard(lang: str, text: str, uid: int = 1, final: bool = True, conf: float = 0.95) -> Utterance:
+def heard(
+    lang: str, text: str, uid: int = 1, final: bool = True, conf: float = 0.95, secs: float = 2.5
+) -> Utterance:
     # the recogniser's `side` is its own guess; the core decides (here it is deliberately wrong)
-    return Utterance(uid, Side.STAFF, lang, text, final, 0.0, 1.0, 0.9, conf)
+    return Utterance(uid, Side.STAFF, lang, text, final, 0.0, secs, 0.9, conf)
 
 
 def of(commands: list, kind: type) -> list:
@@ -77,9 +79,11 @@ def test_a_visitor_who_never_chooses_is_recognised_and_their_language_adopted():
     assert of(out, core.ShowTurn)[-1].turn.side is Side.VISITOR
 
 
-def test_an_unsure_language_is_the_visitors_turn_but_not_adopted():
+def test_an_unsure_or_short_language_is_the_visitors_turn_but_not_adopted():
     c = counter()
     out = c.handle(core.Heard(heard("th", "สวัสดี", conf=0.4), "mic"))
+    assert c.visitor_lang is None and of(out, core.ShowTurn)[-1].turn.side is Side.VISITOR
+    out = c.handle(core.Heard(heard("ja", "はい", uid=2, conf=0.94, secs=1.0), "mic"))
     assert c.visitor_lang is None and of(out, core.ShowTurn)[-1].turn.side is Side.VISITOR
 
 
