@@ -10,8 +10,10 @@ the fitting procedure under 6-fold cross-validation repeated with several fold s
 (CROSS-VALIDATED: scoring, thresholds and confirm bar refitted inside each fold; the held-out fold
 never chooses anything). The key concepts were written by hand by people who had seen the dev set:
 no cross-validation can undo that, so the unseen set is the real judge. The probe sets
-(`tests/translate/data/*_probes.tsv`: paraphrases and near misses written without looking at the
-matcher's answers, and the two near misses the unseen set was seen to verify) are scored with the
+(`tests/translate/data/*probes*.tsv`: paraphrases and near misses written without looking at the
+matcher's answers: `own_probes` before the foreign-concept check was built, `own_probes_2` after
+it but before its answers were seen; `brief_probes`: the two near misses the unseen set was seen
+to verify) are scored with the
 shipped rule only: nothing is fitted on them. No neural MT weights can
 be had on this machine, so MT speed is not measured here (tests run the MT code on tiny models).
 """
@@ -49,6 +51,7 @@ def main() -> int:
         nargs="*",
         default=[
             REPO / "tests/translate/data/own_probes.tsv",
+            REPO / "tests/translate/data/own_probes_2.tsv",
             REPO / "tests/translate/data/brief_probes.tsv",
         ],
         help="unseen-style probe sets, scored with the shipped rule and never fitted on",

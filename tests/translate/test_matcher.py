@@ -151,17 +151,18 @@ def test_a_modifier_alone_does_not_keep_a_phrase_from_being_verified(
     assert not matcher.foreign_concepts(phrase, "I want to report my move to a new address", "en")
 
 
-def test_own_probes_meet_the_unseen_targets(matcher: PhraseMatcher) -> None:
-    """Paraphrases and near misses in eight languages, written before the matcher's answers were
-    seen and never fitted on (they only guard against regressions)."""
-    probes = read_labelled(Path(__file__).parent / "data" / "own_probes.tsv")
+@pytest.mark.parametrize("name", ["own_probes.tsv", "own_probes_2.tsv"])
+def test_own_probes_meet_the_unseen_targets(matcher: PhraseMatcher, name: str) -> None:
+    """Paraphrases and near misses in several languages, written before the matcher's answers
+    were seen and never fitted on (they only guard against regressions)."""
+    probes = read_labelled(Path(__file__).parent / "data" / name)
 
     def predict(text: str, lang: str) -> str | None:
         match = matcher.match(text, lang)
         return match.phrase.id if match else None
 
     scores, _ = evaluate(probes, predict)
-    assert scores.rows >= 20 and len({p.lang for p in probes}) >= 6
+    assert scores.rows >= 15 and len({p.lang for p in probes}) >= 6
     assert scores.precision >= 0.95, scores.summary()
     assert scores.recall >= 0.80, scores.summary()
     assert scores.none_false_match_rate <= 0.05, scores.summary()
