@@ -286,9 +286,11 @@ def check_fonts_render() -> list[Check]:
     """Every language's own name, drawn in the family the language table names."""
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QFontDatabase, QGuiApplication
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance() or QGuiApplication([])
+    # a QApplication (not only a QGuiApplication): the process may show widgets after this check
+    app = QApplication.instance() or QApplication([])
     del app
     installed = set(QFontDatabase.families())
     return [_render(sample, installed) for sample in language_samples()]

@@ -107,9 +107,11 @@ def check_settings() -> list[Check]:
 
 def check_fonts() -> list[Check]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QFontDatabase, QGuiApplication
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QApplication
 
-    app = QGuiApplication.instance() or QGuiApplication([])
+    # a QApplication (not only a QGuiApplication): the process may show widgets after this check
+    app = QApplication.instance() or QApplication([])
     del app
     systems: dict[str, Callable[[], QFontDatabase.WritingSystem]] = {
         "Korean": lambda: QFontDatabase.WritingSystem.Korean,

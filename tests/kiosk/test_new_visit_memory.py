@@ -37,8 +37,11 @@ def _mentions(obj: object, needles: tuple[str, ...]) -> bool:
     elif isinstance(obj, list | tuple | set | frozenset):
         items = list(obj)
     else:
-        items = [v for v in getattr(obj, "__dict__", {}).values() if isinstance(v, str)]
-        items += [getattr(obj, s, None) for s in getattr(type(obj), "__slots__", ())]
+        try:  # an object's own fields (foreign objects may refuse to be looked into)
+            items = [v for v in vars(obj).values() if isinstance(v, str)]
+            items += [getattr(obj, s, None) for s in getattr(type(obj), "__slots__", ())]
+        except Exception:
+            return False
     return any(isinstance(item, str) and any(n in item for n in needles) for item in items)
 
 
