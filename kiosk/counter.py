@@ -506,9 +506,6 @@ class Kiosk(QObject):
                     forget = getattr(self.translator, "forget", None)
                     if callable(forget):
                         forget()  # translation caches hold visit text
-                    # the translation worker holds its last job (the visit's text) until it
-                    # gets another: give it an empty one
-                    self.tasks.run(_nothing, _ignore)
                     self.set_fingerspelling(False)  # the next visitor starts with signs
                 case core.VisitEnded(idle):
                     self.visit_reset.emit()
@@ -605,14 +602,6 @@ def _audio_loop(
             out.post(_Ended())  # dropped when the input was stopped (its channel is retired)
 
     return loop
-
-
-def _nothing() -> None:
-    return None
-
-
-def _ignore(_result: object) -> None:
-    return None
 
 
 def _post_all(out: Channel, utterances: Any) -> None:

@@ -202,13 +202,9 @@ class Jobs:
     def _loop(self, inbox: Inbox) -> None:
         while not inbox.stopping.is_set():
             job = inbox.wait(0.2)
-            if job is None or inbox.stopping.is_set():
-                continue
-            try:
-                outcome = _Outcome(job, result=job.work())
-            except Exception as exc:  # delivered to the UI as a status, never a crash
-                outcome = _Outcome(job, error=exc)
-            self._channel.post(outcome)
+            if job is not None and not inbox.stopping.is_set():
+                self._channel.post(_run(job))
+            job = None  # the job holds visit text: nothing of it stays behind in this frame
 
     def _deliver(self, outcome: _Outcome) -> None:
         if outcome.error is None:
@@ -217,3 +213,10 @@ class Jobs:
         log.warning("%s: job failed: %s", self.name, type(outcome.error).__name__)
         if outcome.job.failed is not None:
             outcome.job.failed(outcome.error)
+
+
+def _run(job: _Job) -> _Outcome:
+    try:
+        return _Outcome(job, result=job.work())
+    except Exception as exc:  # delivered to the UI as a status, never a crash
+        return _Outcome(job, error=exc)
