@@ -106,7 +106,8 @@ def check_settings() -> list[Check]:
 
 
 def check_fonts() -> list[Check]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
