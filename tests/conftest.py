@@ -147,3 +147,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for message in sorted(_MISSING):
             terminalreporter.write_line(f"  {message}")
         terminalreporter.write_line("  (with CI=true these fail instead of skipping)")
+
+
+@pytest.fixture
+def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Data, config and log folders of the test's own: the counter's are never touched."""
+    monkeypatch.setenv("CHANGGU_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHANGGU_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("CHANGGU_LOG_DIR", str(tmp_path / "logs"))
+    return tmp_path / "data"

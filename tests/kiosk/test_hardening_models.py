@@ -18,12 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 CLIP = REPO / "assets" / "demo" / "synthetic_en_04_thanks.wav"
 
 
-@pytest.fixture(autouse=True)
-def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CHANGGU_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CHANGGU_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("CHANGGU_LOG_DIR", str(tmp_path / "logs"))
-    return tmp_path / "data"
+pytestmark = pytest.mark.usefixtures("private_data")  # tests/conftest.py
 
 
 @pytest.fixture

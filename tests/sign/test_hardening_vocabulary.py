@@ -20,13 +20,7 @@ from sign.errors import VocabularyError
 from sign.store import VocabularyStore, demo_vocabulary
 from sign.vocabulary import MAX_DECODED_BYTES, SignVocabulary
 
-
-@pytest.fixture(autouse=True)
-def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CHANGGU_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CHANGGU_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("CHANGGU_LOG_DIR", str(tmp_path / "logs"))
-    return tmp_path / "data"
+pytestmark = pytest.mark.usefixtures("private_data")  # tests/conftest.py
 
 
 @pytest.fixture
