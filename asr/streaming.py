@@ -66,6 +66,11 @@ class StreamConfig:
     # takes ~1.7 CPU-seconds (1.0-1.5 s wall on 2 cores at load 4); the early final (below) starts
     # it 0.5 s before the end is declared. Temperature fallback never fired on the dev clips; it
     # is there for the decode that loops or goes astray.
+    # Measured on the same 24 dev clips (each alone, pooled CER, in-sample) and not taken:
+    # Whisper's timestamp mode 0.123 vs 0.126; beam 8 0.123; the window padded with real silence
+    # (audio) instead of zero features 0.132; float32 weights 0.127 (0.110 without the hint, but
+    # 1.7 s a decode: over the latency budget), int16 0.130; WPE dereverberation (nara_wpe) 0.115
+    # to 0.125 over neighbouring settings (noise, not a gain). Whisper base is the limit here.
     decode: DecodeOptions = FINAL_DECODE
     # Latency guard: when the median of the last 3 final decodes took longer than this (wall
     # clock: other programs or the kiosk's own work share the 2 cores), finals use `busy_decode`
