@@ -73,10 +73,11 @@ def stylesheet(theme: Theme = THEME) -> str:
     QLabel {{ background: transparent; }}
     QLabel#muted {{ color: {t.muted}; }}
     QPushButton {{
-        background: {t.button}; color: {t.button_text}; border: none; border-radius: 12px;
-        padding: 10px 18px;
+        background: {t.button}; color: {t.button_text}; border: 4px solid transparent;
+        border-radius: 12px; padding: 6px 14px; /* with the border: 10px 18px, as before */
     }}
-    QPushButton:focus {{ outline: none; border: 4px solid {t.accent}; }}
+    /* the focus ring only changes colour: the label keeps its room when a button is focused */
+    QPushButton:focus {{ outline: none; border-color: {t.accent}; }}
     QPushButton:pressed, QPushButton:checked {{ background: {t.accent}; color: {t.background}; }}
     QPushButton#danger {{ background: {t.danger}; }}
     QLineEdit, QComboBox, QSpinBox, QListWidget {{
