@@ -170,14 +170,8 @@ class ConceptLexicon:
         """The action concepts `text` expresses in `lang` (or in Korean or English words),
         outside the words that express the concepts `besides` ("registration" in "alien
         registration card" names a document; it is no request to register)."""
-        folded = fold(text)
-        for key in besides:
-            folded = self.get(key).blank(folded, (lang, *_FALLBACK))
-        return frozenset(
-            concept.key
-            for concept in self._concepts.values()
-            if concept.action and any(concept.in_text(folded, code) for code in (lang, *_FALLBACK))
-        )
+        expressed = self.expressed(text, lang, besides)
+        return frozenset(key for key in expressed if self._concepts[key].action)
 
     def expressed(self, text: str, lang: str, besides: Iterable[str] = ()) -> frozenset[str]:
         """Every concept `text` expresses in `lang` (or in Korean or English words), outside the
