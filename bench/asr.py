@@ -40,7 +40,7 @@ from asr.evaluation import Clip, error_rate, load_manifest, metric_name, normali
 from asr.events import Utterance
 from asr.streaming import StreamConfig
 from asr.vad import EndpointConfig
-from kiosk.speech import SpeechModels
+from kiosk.runtime.speech import SpeechModels
 
 GAP_S = 1.0  # silence between the joined clips
 TAIL_S = 2.0  # a quiet room after the last clip, so its end is detected as live

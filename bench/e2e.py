@@ -94,9 +94,9 @@ def _cold_start() -> dict[str, float]:
 
 def _cold_child() -> int:
     t0 = float(os.environ["BENCH_T0"])
-    from kiosk.app import make_app
-    from kiosk.counter import Kiosk
-    from kiosk.settings import Settings
+    from kiosk.runtime.app import make_app
+    from kiosk.runtime.kiosk import Kiosk
+    from kiosk.setup.settings import Settings
     from kiosk.ui.window import KioskUI
 
     app = make_app(offscreen=True)
@@ -149,11 +149,11 @@ def _live(args: argparse.Namespace) -> None:
 
     from asr.evaluation import load_manifest
     from asr.events import Side
-    from kiosk.app import make_app
-    from kiosk.conversation import MicRole
-    from kiosk.counter import Kiosk
-    from kiosk.session import KSL
-    from kiosk.settings import Settings
+    from kiosk.core.conversation import MicRole
+    from kiosk.core.session import KSL
+    from kiosk.runtime.app import make_app
+    from kiosk.runtime.kiosk import Kiosk
+    from kiosk.setup.settings import Settings
     from kiosk.ui.theme import REFERENCE_DPI
     from kiosk.ui.window import KioskUI
 

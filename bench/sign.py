@@ -140,7 +140,7 @@ def latency(stream: SignStream, seq: LandmarkSequence) -> tuple[float, float] | 
 class PaddedVideo:
     """A video file as a live camera: paced in real time, then `rest_s` of an empty picture."""
 
-    is_file = True  # plays once (kiosk.sign_input)
+    is_file = True  # plays once (kiosk.runtime.sign_input)
 
     def __init__(self, path: Path, rest_s: float = 1.5) -> None:
         self.path, self.rest_s = path, rest_s
@@ -186,10 +186,10 @@ def kiosk_latency(msl: Path, runs: int) -> tuple[list[float], list[float], list[
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kiosk import paths
-    from kiosk.counter import Kiosk
-    from kiosk.session import KSL
-    from kiosk.settings import Settings
+    from kiosk.core.session import KSL
+    from kiosk.runtime.kiosk import Kiosk
+    from kiosk.setup import paths
+    from kiosk.setup.settings import Settings
     from kiosk.ui.theme import REFERENCE_DPI
     from kiosk.ui.window import KioskUI
     from translate import Translator

@@ -113,7 +113,7 @@ def soak(minutes: float, shared: Path) -> Report:
     os.environ["TMPDIR"] = private_tmp  # a temp folder only this process writes to
     tempfile.tempdir = private_tmp
     _private_data_dir(Path(private_tmp) / "data")  # others on this machine use the real one
-    from kiosk.logs import setup_logging
+    from kiosk.setup.logs import setup_logging
 
     setup_logging()  # the kiosk's own log file, as live: checked for visit text too
     run = Soak(minutes, shared)
@@ -144,10 +144,10 @@ class Soak:
 
     def __init__(self, minutes: float, shared: Path) -> None:
         from asr.evaluation import load_manifest
-        from kiosk.app import make_app
-        from kiosk.conversation import MicRole
-        from kiosk.counter import Kiosk
-        from kiosk.settings import Settings
+        from kiosk.core.conversation import MicRole
+        from kiosk.runtime.app import make_app
+        from kiosk.runtime.kiosk import Kiosk
+        from kiosk.setup.settings import Settings
         from kiosk.ui.theme import REFERENCE_DPI
         from kiosk.ui.window import KioskUI
 
@@ -233,7 +233,7 @@ class Soak:
 
     def speak(self, path: Path, side: Any) -> None:
         """Play a recording in the counter microphone's place; time its text on the other screen."""
-        from kiosk.session import TurnKind
+        from kiosk.core.session import TurnKind
 
         if path not in self._speech_end:
             self._speech_end[path] = _speech_end(path)
@@ -262,7 +262,7 @@ class Soak:
 
     def visit(self, number: int, deaf: bool) -> None:
         from asr.events import Side
-        from kiosk.session import TurnKind
+        from kiosk.core.session import TurnKind
 
         k = self.kiosk
         staff_clip = self.staff_clips[number % len(self.staff_clips)]
@@ -536,7 +536,7 @@ def _file_holds(path: Path, texts: set[str]) -> bool:
 def _private_data_dir(folder: Path) -> None:
     """A data folder of this run's own (models hard-linked, small files copied), so that what
     other programs on this machine write to the real one is not taken for the kiosk's."""
-    from kiosk import paths
+    from kiosk.setup import paths
 
     source = paths.data_dir()
     for path in source.rglob("*"):
@@ -555,7 +555,7 @@ def _private_data_dir(folder: Path) -> None:
 
 
 def _watched_folders() -> list[Path]:
-    from kiosk import paths
+    from kiosk.setup import paths
 
     return [paths.data_dir(), paths.config_dir(), paths.log_dir(), Path(tempfile.gettempdir())]
 

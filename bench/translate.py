@@ -83,7 +83,7 @@ def main() -> int:
 
     import_s = time.perf_counter() - t0
     if args.cache is None:
-        from kiosk.paths import cache_dir
+        from kiosk.setup.paths import cache_dir
 
         args.cache = cache_dir()
 

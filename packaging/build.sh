@@ -73,7 +73,7 @@ if [ "${CHANGGU_SKIP_INDEX:-0}" != 1 ] && "$PYTHON" -c "import translate" 2>/dev
 	"$PYTHON" -c "
 import shutil, sys
 from pathlib import Path
-from kiosk import paths
+from kiosk.setup import paths
 from translate import build_phrase_index
 work = Path(sys.argv[1])
 for index in paths.cache_dir().glob('phrase-index-*.npz'):

@@ -1,7 +1,7 @@
 """Which parts of Changgu's own source tree go into the packaged build.
 
 Whole packages, found by walking the folders (nothing is imported): every module, so code added
-later and modules imported lazily or discovered at run time (`kiosk.commands.*` via pkgutil) are
+later and modules imported lazily or discovered at run time (`kiosk.cli.*` via pkgutil) are
 bundled without being listed anywhere, and every data file beside them (TOML, styles, icons,
 fonts, sounds...). Left out: tests, caches, hidden files, editor and merge leftovers, and the
 README files of the code packages (developer documentation; the READMEs and licences in `assets/`

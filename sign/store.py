@@ -1,6 +1,6 @@
 """The enrolled-vocabulary store on the counter PC, and the bundled demo pack.
 
-Layout (root is `kiosk.paths.data_dir() / "sign"`, passed in by the kiosk)::
+Layout (root is `kiosk.setup.paths.data_dir() / "sign"`, passed in by the kiosk)::
 
     <root>/vocabularies/<name>/vocabulary.json
     <root>/vocabularies/<name>/takes/<take id>.npz

@@ -58,7 +58,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def installed_models() -> Path:
     """The models folder, with the default models installed (the real ones, never test copies)."""
-    from kiosk.models import ModelManager, ModelState
+    from kiosk.setup.model_store import ModelManager, ModelState
 
     manager = ModelManager()
     missing = [

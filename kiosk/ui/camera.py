@@ -1,6 +1,6 @@
 """The staff's live view of the visitor's camera in deaf-visitor mode: the picture with the
 landmarks MediaPipe found drawn over it, whether a sign is in progress, and the fingerspelling
-switch. Pictures arrive already downscaled and drawn (`kiosk.sign_input.LiveFrame`); this widget
+switch. Pictures arrive already downscaled and drawn (`kiosk.runtime.sign_input.LiveFrame`); this widget
 only puts the newest one on the glass and keeps none of them.
 """
 
@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from kiosk.sign_input import LiveFrame
+from kiosk.runtime.sign_input import LiveFrame
 from kiosk.ui import strings
 from kiosk.ui.theme import THEME
 

@@ -7,7 +7,7 @@ listed with a drawing of its landmarks and its length, can be replayed (as landm
 video) or deleted. Nothing reaches the disk until Save, and Save writes only landmarks to the
 office vocabulary (`sign.store.VocabularyStore`): no picture of anyone is ever stored.
 
-The camera is the kiosk's (`kiosk.take_camera.TakeCamera`, built by `Kiosk.take_camera()`): the
+The camera is the kiosk's (`kiosk.runtime.take_camera.TakeCamera`, built by `Kiosk.take_camera()`): the
 dialog builds no engine and only listens to its signals.
 """
 
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.take_camera import TakeCamera
+from kiosk.runtime.take_camera import TakeCamera
 from kiosk.ui import strings
 from kiosk.ui.fonts import font_for
 from kiosk.ui.theme import THEME

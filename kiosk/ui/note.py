@@ -1,7 +1,7 @@
 """The take-away note on the visitor screen: QR codes a phone reads, the text beside them, and a
 one-page bilingual print-out.
 
-`NoteView` shows a `kiosk.takeaway.Note`: one large QR code at a time (Previous/Next and "Code 1
+`NoteView` shows a `kiosk.core.takeaway.Note`: one large QR code at a time (Previous/Next and "Code 1
 of 3" when the note needs several), the title and how to use it in the visitor's language, and
 staff's answers line by line, each in the visitor's language with the Korean beneath. Nothing is
 kept after `clear()` (New visit).
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.takeaway import KOREAN_READERS, Note
+from kiosk.core.takeaway import KOREAN_READERS, Note
 from kiosk.ui import strings
 from kiosk.ui.fonts import family, optical_font
 from kiosk.ui.theme import THEME

@@ -1,6 +1,6 @@
 """The visitor's writing pad: a large text field and an on-screen keyboard in large keys.
 
-Korean (2-beolsik, jamo composed into syllables by `kiosk.hangul`; Shift for ㅃㅉㄸㄲㅆㅒㅖ) and
+Korean (2-beolsik, jamo composed into syllables by `kiosk.ui.hangul`; Shift for ㅃㅉㄸㄲㅆㅒㅖ) and
 Latin (QWERTY, Shift for capitals), digits, space, delete, send and close, and a key that switches
 between the two layouts. A physical keyboard and the system input method work in the field too;
 with the Korean layout showing, a plain keyboard's letter keys type 2-beolsik jamo.
@@ -40,9 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT, HangulComposer
 from kiosk.ui import strings
 from kiosk.ui.fonts import family, font_for, optical_font
+from kiosk.ui.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT, HangulComposer
 from kiosk.ui.theme import THEME, mm_to_px
 
 KOREAN = "ko"

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from asr.events import Side, Status
-from kiosk.session import KO_CAPTIONS, KSL, Turn
+from kiosk.core.session import KO_CAPTIONS, KSL, Turn
 from kiosk.ui import strings
 from kiosk.ui.camera import CameraPanel
 from kiosk.ui.fonts import font_for

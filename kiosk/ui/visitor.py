@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from asr.events import Side
-from kiosk.session import KO_CAPTIONS, KSL, Turn
-from kiosk.takeaway import build_note
+from kiosk.core.session import KO_CAPTIONS, KSL, Turn
+from kiosk.core.takeaway import build_note
 from kiosk.ui import strings
 from kiosk.ui.fonts import font_for, optical_font
 from kiosk.ui.note import NoteView

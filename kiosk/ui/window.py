@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 
 from asr.audio import InputDevice
 from asr.events import Side, Status
-from kiosk.counter import Kiosk
-from kiosk.health import Component, State
-from kiosk.session import KSL, Turn
-from kiosk.settings import OFFERED_LANGUAGES, Layout, Settings
+from kiosk.core.health import Component, State
+from kiosk.core.session import KSL, Turn
+from kiosk.runtime.kiosk import Kiosk
+from kiosk.setup.settings import OFFERED_LANGUAGES, Layout, Settings
 from kiosk.ui import strings
 from kiosk.ui.staff import StaffScreen
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
@@ -268,7 +268,10 @@ class KioskUI(QObject):
             _fill(visitor, self.visitor)
             windows = [staff, visitor]
             screens = QGuiApplication.screens()
-            targets = [self.kiosk.settings.staff_screen, self.kiosk.settings.visitor_screen]
+            targets = [
+                self.kiosk.settings.staff_screen,
+                self.kiosk.settings.visitor_screen,
+            ]
             for window, index in zip(windows, targets, strict=True):
                 screen = screens[index] if index < len(screens) else screens[-1]
                 _place(window, screen.geometry() if kiosk_mode else None)
@@ -445,7 +448,7 @@ def _phrase_ids(translator: object) -> list[str]:
 
 def _installed_speech_models() -> list[str]:
     """Whisper sizes installed on this counter (e.g. whisper-small from a USB stick)."""
-    from kiosk.models import ModelManager, ModelState
+    from kiosk.setup.model_store import ModelManager, ModelState
 
     try:
         manager = ModelManager()

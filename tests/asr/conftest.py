@@ -7,7 +7,7 @@ import pytest
 
 from asr.audio import SAMPLE_RATE, load_audio
 from asr.evaluation import Clip
-from kiosk.speech import SpeechModels
+from kiosk.runtime.speech import SpeechModels
 
 
 @pytest.fixture(scope="session")

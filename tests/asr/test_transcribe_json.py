@@ -1,6 +1,6 @@
 """`changgu transcribe --realtime --json --partials`: each result says when it was emitted.
 
-(The command lives in kiosk/commands/speech.py; this checks the timing contract of the streaming
+(The command lives in kiosk/cli/speech.py; this checks the timing contract of the streaming
 recogniser as the command reports it.)
 """
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from asr.audio import FRAME_SAMPLES, load_audio
 from asr.vad import Boundary, EndpointConfig, Endpointer, StreamingVad
-from kiosk.models import ModelManager
+from kiosk.setup.model_store import ModelManager
 
 
 def _vad() -> StreamingVad:

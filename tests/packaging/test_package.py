@@ -155,14 +155,26 @@ def test_bundle_holds_no_tests_caches_or_torch(root: Path) -> None:
 
 
 def test_bundle_holds_every_module_of_our_packages(root: Path) -> None:
-    """Whole packages: modules imported lazily or found with pkgutil (kiosk.commands.*, the UI)."""
+    """Whole packages: modules imported lazily or found with pkgutil (kiosk.cli.*, the UI)."""
     modules = archived_modules(root / "opt/changgu/changgu")
     assert modules is not None
     ours = our_modules(REPO)
-    for package in ("kiosk", "kiosk.commands", "kiosk.ui", "asr", "translate", "sign", "assets"):
+    for package in (
+        "kiosk",
+        "kiosk.cli",
+        "kiosk.core",
+        "kiosk.demo",
+        "kiosk.runtime",
+        "kiosk.setup",
+        "kiosk.ui",
+        "asr",
+        "translate",
+        "sign",
+        "assets",
+    ):
         assert package in ours
     assert [m for m in ours if m not in modules] == []
-    commands = [m for m in ours if m.startswith("kiosk.commands.")]
+    commands = [m for m in ours if m.startswith("kiosk.cli.")]
     assert len(commands) >= 5 and set(commands) <= modules
 
 

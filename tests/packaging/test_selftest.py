@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import paths, selftest
-from kiosk.commands.doctor import Check, summary
+from kiosk.cli.doctor import Check, summary
+from kiosk.setup import paths, selftest
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +121,8 @@ def test_damaged_speech_model_fails_the_self_test(installed_models: Path, tmp_pa
     hash, as larger Whisper sizes are): it loads, runs without an exception, and must fail."""
     from dataclasses import replace
 
-    from kiosk.models import ModelManager, load_manifest
-    from kiosk.speech import SpeechModels
+    from kiosk.runtime.speech import SpeechModels
+    from kiosk.setup.model_store import ModelManager, load_manifest
 
     damaged = tmp_path / "usb" / "whisper-base"
     damaged.parent.mkdir()

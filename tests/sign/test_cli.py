@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.commands.sign import _describe
+from kiosk.cli.sign import _describe
 from sign.events import SignUnsure
 from sign.landmarks import LandmarkSequence
 from sign.pipeline import recognise_landmarks

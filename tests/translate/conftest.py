@@ -52,7 +52,7 @@ def index_dir(data_dir: Path) -> Path:
     checked at load, so a stale copy is rebuilt, never used): saves a minute of embedding."""
     folder = data_dir / "cache"
     folder.mkdir(parents=True, exist_ok=True)
-    from kiosk.paths import cache_dir
+    from kiosk.setup.paths import cache_dir
 
     for cached in cache_dir().glob("phrase-index-*.npz"):
         shutil.copy2(cached, folder / cached.name)

@@ -15,8 +15,8 @@ from PySide6.QtCore import QPoint
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-from kiosk.counter import Kiosk
-from kiosk.settings import Layout, Settings
+from kiosk.runtime.kiosk import Kiosk
+from kiosk.setup.settings import Layout, Settings
 from kiosk.ui.fonts import missing_glyphs
 from kiosk.ui.theme import REFERENCE_DPI
 

@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from asr.events import Side
-from kiosk import paths
-from kiosk.counter import Engines, Kiosk
-from kiosk.settings import Settings
+from kiosk.runtime.kiosk import Engines, Kiosk
+from kiosk.setup import paths
+from kiosk.setup.settings import Settings
 from kiosk.ui.theme import REFERENCE_DPI
 from tests.kiosk.ui.conftest import SCREEN, close, glyph_problems
 from translate import Translator

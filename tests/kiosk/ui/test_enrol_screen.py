@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.sign_input import VideoOpener
-from kiosk.take_camera import TakeCamera
+from kiosk.runtime.sign_input import VideoOpener
+from kiosk.runtime.take_camera import TakeCamera
+from kiosk.runtime.workers import Bridge
 from kiosk.ui import strings
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
-from kiosk.workers import Bridge
 from sign.store import DEFAULT_VOCABULARY, VocabularyStore
 
 WAIT_MS = 30_000

@@ -26,10 +26,10 @@ import pytest
 
 from asr.audio import load_audio
 from asr.events import Side
-from kiosk import paths
-from kiosk.session import KSL
-from kiosk.settings import Settings
-from kiosk.sign_input import CameraOpener
+from kiosk.core.session import KSL
+from kiosk.runtime.sign_input import CameraOpener
+from kiosk.setup import paths
+from kiosk.setup.settings import Settings
 from kiosk.ui.theme import THEME
 from tests.conftest import require
 from tests.kiosk.ui.conftest import close, make_ui, wait_for_turn

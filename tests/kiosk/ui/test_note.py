@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 
-from kiosk.takeaway import build_note
+from kiosk.core.takeaway import build_note
 from kiosk.ui.note import NoteView, paint_page, save_pdf
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
 from tests.kiosk.test_takeaway import read_qr, staff_phrases, visit

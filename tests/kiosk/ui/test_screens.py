@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Side, Utterance
-from kiosk.session import KSL
+from kiosk.core.session import KSL
 from kiosk.ui import strings
 from kiosk.ui.fonts import glyph_height_mm
 from kiosk.ui.theme import MIN_CHAR_HEIGHT_MM, MIN_CONTRAST, REFERENCE_DPI, THEME, contrast_ratio

@@ -18,7 +18,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Side
-from kiosk import paths
+from kiosk.setup import paths
 from tests.kiosk.ui.conftest import wait_for_turn
 
 DEMO = Path(str(resources.files("assets").joinpath("demo")))

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.session import KSL
+from kiosk.core.session import KSL
 from tests.kiosk.ui.conftest import close, make_ui
 
 

@@ -15,9 +15,9 @@ from PySide6.QtGui import QImage, QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Side
-from kiosk.counter import Engines, Kiosk
-from kiosk.session import KO_CAPTIONS, KSL
-from kiosk.settings import Settings
+from kiosk.core.session import KO_CAPTIONS, KSL
+from kiosk.runtime.kiosk import Engines, Kiosk
+from kiosk.setup.settings import Settings
 from kiosk.ui.theme import REFERENCE_DPI
 from tests.kiosk.ui.conftest import SCREEN, close, glyph_problems
 from tests.kiosk.ui.test_pad import type_text

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
-from kiosk.settings import Layout
+from kiosk.setup.settings import Layout
 from kiosk.ui.window import RotatedView
 from tests.kiosk.ui.conftest import close, make_ui
 
@@ -75,7 +75,7 @@ def test_staff_leave_kiosk_mode_with_the_pin_only(qtbot, monkeypatch):
 def test_settings_dialog_speaks_korean_and_saves_what_staff_chose(qtbot, tmp_path):
     from PySide6.QtWidgets import QLabel
 
-    from kiosk.settings import Settings
+    from kiosk.setup.settings import Settings
     from kiosk.ui import strings
     from kiosk.ui.window import SettingsDialog
 
@@ -95,7 +95,7 @@ def test_settings_dialog_speaks_korean_and_saves_what_staff_chose(qtbot, tmp_pat
 
 
 def test_a_speech_model_that_is_not_installed_is_a_clear_status(qtbot):
-    from kiosk.settings import Settings
+    from kiosk.setup.settings import Settings
     from kiosk.ui.theme import THEME
 
     kiosk, ui = make_ui(qtbot, wait_ready=False, settings=Settings(speech_model="whisper-small"))

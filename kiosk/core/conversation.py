@@ -1,0 +1,632 @@
+"""The rules of a visit, in one place: events in, commands out.
+
+Plain Python: no Qt, no threads, no engines. The kiosk's Qt adapter (`kiosk.runtime.kiosk.Kiosk`) feeds
+it what happened — something heard on a microphone, a sign, a staff tap, typed text, a language
+chosen, New visit, a clock tick, a translation that finished — and carries out the commands it
+returns: show a turn, translate a text, tell the recognisers which languages to listen for, forget
+the visit, start or stop the camera. The demo, the tests and the live counter all drive this one
+object; only where their input comes from differs.
+
+Who spoke:
+- with two microphones, the microphone decides;
+- with one, the recognised language does, judged against the pair in force when the utterance
+  arrives: Korean is staff's, anything else the visitor's. Before a visitor has chosen, their
+  language is identified among the offered languages, and once it is recognised with confidence it
+  becomes theirs. While the visitor holds their talk button, what is heard is theirs (a visitor who
+  speaks Korean, e.g. one reading Korean captions);
+- a Deaf visitor signs: everything the microphone hears is staff's, captioned in Korean.
+
+New visit (or an idle visit, even one where only a language was chosen) forgets everything: the
+turns, the recognisers' state and the translation caches.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from asr.events import Side, Status, Utterance
+from kiosk.core.health import Component, State
+from kiosk.core.session import KO_CAPTIONS, KSL, Session, Turn, TurnKind
+from sign.events import ResultKind, SignEvent, SignRejected, SignResult, SignUnsure
+
+log = logging.getLogger(__name__)
+
+# A language heard before the visitor chose becomes the visitor's only when Whisper is this sure of
+# it (its probability renormalised over Korean and the offered languages) in at least this much
+# speech. Otherwise the turn is still the visitor's (it is not Korean), but the next utterance is
+# identified again among every offered language. Measured on ../shared/speech (in-sample, 34
+# clips cut to 1, 2 and 3 s and whole): every wrong identification had a probability of at most
+# 0.94 at 1 s and 0.88 at 2-3 s (Korean taken for Japanese); whole clips were all right, and 2 s
+# or more of a non-Korean clip reached 0.94 or more in 9 of 10.
+ADOPT_LANGUAGE_CONFIDENCE = 0.9
+ADOPT_MIN_SPEECH_S = 2.0
+# An utterance that ends this long after the visitor let go of the talk button is still theirs:
+# the end of speech is only known about half a second after the last word.
+TALK_RELEASE_GRACE_S = 2.0
+
+
+class MicRole(StrEnum):
+    """What a microphone is for: one counter microphone for both sides, or one per side."""
+
+    COUNTER = "counter"
+    STAFF = "staff"
+    VISITOR = "visitor"
+
+
+class Activity(StrEnum):
+    """What a side's screen says is going on."""
+
+    IDLE = "idle"
+    LISTENING = "listening"
+    RECOGNISING = "recognising"
+    TRANSLATING = "translating"
+
+
+class VisitMode(StrEnum):
+    SPOKEN = "spoken"  # the visitor speaks (or has not chosen yet)
+    DEAF = "deaf"  # the visitor signs (한국수어); staff speech captioned in Korean
+    CAPTIONS = "captions"  # the visitor reads Korean captions and answers in Korean
+
+
+# -- events in ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """A partial or final result of a recogniser on microphone `source` (its role decides, with
+    two microphones, who spoke)."""
+
+    utterance: Utterance
+    source: str
+    role: MicRole = MicRole.COUNTER
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """The sign engine finished a segment: a sign, a fingerspelled letter, or no match."""
+
+    event: SignEvent
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseSaid:
+    """Staff tapped a quick reply; the phrasebook rendered it (Korean and the visitor's wording)."""
+
+    phrase_id: str
+    text_ko: str
+    translated_lang: str
+    translated_text: str
+    kind: TurnKind
+    reviewed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """Text typed on a keyboard: staff's Korean, or the visitor's own language on the pad."""
+
+    text: str
+    side: Side = Side.STAFF
+    lang: str | None = None  # None: the side's language
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChosen:
+    """The visitor chose (or staff overrode) the visitor's language; None = not chosen."""
+
+    lang: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewVisit:
+    """Staff pressed New visit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """The clock moved on (for idle expiry)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TalkButton:
+    held: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """The translation worker finished a turn's text (a `translate.Translation`)."""
+
+    turn_id: int
+    translation: object
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationFailed:
+    turn_id: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    """The answer to "Did you mean …?": the phrase meant, or None for No."""
+
+    turn_id: int
+    phrase_id: str | None
+
+
+Event = (
+    Heard
+    | Signed
+    | PhraseSaid
+    | Typed
+    | LanguageChosen
+    | NewVisit
+    | Tick
+    | TalkButton
+    | Translated
+    | TranslationFailed
+    | Confirmed
+)
+
+
+# -- commands out ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShowTurn:
+    turn: Turn
+
+
+@dataclass(frozen=True, slots=True)
+class Translate:
+    """Translate a turn's text on the translation worker; answer with `Translated`."""
+
+    turn_id: int
+    text: str
+    source_lang: str
+    target_lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListenFor:
+    """The languages each microphone's recogniser identifies among, by role."""
+
+    languages: dict[MicRole, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetVisit:
+    """Reset the recognisers and clear every translation cache: the visit is over."""
+
+
+@dataclass(frozen=True, slots=True)
+class VisitEnded:
+    idle: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageShown:
+    """The visitor's language changed (chosen, recognised, or cleared)."""
+
+    lang: str | None
+    mode: VisitMode
+
+
+@dataclass(frozen=True, slots=True)
+class Camera:
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetActivity:
+    side: Side
+    activity: Activity
+
+
+@dataclass(frozen=True, slots=True)
+class Speak:
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskConfirm:
+    """Ask the side who said `turn` whether they meant its best candidate phrase."""
+
+    turn: Turn
+
+
+@dataclass(frozen=True, slots=True)
+class SignNotRecognised:
+    event: SignRejected
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    status: Status
+
+
+Command = (
+    ShowTurn
+    | Translate
+    | ListenFor
+    | ForgetVisit
+    | VisitEnded
+    | LanguageShown
+    | Camera
+    | SetActivity
+    | Speak
+    | AskConfirm
+    | SignNotRecognised
+    | Report
+)
+
+
+@dataclass
+class Conversation:
+    """One counter's visits. `handle(event)` applies the rules and returns what to do."""
+
+    session: Session
+    offered: tuple[str, ...]  # the visitor languages offered at this counter (settings)
+    two_mics: bool = False
+    speak_translations: bool = False
+    monotonic: Callable[[], float] = time.monotonic
+    sign_results: dict[int, SignResult] = field(default_factory=dict)  # turn id → the recogniser's
+    _turn_of: dict[tuple[str, int], int] = field(default_factory=dict)
+    _spelling_turn: int | None = None
+    _talk: bool | None = None  # None: the talk button never used this visit
+    _talk_released_at: float = -1e9
+    _confirm_asked: int = 0  # counts only (the log never carries text)
+
+    # -- state ------------------------------------------------------------------------------------
+
+    @property
+    def staff_lang(self) -> str:
+        return self.session.staff_lang
+
+    @property
+    def visitor_lang(self) -> str | None:
+        return self.session.visitor_lang
+
+    @property
+    def talking(self) -> bool:
+        """The visitor holds their talk button."""
+        return bool(self._talk)
+
+    @property
+    def mode(self) -> VisitMode:
+        if self.session.visitor_lang == KSL:
+            return VisitMode.DEAF
+        if self.session.visitor_lang == KO_CAPTIONS:
+            return VisitMode.CAPTIONS
+        return VisitMode.SPOKEN
+
+    def listening(self) -> dict[MicRole, tuple[str, ...]]:
+        """Which languages each microphone listens for, now."""
+        ko = self.staff_lang
+        if self.mode is not VisitMode.SPOKEN or self.visitor_lang == ko:
+            visitor: tuple[str, ...] = (ko,)
+        elif self.visitor_lang is not None:
+            visitor = (ko, self.visitor_lang)
+        else:  # not chosen yet: identify the visitor's language among those offered
+            visitor = (ko, *(lang for lang in self.offered if lang not in (ko, KSL, KO_CAPTIONS)))
+        return {MicRole.COUNTER: visitor, MicRole.STAFF: (ko,), MicRole.VISITOR: visitor}
+
+    def target_for(self, side: Side) -> str:
+        """The language a side's words are shown in to the other side."""
+        if side is Side.VISITOR:
+            return self.staff_lang
+        vl = self.visitor_lang
+        return vl if vl is not None and self.mode is VisitMode.SPOKEN else self.staff_lang
+
+    def start(self) -> list[Command]:
+        """What the counter needs before anything has happened."""
+        return [ListenFor(self.listening()), LanguageShown(self.visitor_lang, self.mode)]
+
+    # -- events -----------------------------------------------------------------------------------
+
+    def handle(self, event: Event) -> list[Command]:
+        match event:
+            case Heard():
+                return self._heard(event)
+            case Signed():
+                return self._signed(event.event)
+            case PhraseSaid():
+                return self._phrase(event)
+            case Typed():
+                return self._typed(event)
+            case LanguageChosen():
+                return self._choose(event.lang)
+            case NewVisit():
+                return self._new_visit(idle=False)
+            case Tick():
+                return self._tick()
+            case TalkButton():
+                return self._talk_button(event.held)
+            case Translated():
+                return self._translated(event.turn_id, event.translation)
+            case TranslationFailed():
+                return self._translation_failed(event)
+            case Confirmed():
+                return self._confirmed(event)
+        raise TypeError(f"not a conversation event: {event!r}")
+
+    # -- speech -----------------------------------------------------------------------------------
+
+    def _heard(self, event: Heard) -> list[Command]:
+        u = event.utterance
+        if not u.text.strip():
+            return []
+        side = self._who_spoke(event)
+        lang = u.lang
+        commands: list[Command] = []
+        if (
+            side is Side.VISITOR
+            and u.final
+            and self.visitor_lang is None
+            and lang != self.staff_lang
+            and u.lang_confidence >= ADOPT_LANGUAGE_CONFIDENCE
+            and u.duration_s >= ADOPT_MIN_SPEECH_S
+        ):
+            commands += self._choose(lang)  # recognised before the visitor chose: theirs now
+        target = self.target_for(side)
+        key = (event.source, u.utterance_id)
+        turn = self.session.add(
+            self._turn_of.get(key),
+            side=side,
+            lang=lang,
+            text=u.text,
+            translated_lang=target,
+            translated_text="",
+            kind=TurnKind.PENDING,
+            final=u.final,
+        )
+        self._turn_of[key] = turn.turn_id
+        commands.append(ShowTurn(turn))
+        if not u.final:
+            commands.append(SetActivity(side, Activity.RECOGNISING))
+            return commands
+        del self._turn_of[key]
+        return commands + self._translate(turn)
+
+    def _who_spoke(self, event: Heard) -> Side:
+        if event.role is MicRole.STAFF:
+            return Side.STAFF
+        if event.role is MicRole.VISITOR:
+            return Side.VISITOR
+        if self._talk or self.monotonic() - self._talk_released_at < TALK_RELEASE_GRACE_S:
+            return Side.VISITOR  # the visitor holds the talk button (or just let go)
+        if self.mode is not VisitMode.SPOKEN:
+            return Side.STAFF  # a Deaf visitor signs; a captions visitor uses the talk button
+        return Side.STAFF if event.utterance.lang == self.staff_lang else Side.VISITOR
+
+    def _talk_button(self, held: bool) -> list[Command]:
+        if self._talk and not held:
+            self._talk_released_at = self.monotonic()
+        self._talk = held
+        self.session.touch()
+        return [SetActivity(Side.VISITOR, Activity.LISTENING if held else Activity.IDLE)]
+
+    # -- typing and quick replies -----------------------------------------------------------------
+
+    def _typed(self, event: Typed) -> list[Command]:
+        text = event.text.strip()
+        if not text:
+            return []
+        side = event.side
+        lang = event.lang or (self.staff_lang if side is Side.STAFF else self.visitor_lang)
+        lang = lang or self.staff_lang
+        turn = self.session.add(
+            None,
+            side=side,
+            lang=lang,
+            text=text,
+            translated_lang=self.target_for(side),
+            translated_text="",
+            kind=TurnKind.PENDING,
+            written=True,
+        )
+        return [ShowTurn(turn), *self._translate(turn)]
+
+    def _phrase(self, event: PhraseSaid) -> list[Command]:
+        turn = self.session.add(
+            None,
+            side=Side.STAFF,
+            lang=self.staff_lang,
+            text=event.text_ko,
+            translated_lang=event.translated_lang,
+            translated_text=event.translated_text,
+            kind=event.kind,
+            phrase_id=event.phrase_id,
+            reviewed=event.reviewed,
+        )
+        return [ShowTurn(turn), *self._speak(turn)]
+
+    # -- translation ------------------------------------------------------------------------------
+
+    def _translate(self, turn: Turn) -> list[Command]:
+        if turn.lang == turn.translated_lang:
+            same = self.session.add(turn.turn_id, translated_text=turn.text, kind=TurnKind.ORIGINAL)
+            return [ShowTurn(same), SetActivity(same.side, Activity.IDLE), *self._speak(same)]
+        return [
+            SetActivity(turn.side, Activity.TRANSLATING),
+            Translate(turn.turn_id, turn.text, turn.lang, turn.translated_lang),
+        ]
+
+    def _translated(self, turn_id: int, translation: object) -> list[Command]:
+        turn = self.session.get(turn_id)
+        if turn is None:  # the visit ended while it was being translated
+            return []
+        kind = TurnKind(str(getattr(translation, "kind", "none")))
+        candidates = tuple(getattr(translation, "candidates", ()) or ())
+        updated = self.session.add(
+            turn_id,
+            translated_text=str(getattr(translation, "text", "")),
+            kind=kind,
+            phrase_id=getattr(translation, "phrase_id", None),
+            reviewed=bool(getattr(translation, "reviewed", False)),
+            candidates=candidates,
+        )
+        commands: list[Command] = [ShowTurn(updated), SetActivity(updated.side, Activity.IDLE)]
+        if kind is TurnKind.CONFIRM:
+            self._confirm_asked += 1
+            log.info("confirmation asked (%d this session)", self._confirm_asked)
+            return [*commands, AskConfirm(updated)]
+        return commands + self._speak(updated)
+
+    def _translation_failed(self, event: TranslationFailed) -> list[Command]:
+        turn = self.session.get(event.turn_id)
+        if turn is None:
+            return []
+        updated = self.session.add(turn.turn_id, kind=TurnKind.NONE, translated_text="")
+        return [
+            ShowTurn(updated),
+            SetActivity(updated.side, Activity.IDLE),
+            Report(
+                Status(Component.TRANSLATION, State.WARNING, f"not translated: {event.message}")
+            ),
+        ]
+
+    def _confirmed(self, event: Confirmed) -> list[Command]:
+        turn = self.session.get(event.turn_id)
+        if turn is None:
+            return []
+        if turn.kind is TurnKind.SIGN_UNSURE:
+            return self._sign_confirmed(turn, event.phrase_id is not None)
+        # "Did you mean …?" — or, after No, one of the alternatives picked
+        chosen = next((c for c in turn.candidates if c.phrase_id == event.phrase_id), None)
+        if chosen is None:
+            if turn.kind is not TurnKind.CONFIRM:
+                return []
+            log.info("confirmation declined")  # honestly not translated; alternatives offered
+            updated = self.session.add(
+                turn.turn_id,
+                kind=TurnKind.NONE,
+                translated_text="",
+                phrase_id=None,
+                candidates=turn.candidates[1:4],
+            )
+            return [ShowTurn(updated)]
+        log.info("confirmation accepted")
+        updated = self.session.add(
+            turn.turn_id,
+            kind=TurnKind.VERIFIED,
+            phrase_id=chosen.phrase_id,
+            translated_text=chosen.text,
+            reviewed=chosen.reviewed,
+            candidates=(),
+        )
+        return [ShowTurn(updated), *self._speak(updated)]
+
+    def _sign_confirmed(self, turn: Turn, yes: bool) -> list[Command]:
+        if yes:
+            kind = TurnKind.VERIFIED if turn.phrase_id else TurnKind.SIGN
+            return [ShowTurn(self.session.add(turn.turn_id, kind=kind, reviewed=True))]
+        return [ShowTurn(self.session.add(turn.turn_id, kind=TurnKind.NONE, translated_text=""))]
+
+    def _speak(self, turn: Turn) -> list[Command]:
+        if not self.speak_translations or turn.side is not Side.STAFF:
+            return []
+        if turn.kind not in (TurnKind.VERIFIED, TurnKind.ORIGINAL) or not turn.translated_text:
+            return []
+        return [Speak(turn.translated_text, turn.translated_lang)]
+
+    # -- signs ------------------------------------------------------------------------------------
+
+    def _signed(self, event: SignEvent) -> list[Command]:
+        if self.mode is not VisitMode.DEAF:
+            return []  # a stopped camera's late result
+        self.session.touch()
+        if isinstance(event, SignRejected):
+            self._spelling_turn = None
+            return [SignNotRecognised(event)]
+        if isinstance(event, SignUnsure):  # asked on the staff screen, as a question
+            return self._sign_unsure(event)
+        letter = event.kind is ResultKind.LETTER
+        spelled = self.session.get(self._spelling_turn) if letter else None
+        if spelled is not None:  # fingerspelling: the letters of one word grow one turn
+            turn = self.session.add(
+                spelled.turn_id,
+                text=spelled.text + event.gloss,
+                translated_text=spelled.translated_text + event.text_ko,
+            )
+        else:
+            turn = self.session.add(
+                None,
+                side=Side.VISITOR,
+                lang=KSL,
+                text=event.gloss,
+                translated_lang=self.staff_lang,
+                translated_text=event.text_ko,
+                kind=TurnKind.VERIFIED if event.phrase_id else TurnKind.SIGN,
+                phrase_id=event.phrase_id,
+                reviewed=True,
+            )
+        self._spelling_turn = turn.turn_id if letter else None
+        self.sign_results[turn.turn_id] = event
+        return [ShowTurn(turn)]
+
+    def _sign_unsure(self, event: SignUnsure) -> list[Command]:
+        candidate = event.candidate
+        self._spelling_turn = None
+        turn = self.session.add(
+            None,
+            side=Side.VISITOR,
+            lang=KSL,
+            text=candidate.gloss,
+            translated_lang=self.staff_lang,
+            translated_text=candidate.text_ko,
+            kind=TurnKind.SIGN_UNSURE,
+            phrase_id=candidate.phrase_id,
+        )
+        self.sign_results[turn.turn_id] = candidate
+        return [ShowTurn(turn)]
+
+    # -- languages and visits ---------------------------------------------------------------------
+
+    def _choose(self, lang: str | None) -> list[Command]:
+        before = (self.visitor_lang, self.mode)
+        self.session.visitor_lang = lang
+        self.session.touch()
+        self._spelling_turn = None
+        if (self.visitor_lang, self.mode) == before:
+            return []
+        commands: list[Command] = [
+            ListenFor(self.listening()),
+            LanguageShown(lang, self.mode),
+            Camera(self.mode is VisitMode.DEAF),
+        ]
+        return commands
+
+    def _new_visit(self, idle: bool) -> list[Command]:
+        self.session.new_visit()
+        self._turn_of.clear()
+        self.sign_results.clear()
+        self._spelling_turn = None
+        self._talk = None
+        self._talk_released_at = -1e9
+        return [
+            ForgetVisit(),
+            VisitEnded(idle),
+            ListenFor(self.listening()),
+            LanguageShown(None, self.mode),
+            Camera(False),
+            SetActivity(Side.VISITOR, Activity.IDLE),
+        ]
+
+    def _tick(self) -> list[Command]:
+        if self.session.idle():
+            log.info("idle visit ended")
+            return self._new_visit(idle=True)
+        return []
+
+
+def run(conversation: Conversation, events: Sequence[Event]) -> list[Command]:
+    """Apply events in order (tests, scripts): every command they produced."""
+    out: list[Command] = []
+    for event in events:
+        out += conversation.handle(event)
+    return out

@@ -1,0 +1,37 @@
+"""Builds the speech engine from installed models (the one place that knows both worlds)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from asr.streaming import StreamConfig, StreamingRecognizer
+from asr.vad import StreamingVad
+from asr.whisper import DecodeOptions, WhisperEngine
+from kiosk.setup.model_store import ModelManager
+
+# Words a civil-service counter hears often; given to Whisper as a hint (initial prompt) for Korean.
+CIVIL_SERVICE_HINT_KO = (
+    "주민등록등본, 가족관계증명서, 외국인등록증, 전입신고, 체류기간 연장, 수수료, 신분증, 여권."
+)
+
+
+class SpeechModels:
+    """The loaded Whisper model and VAD model file, shared by every recognizer of a kiosk."""
+
+    def __init__(self, manager: ModelManager | None = None, asr_model: str | None = None) -> None:
+        manager = manager or ModelManager()
+        self.whisper = WhisperEngine(manager.path_for("asr", preferred=asr_model))
+        self._vad_path = manager.path_for("vad") / "silero_vad_v6.onnx"
+
+    def recognizer(
+        self, langs: Sequence[str], config: StreamConfig | None = None, hint: bool = True
+    ) -> StreamingRecognizer:
+        """A new streaming recognizer (own VAD state) for one audio input."""
+        config = replace(config or StreamConfig(), langs=tuple(langs))
+        if hint and "ko" in langs and config.decode.initial_prompt is None:
+            decode: DecodeOptions = replace(
+                config.decode, initial_prompt=CIVIL_SERVICE_HINT_KO, prompt_lang="ko"
+            )
+            config = replace(config, decode=decode)
+        return StreamingRecognizer(self.whisper, StreamingVad(self._vad_path), config)
