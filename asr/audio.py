@@ -1,14 +1,18 @@
 """Audio sources: everything becomes float32, 16 kHz, mono frames of a fixed size.
 
 `FileSource` decodes any format PyAV reads (optionally paced in real time, so a file behaves like a
-live microphone); `MicrophoneSource` reads a PortAudio input through sounddevice at the device's own
-rate, resamples, and survives the device vanishing by reporting a status and reopening it.
+live microphone), and `probe` checks that a file is such audio without decoding it all;
+`MicrophoneSource` reads a PortAudio input through sounddevice at the device's own rate, resamples,
+and survives the device vanishing by reporting a status and reopening it.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import queue
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -53,6 +57,34 @@ def load_audio(path: str | Path) -> Audio:
     source = FileSource(path)
     chunks = list(source.frames())
     return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+
+
+def probe(path: str | Path) -> float:
+    """Seconds of audio in `path`, checked without decoding it all: the file opens, has an audio
+    track, and its first packets decode to sound. AudioFileError says what is wrong otherwise.
+
+    The duration is the container's own (estimated from the bit rate where a format stores none),
+    or read from the packets' times where it has none at all.
+    """
+    path = Path(path)
+    with _open_container(path) as container:
+        stream = _audio_stream(container, path)
+        end_s = 0.0
+        heard = False
+        try:
+            for packet in container.demux(stream):
+                if packet.pts is not None and packet.duration:
+                    end_s = max(end_s, float((packet.pts + packet.duration) * packet.time_base))
+                heard = heard or any(frame.samples for frame in packet.decode())
+                if heard and _stored_duration_s(container, stream) is not None:
+                    break
+        except av.error.FFmpegError as exc:
+            if not heard:
+                raise _damaged(path, exc) from exc
+        if not heard:
+            raise _no_samples(path)
+        stored = _stored_duration_s(container, stream)
+        return stored if stored is not None else end_s
 
 
 class _Paced:
@@ -111,7 +143,7 @@ class FileSource(_Paced):
         # a live microphone goes on after the speaker stops: `trailing_silence_s` of a quiet room
         # after the file, so end-of-utterance detection works as it does live
         self.trailing_silence_s = trailing_silence_s
-        _check_readable(self.path)
+        _check_regular_file(self.path)  # refuse a bad path now, not at the first frame
 
     def frames(self) -> Iterator[Audio]:
         yield from self._paced(self._with_silence())
@@ -123,37 +155,23 @@ class FileSource(_Paced):
             yield np.zeros(samples, dtype=np.float32)
 
     def _decode(self) -> Iterator[Audio]:
-        try:
-            container = av.open(str(self.path))
-        except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as exc:
-            raise AudioFileError(
-                f"cannot read {self.path}: it is not an audio file this program can decode "
-                f"({_short(exc)}). Use a WAV, MP3, FLAC, OGG or M4A recording."
-            ) from exc
-        with container:
-            streams = container.streams.audio
-            if not streams:
-                raise AudioFileError(
-                    f"{self.path} contains no audio track. Choose a file with recorded sound."
-                )
+        # checked again: the path may have been replaced since the source was made
+        with _open_container(self.path) as container:
+            stream = _audio_stream(container, self.path)
             resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
             produced = False
             try:
-                for packet_frame in container.decode(streams[0]):
+                # None at the end drains what the resampler still holds
+                for packet_frame in itertools.chain(container.decode(stream), [None]):
                     for out in resampler.resample(packet_frame):
                         produced = True
                         yield out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
-                for out in resampler.resample(None):
-                    produced = True
-                    yield out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
             except av.error.FFmpegError as exc:
                 if not produced:
-                    raise AudioFileError(
-                        f"cannot decode {self.path}: the file is damaged ({_short(exc)})."
-                    ) from exc
+                    raise _damaged(self.path, exc) from exc
                 log.warning("audio file ends in damaged data; using what was decoded")
             if not produced:
-                raise AudioFileError(f"{self.path} contains no audio samples (it is empty).")
+                raise _no_samples(self.path)
 
 
 class ArraySource(_Paced):
@@ -170,18 +188,84 @@ class ArraySource(_Paced):
         yield from self._paced(pieces)
 
 
-def _check_readable(path: Path) -> None:
-    if not path.exists():
-        raise AudioFileError(f"audio file not found: {path}. Check the path and try again.")
-    if path.is_dir():
-        raise AudioFileError(f"{path} is a folder, not an audio file.")
-    if path.stat().st_size == 0:
-        raise AudioFileError(f"{path} is empty (0 bytes). Record or copy the file again.")
+def _open_container(path: Path) -> av.container.InputContainer:
+    _check_regular_file(path)
     try:
-        with path.open("rb"):
-            pass
+        return av.open(str(path))
+    except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as exc:
+        raise AudioFileError(
+            f"cannot read {path}: it is not an audio file this program can decode "
+            f"({_short(exc)}). Use a WAV, MP3, FLAC, OGG or M4A recording."
+        ) from exc
+
+
+def _audio_stream(container: av.container.InputContainer, path: Path) -> av.AudioStream:
+    if not container.streams.audio:
+        raise AudioFileError(f"{path} contains no audio track. Choose a file with recorded sound.")
+    return container.streams.audio[0]
+
+
+def _stored_duration_s(
+    container: av.container.InputContainer, stream: av.AudioStream
+) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def _damaged(path: Path, exc: BaseException) -> AudioFileError:
+    return AudioFileError(f"cannot decode {path}: the file is damaged ({_short(exc)}).")
+
+
+def _no_samples(path: Path) -> AudioFileError:
+    return AudioFileError(f"{path} contains no audio samples (it is empty).")
+
+
+def _check_regular_file(path: Path) -> None:
+    """Refuse what a decoder must not open: opening a named pipe waits for a writer that may never
+    come, and a device can be read forever."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise AudioFileError(
+            f"audio file not found: {path}. Check the path and try again."
+        ) from None
     except OSError as exc:
         raise AudioFileError(f"cannot open {path}: {exc.strerror}.") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_regular(path, info.st_mode)
+    if info.st_size == 0:
+        raise AudioFileError(f"{path} is empty (0 bytes). Record or copy the file again.")
+    try:
+        # non-blocking, so a path swapped for a named pipe since stat() cannot hang the check
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise AudioFileError(f"cannot open {path}: {exc.strerror}.") from exc
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(mode):
+        raise _not_regular(path, mode)
+
+
+def _not_regular(path: Path, mode: int) -> AudioFileError:
+    if stat.S_ISDIR(mode):
+        kind = "a folder"
+    elif stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "a special file"
+    return AudioFileError(
+        f"{path} is {kind}, not a regular file: give an audio file "
+        "(a WAV, MP3, FLAC, OGG or M4A recording)."
+    )
 
 
 def _rechunk(chunks: Iterator[Audio], size: int) -> Iterator[Audio]:

@@ -38,10 +38,9 @@ from asr.whisper import Context, DecodeOptions, Hypothesis, WhisperEngine
 log = logging.getLogger(__name__)
 
 FINAL_DECODE = DecodeOptions(beam_size=5, window="full", fallback_temperatures=(0.2, 0.4, 0.6, 0.8))
-# The same with a 20 s encoder window: ~0.6x the CPU of FINAL_DECODE; dev stream CER 0.130 offline
-# and 0.138 paced, against 0.126. Used only while the CPU is too busy for the full window.
+# A 20 s encoder window: cheaper, less accurate: only while the CPU is too busy for the 30 s one.
 BUSY_FINAL_DECODE = replace(FINAL_DECODE, window="adaptive", min_window_s=20)
-BUSY_COST_RATIO = 0.6  # BUSY_FINAL_DECODE's time over FINAL_DECODE's (measured, 2 cores)
+BUSY_COST_RATIO = 0.6  # BUSY_FINAL_DECODE's time over FINAL_DECODE's (bench/asr.py, 2 cores)
 
 Audio = npt.NDArray[np.float32]
 FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
@@ -60,49 +59,28 @@ class StreamConfig:
     partial_min_lang_prob: float = 0.8  # before the language settles, hide unsure partials
     max_backlog_s: float = 0.5  # skip partials when further behind real time than this
     endpoint: EndpointConfig = EndpointConfig()
-    # Finals: the full 30 s window and beam 5. On the Korean dev stream (bench/asr.py, 24 clips,
-    # in-sample) this took the stream CER from 0.178 (sized window, greedy) to 0.134 (0.126 with
-    # the 0.8 s end-pointing); beam 3 gave 0.140, patience 2 0.124 (not worth its time). A decode
-    # takes ~1.7 CPU-seconds (1.0-1.5 s wall on 2 cores at load 4); the early final (below) starts
-    # it 0.5 s before the end is declared. Temperature fallback never fired on the dev clips; it
-    # is there for the decode that loops or goes astray.
-    # Measured on the same 24 dev clips (each alone, pooled CER, in-sample) and not taken:
-    # Whisper's timestamp mode 0.123 vs 0.126; beam 8 0.123; the window padded with real silence
-    # (audio) instead of zero features 0.132; float32 weights 0.127 (0.110 without the hint, but
-    # 1.7 s a decode: over the latency budget), int16 0.130; WPE dereverberation (nara_wpe) 0.115
-    # to 0.125 over neighbouring settings (noise, not a gain). Whisper base is the limit here.
+    # The most accurate final decode that fits the latency budget (figures: bench/README.md).
     decode: DecodeOptions = FINAL_DECODE
-    # Latency guard: when the median of the last 3 final decodes took longer than this (wall
-    # clock: other programs or the kiosk's own work share the 2 cores), finals use `busy_decode`
-    # until the full one would fit again. 1.1 s: the decode starts 0.3 s after speech ends (early
-    # final) and the target is 1.5 s at p50. The 20 s window costs accuracy (dev stream 0.138
-    # against 0.126 when paced), so it is only for a CPU too busy for the full one.
+    # Finals use `busy_decode` while the last 3 took longer than this (median, wall clock): started
+    # `post_roll_s` (0.3 s) after speech ends, a final then still lands within 1.5 s at p50.
     final_budget_s: float = 1.1
     busy_decode: DecodeOptions = BUSY_FINAL_DECODE
     # Partials stay cheap (sized window, greedy) so they keep up with speech.
     partial_decode: DecodeOptions = DecodeOptions(min_window_s=4, window_margin_s=1.0, min_tokens=8)
     guards: GuardConfig = GuardConfig()
-    # Acoustic context for finals: up to this many seconds of the latest final utterances (whole
-    # utterances, newest first) go in front of the new audio, with their text as the decoder's
-    # prefix (see asr.whisper.Context). 0 turns it off. Off: measured on the dev stream, 10 s of
-    # context gave 0.134 (prefix, = without), 0.152 (aligned), and within one sentence cut at a
-    # pause (gap ≤ 1 s) 0.130 vs 0.134 — no gain beyond noise on 24 clips, and a wrong previous
-    # text can carry its errors into the next utterance.
+    # Seconds of the latest finals put before a final's audio, their text as the decoder's prefix
+    # (asr.whisper.Context). Off: no better than without, and a misheard text's errors carry over.
     context_s: float = 0.0
     # below this much speech (VAD frames above the start threshold) an utterance is decoded
     # without context, so the no-speech guard still sees it alone
     context_min_speech_s: float = 1.0
     # only finals that ended at most this long before the new utterance began are context
     context_max_gap_s: float = 30.0
-    # Early final: the final decode starts as soon as the silence after speech is as long as
-    # the post-roll, on exactly the audio the final will use; if the silence then lasts until
-    # the end of the utterance (min_silence_s), that result is emitted at once, and if speech
-    # resumes it is thrown away. So waiting longer for the end (not cutting at a breath) costs
-    # no latency as long as the decode takes longer than the wait.
+    # Decode the final after `post_roll_s` of silence, so waiting for the end hides the decode.
     early_final: bool = True
 
 
-class StreamingRecognizer:
+class StreamingRecogniser:
     """Feed frames with `accept`, call `finish` at the end of the stream."""
 
     def __init__(
@@ -376,3 +354,4 @@ class StreamingRecognizer:
 
     def _post_roll_frames(self) -> int:
         return max(1, round(self.config.endpoint.post_roll_s / FRAME_S))
+

@@ -69,13 +69,12 @@ class EndpointConfig:
     threshold: float = 0.4
     end_threshold: float = 0.2
     min_speech_s: float = 0.1  # speech this long starts an utterance
-    # Silence this long ends an utterance. 0.8 s: at 0.5 s two of the 24 dev sentences were cut in
-    # two at a pause inside the sentence (stream CER 0.134); at 0.8 s none was (0.126, better for
-    # each speaker alone). The wait costs no latency: the final is decoded during it (early final).
+    # Silence this long ends an utterance: long enough not to cut a sentence at a pause inside it,
+    # and the wait costs no latency since the final is decoded during it (early final).
     min_silence_s: float = 0.8
     pre_roll_s: float = 0.3  # audio kept before the detected start (the first syllable is soft)
     # Audio kept after the end (the last syllable fades); the early final starts after this much
-    # silence. 0.2 s would start it 0.1 s sooner but measured 0.129 against 0.126 (dev stream).
+    # silence. Shorter would start it sooner but measured less accurate (bench/README.md).
     post_roll_s: float = 0.3
     max_utterance_s: float = 15.0  # longer speech is cut at the quietest moment near this length
     cut_search_s: float = 3.0  # how far back from the maximum to look for a pause

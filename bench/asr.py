@@ -17,7 +17,7 @@ Three passes:
 3. reference: plain faster-whisper `transcribe` (beam 5, full 30 s window, language given) on each
    Korean clip alone: what the library does on its own.
 
-Targets (issue 12), on 2 cores: stream CER ≤ 0.09 raw; final p50 ≤ 1.5 s, p95 ≤ 3.0 s; first
+Targets, on 2 cores: stream CER ≤ 0.09 raw; final p50 ≤ 1.5 s, p95 ≤ 3.0 s; first
 partial ≤ 1.0 s; RSS ≤ 800 MB. Timings depend on what else runs: the load average is printed.
 """
 
@@ -116,11 +116,11 @@ def _stream_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) 
         f"\n== stream pass: {len(clips)} Korean clips, {len(stream) / SAMPLE_RATE:.0f} s, "
         f"paced in real time; load average before: {_load()}"
     )
-    recognizer = models.recognizer(("ko", "en"), replace(config, partials=True))
+    recogniser = models.recogniser(("ko", "en"), replace(config, partials=True))
     source = ArraySource(stream, realtime=True)
     events: list[tuple[float, Utterance]] = []
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    for u in recognizer.run(source):
+    for u in recogniser.run(source):
         events.append((source.elapsed_s(), u))
     cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -161,8 +161,8 @@ def _stream_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) 
         )
         print(f"  by {label}: {split}")
     print(
-        f"finals: {len(finals)} for {len(clips)} clips; rejected: {recognizer.rejected or 'none'}"
-        f"; partials skipped to keep up: {recognizer.skipped_partials}"
+        f"finals: {len(finals)} for {len(clips)} clips; rejected: {recogniser.rejected or 'none'}"
+        f"; partials skipped to keep up: {recogniser.skipped_partials}"
     )
     print("\nlatency (s)                        p50    p95    max    n")
     for label, values in (
@@ -173,13 +173,13 @@ def _stream_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) 
             p50, p95 = np.percentile(values, 50), np.percentile(values, 95)
             print(f"  {label:32} {p50:5.2f}  {p95:5.2f}  {max(values):5.2f}  {len(values):3}")
     print("  targets: first partial ≤ 1.0; final p50 ≤ 1.5, p95 ≤ 3.0")
-    costs = np.asarray(recognizer.final_decode_s)
+    costs = np.asarray(recogniser.final_decode_s)
     if len(costs):
         print(
             f"final decodes: {len(costs)} (early ones included); wall p50 "
             f"{np.percentile(costs[:, 0], 50):.2f} s, p95 {np.percentile(costs[:, 0], 95):.2f} s; "
             f"CPU (both threads) p50 {np.percentile(costs[:, 1], 50):.2f} s; with the busy "
-            f"(20 s) window: {recognizer.busy_finals}"
+            f"(20 s) window: {recogniser.busy_finals}"
         )
     print(f"CPU while streaming: {cpu * 100:.0f}% of one core (2 cores = 200%)")
     print(f"peak RSS: {rss_mb:.0f} MB (target ≤ 800); load average after: {_load()}")
@@ -256,10 +256,10 @@ def _clip_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) ->
     audio_s = wall_s = 0.0
     for clip in clips:
         langs = ("ko", clip.lang) if clip.lang != "ko" else ("ko", "en")
-        recognizer = models.recognizer(langs, replace(config, partials=False))
+        recogniser = models.recogniser(langs, replace(config, partials=False))
         audio = load_audio(clip.path)
         w0 = time.perf_counter()
-        finals = recognizer.accept_all(audio)
+        finals = recogniser.accept_all(audio)
         wall_s += time.perf_counter() - w0
         audio_s += len(audio) / SAMPLE_RATE
         text = " ".join(u.text for u in finals)

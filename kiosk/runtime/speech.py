@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from asr.streaming import StreamConfig, StreamingRecognizer
+from asr.streaming import StreamConfig, StreamingRecogniser
 from asr.vad import StreamingVad
 from asr.whisper import DecodeOptions, WhisperEngine
 from kiosk.setup.model_store import ModelManager
@@ -17,21 +17,21 @@ CIVIL_SERVICE_HINT_KO = (
 
 
 class SpeechModels:
-    """The loaded Whisper model and VAD model file, shared by every recognizer of a kiosk."""
+    """The loaded Whisper model and VAD model file, shared by every recogniser of a kiosk."""
 
     def __init__(self, manager: ModelManager | None = None, asr_model: str | None = None) -> None:
         manager = manager or ModelManager()
         self.whisper = WhisperEngine(manager.path_for("asr", preferred=asr_model))
         self._vad_path = manager.path_for("vad") / "silero_vad_v6.onnx"
 
-    def recognizer(
+    def recogniser(
         self, langs: Sequence[str], config: StreamConfig | None = None, hint: bool = True
-    ) -> StreamingRecognizer:
-        """A new streaming recognizer (own VAD state) for one audio input."""
+    ) -> StreamingRecogniser:
+        """A new streaming recogniser (own VAD state) for one audio input."""
         config = replace(config or StreamConfig(), langs=tuple(langs))
         if hint and "ko" in langs and config.decode.initial_prompt is None:
             decode: DecodeOptions = replace(
                 config.decode, initial_prompt=CIVIL_SERVICE_HINT_KO, prompt_lang="ko"
             )
             config = replace(config, decode=decode)
-        return StreamingRecognizer(self.whisper, StreamingVad(self._vad_path), config)
+        return StreamingRecogniser(self.whisper, StreamingVad(self._vad_path), config)

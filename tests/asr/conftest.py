@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -28,3 +31,10 @@ def trimmed(clip: Clip) -> np.ndarray:
     audio = load_audio(clip.path)
     spans = get_speech_timestamps(audio, VadOptions())
     return audio[spans[0]["start"] : spans[-1]["end"]] if spans else audio
+
+
+def encode_all(out: Any, stream: Any, frames: Iterable[Any]) -> None:
+    """Encode `frames` into `stream` of the output container `out`, then flush the encoder."""
+    for frame in [*frames, None]:
+        for packet in stream.encode(frame):
+            out.mux(packet)

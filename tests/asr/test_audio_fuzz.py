@@ -1,5 +1,5 @@
-"""Property tests for the audio file reader: any file yields clean 16 kHz frames or an
-AudioFileError that says what is wrong — never another exception."""
+"""Property tests for the audio file reader and `probe`: any file yields clean 16 kHz frames (and a
+duration) or an AudioFileError that says what is wrong — never another exception."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asr.audio import FRAME_SAMPLES, FileSource
+from asr.audio import FRAME_SAMPLES, FileSource, probe
 from asr.errors import AudioFileError
+from tests.asr.conftest import encode_all
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = {
     "wav": REPO / "assets" / "selftest" / "en_libri_61-70968-0000.wav",
-    "mp4": REPO / "assets" / "demo" / "msl_ambulancia_001.mp4",  # a video: no audio track
+    "mp4": REPO / "assets" / "demo" / "msl_ambulancia_001.mp4",  # a video with a quiet sound track
 }
 MAX_FRAMES = 400  # enough to reach the damage; a damaged file must not make the reader loop
 
@@ -32,6 +33,11 @@ def _read(data: bytes, suffix: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"input.{suffix}"
         path.write_bytes(data)
+        try:
+            duration_s = probe(path)
+            assert np.isfinite(duration_s) and duration_s >= 0
+        except AudioFileError as exc:
+            assert str(exc).strip() and str(path) in str(exc)
         try:
             source = FileSource(path)
             for count, frame in enumerate(source.frames()):
@@ -86,10 +92,7 @@ def test_any_wav_decodes_to_the_right_length(
                 pcm.T.reshape(1, -1).copy(), format="s16", layout=layout
             )
             frame.sample_rate = rate
-            for packet in stream.encode(frame):
-                out.mux(packet)
-            for packet in stream.encode(None):
-                out.mux(packet)
+            encode_all(out, stream, [frame])
         frames = list(FileSource(path).frames())
     total = sum(len(f) for f in frames)
     expected = samples * 16000 / rate

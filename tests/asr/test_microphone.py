@@ -32,12 +32,12 @@ def test_microphone_speech_is_recognised(fake_mic, speech_models, clip_by_id):
     clip = clip_by_id["en_libri_61-70968-0000"]
     statuses: list[Status] = []
     source = MicrophoneSource(None, on_status=statuses.append)
-    recognizer = speech_models.recognizer(("ko", "en"), StreamConfig(partials=True))
+    recogniser = speech_models.recogniser(("ko", "en"), StreamConfig(partials=True))
     fake_mic.play(np.concatenate([silence(0.5), load_audio(clip.path), silence(1.0)]))
     finals = []
     timer = threading.Timer(20, source.close)  # a safety net, not a speed check
     timer.start()
-    for u in recognizer.run(source):
+    for u in recogniser.run(source):
         if u.final:
             finals.append(u)
             source.close()
@@ -53,7 +53,7 @@ def test_microphone_lost_and_back(fake_mic, speech_models, clip_by_id):
     clip = clip_by_id["en_libri_61-70968-0000"]
     statuses: list[Status] = []
     source = MicrophoneSource(None, on_status=statuses.append, stall_s=1.0, retry_s=0.5)
-    recognizer = speech_models.recognizer(("ko", "en"), StreamConfig(partials=False))
+    recogniser = speech_models.recogniser(("ko", "en"), StreamConfig(partials=False))
     finals = []
 
     def script():
@@ -69,7 +69,7 @@ def test_microphone_lost_and_back(fake_mic, speech_models, clip_by_id):
     threading.Thread(target=script, daemon=True).start()
     timer = threading.Timer(40, source.close)
     timer.start()
-    for u in recognizer.run(source):
+    for u in recogniser.run(source):
         finals.append(u)
         source.close()
     timer.cancel()

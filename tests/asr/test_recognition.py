@@ -33,8 +33,8 @@ def offline_results(speech_models, clips):
     results = []
     for clip in clips:
         langs = ("ko", clip.lang) if clip.lang != "ko" else ("ko", "en")
-        recognizer = speech_models.recognizer(langs, StreamConfig(partials=False), hint=False)
-        finals = recognizer.accept_all(load_audio(clip.path))
+        recogniser = speech_models.recogniser(langs, StreamConfig(partials=False), hint=False)
+        finals = recogniser.accept_all(load_audio(clip.path))
         results.append((clip, finals))
     return results
 
@@ -62,16 +62,16 @@ def test_language_is_identified_on_every_clip(offline_results):
 def test_short_korean_is_never_labelled_another_language(speech_models, clip_by_id):
     """The first second of Korean speech, with the visitor speaking Thai: still Korean."""
     audio = trimmed(clip_by_id["ko_sub100122a00233"])[: int(1.2 * SAMPLE_RATE)]
-    recognizer = speech_models.recognizer(("ko", "th"), StreamConfig(partials=False))
-    finals = recognizer.accept_all(np.concatenate([silence(0.5), audio, silence(1.0)]))
+    recogniser = speech_models.recogniser(("ko", "th"), StreamConfig(partials=False))
+    finals = recogniser.accept_all(np.concatenate([silence(0.5), audio, silence(1.0)]))
     assert finals and all(u.lang == "ko" for u in finals)
 
 
 def test_two_utterances_give_two_finals_in_order(speech_models, clip_by_id):
     first, second = clip_by_id["en_libri_61-70968-0000"], clip_by_id["ru_css10_ess_0021"]
     audio = np.concatenate([load_audio(first.path), silence(1.5), load_audio(second.path)])
-    recognizer = speech_models.recognizer(("en", "ru"), StreamConfig(partials=False))
-    finals = recognizer.accept_all(audio)
+    recogniser = speech_models.recogniser(("en", "ru"), StreamConfig(partials=False))
+    finals = recogniser.accept_all(audio)
     langs = [u.lang for u in finals]
     assert langs[0] == "en" and langs[-1] == "ru"
     assert sorted(langs) == langs[: langs.count("en")] + ["ru"] * langs.count("ru")
@@ -90,8 +90,8 @@ def test_silence_and_noise_give_no_text(speech_models, kind):
         "noise": rng.normal(0, 0.03, n),
         "hum": 0.05 * np.sin(2 * np.pi * 50 * t) + rng.normal(0, 0.005, n),
     }[kind].astype(np.float32)
-    recognizer = speech_models.recognizer(("ko", "en"), StreamConfig(partials=True))
-    assert recognizer.accept_all(audio) == []
+    recogniser = speech_models.recogniser(("ko", "en"), StreamConfig(partials=True))
+    assert recogniser.accept_all(audio) == []
 
 
 def test_sixty_second_monologue_is_split_without_dropping_words(speech_models, clips):
@@ -106,8 +106,8 @@ def test_sixty_second_monologue_is_split_without_dropping_words(speech_models, c
             break
     audio = np.concatenate(pieces)
     config = StreamConfig(partials=False, endpoint=replace(EndpointConfig(), max_utterance_s=15.0))
-    recognizer = speech_models.recognizer(("ko", "en"), config, hint=False)
-    finals = recognizer.accept_all(audio)
+    recogniser = speech_models.recogniser(("ko", "en"), config, hint=False)
+    finals = recogniser.accept_all(audio)
     assert len(finals) >= 4  # 60+ s at most 15 s each
     assert all(u.duration_s <= 15.0 + FRAME_SAMPLES / SAMPLE_RATE for u in finals)
     # where the maximum length forced a cut, the next utterance starts exactly there
@@ -121,8 +121,8 @@ def test_sixty_second_monologue_is_split_without_dropping_words(speech_models, c
 
 def test_partials_arrive_before_the_final_when_paced(speech_models, clip_by_id):
     clip = clip_by_id["ko_sub100122a00233"]
-    recognizer = speech_models.recognizer(("ko", "en"), StreamConfig(partials=True))
-    events = list(recognizer.run(FileSource(clip.path, realtime=True)))
+    recogniser = speech_models.recogniser(("ko", "en"), StreamConfig(partials=True))
+    events = list(recogniser.run(FileSource(clip.path, realtime=True)))
     kinds = [u.final for u in events]
     assert kinds.count(True) == 1 and kinds[-1] is True
     assert kinds.count(False) >= 2
@@ -137,6 +137,6 @@ def test_phone_recording_is_recognised(speech_models, clip_by_id, tmp_path):
     clip = clip_by_id["en_libri_61-70968-0000"]
     mp3 = tmp_path / "phone.mp3"
     write_mp3_8k_stereo(load_audio(clip.path), mp3)
-    recognizer = speech_models.recognizer(("ko", "en"), StreamConfig(partials=False))
-    finals = recognizer.accept_all(load_audio(mp3))
+    recogniser = speech_models.recogniser(("ko", "en"), StreamConfig(partials=False))
+    finals = recogniser.accept_all(load_audio(mp3))
     assert error_rate(clip.transcript, " ".join(u.text for u in finals), "en") < 0.2

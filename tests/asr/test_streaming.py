@@ -1,8 +1,8 @@
 """The streaming recogniser's finals: early decoding, end-pointing, pre-roll, context, fallback.
 
 Real Whisper base and Silero VAD on the Korean read speech of ../shared/speech (evaluation only,
-read in place). Accuracy limits here are loose sanity bounds; the measured figures are in
-bench/asr.py.
+read in place). Accuracy limits here are loose sanity bounds; bench/asr.py measures the real
+figures and bench/README.md records them.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ FIRST, SECOND = "ko_sub100122a00233", "ko_sub100122a00229"  # anechoic room, cle
 
 def test_early_final_is_the_final_and_costs_one_decode(speech_models, clip_by_id):
     audio = np.concatenate([silence(0.5), trimmed(clip_by_id[FIRST]), silence(1.5)])
-    early = speech_models.recognizer(("ko",), StreamConfig(partials=False))
-    late = speech_models.recognizer(("ko",), StreamConfig(partials=False, early_final=False))
+    early = speech_models.recogniser(("ko",), StreamConfig(partials=False))
+    late = speech_models.recogniser(("ko",), StreamConfig(partials=False, early_final=False))
     [with_early] = early.accept_all(audio)
     [without] = late.accept_all(audio)
     assert with_early == without  # same audio decoded, same text, same times
@@ -35,10 +35,10 @@ def test_speech_resuming_after_the_early_decode_continues_the_utterance(speech_m
     """A breath (0.5 s) inside a sentence: the early decode is thrown away, one final remains."""
     first, second = trimmed(clip_by_id[FIRST]), trimmed(clip_by_id[SECOND])
     audio = np.concatenate([silence(0.5), first, silence(0.5), second, silence(1.5)])
-    recognizer = speech_models.recognizer(("ko",), StreamConfig(partials=False))
-    finals = recognizer.accept_all(audio)
+    recogniser = speech_models.recogniser(("ko",), StreamConfig(partials=False))
+    finals = recogniser.accept_all(audio)
     assert len(finals) == 1
-    assert len(recognizer.final_decode_s) >= 2  # at least one early decode was discarded
+    assert len(recogniser.final_decode_s) >= 2  # at least one early decode was discarded
     both = clip_by_id[FIRST].transcript + " " + clip_by_id[SECOND].transcript
     assert error_rate(both, finals[0].text, "ko") < 0.2
 
@@ -46,7 +46,7 @@ def test_speech_resuming_after_the_early_decode_continues_the_utterance(speech_m
 def test_a_real_pause_still_ends_the_utterance(speech_models, clip_by_id):
     first, second = trimmed(clip_by_id[FIRST]), trimmed(clip_by_id[SECOND])
     audio = np.concatenate([first, silence(1.5), second, silence(1.5)])
-    finals = speech_models.recognizer(("ko",), StreamConfig(partials=False)).accept_all(audio)
+    finals = speech_models.recogniser(("ko",), StreamConfig(partials=False)).accept_all(audio)
     assert len(finals) == 2
     assert error_rate(clip_by_id[SECOND].transcript, finals[1].text, "ko") < 0.2
 
@@ -59,7 +59,7 @@ def test_the_utterance_starts_before_the_first_syllable(speech_models, clip_by_i
     spans = get_speech_timestamps(audio, VadOptions(speech_pad_ms=0))
     speech_start = spans[0]["start"] / SAMPLE_RATE
     config = StreamConfig(partials=False)
-    [final] = speech_models.recognizer(("ko",), config).accept_all(audio)
+    [final] = speech_models.recogniser(("ko",), config).accept_all(audio)
     assert final.start_s <= speech_start - config.endpoint.pre_roll_s + 0.05
 
 
@@ -86,7 +86,7 @@ def test_recogniser_uses_context_within_the_gap(speech_models, clip_by_id):
     first, second = trimmed(clip_by_id[FIRST]), trimmed(clip_by_id[SECOND])
     audio = np.concatenate([first, silence(1.2), second, silence(1.5)])
     config = StreamConfig(partials=False, context_s=10.0, context_max_gap_s=5.0)
-    finals = speech_models.recognizer(("ko", "en"), config).accept_all(audio)
+    finals = speech_models.recogniser(("ko", "en"), config).accept_all(audio)
     assert len(finals) == 2
     assert error_rate(clip_by_id[FIRST].transcript, finals[0].text, "ko") < 0.2
     # only the second sentence's words, not the first one's again
@@ -124,9 +124,9 @@ def test_a_slow_cpu_switches_finals_to_the_busy_window(speech_models, clip_by_id
     pause = silence(1.5)
     audio = np.concatenate([first, pause, second, pause, first, pause, second, pause])
     config = StreamConfig(partials=False, final_budget_s=0.0)
-    recognizer = speech_models.recognizer(("ko",), config)
-    finals = recognizer.accept_all(audio)
-    assert len(finals) == 4 and recognizer.busy_finals == 1
+    recogniser = speech_models.recogniser(("ko",), config)
+    finals = recogniser.accept_all(audio)
+    assert len(finals) == 4 and recogniser.busy_finals == 1
     assert error_rate(clip_by_id[SECOND].transcript, finals[3].text, "ko") < 0.2
 
 
@@ -134,7 +134,7 @@ def test_a_stream_ending_in_silence_keeps_the_early_final(speech_models, clip_by
     """The file ends 0.5 s after the speech (too soon for the end of utterance): the early decode
     made during that silence is the final, not decoded again."""
     audio = np.concatenate([silence(0.5), trimmed(clip_by_id[FIRST]), silence(0.5)])
-    recognizer = speech_models.recognizer(("ko",), StreamConfig(partials=False))
-    [final] = recognizer.accept_all(audio)
-    assert len(recognizer.final_decode_s) == 1
+    recogniser = speech_models.recogniser(("ko",), StreamConfig(partials=False))
+    [final] = recogniser.accept_all(audio)
+    assert len(recogniser.final_decode_s) == 1
     assert error_rate(clip_by_id[FIRST].transcript, final.text, "ko") < 0.2
