@@ -76,7 +76,7 @@ def main() -> int:
     t0 = time.perf_counter()
     from translate.calibration import calibrate, confirm_rates, observe
     from translate.embedding import E5Embedder, build_phrase_index, load_phrase_index
-    from translate.evaluation import evaluate, read_labelled
+    from translate.evaluation import evaluate_matcher, read_labelled
     from translate.glossary import Glossary
     from translate.matcher import PhraseMatcher
     from translate.phrasebook import Phrasebook
@@ -144,16 +144,8 @@ def main() -> int:
         ("match latency max", "", f"{timings[-1]:.1f} ms"),
     ]
 
-    asked: list[bool] = []
-
-    def predict(text: str, lang: str) -> str | None:
-        found = matcher.assess(text, lang)
-        asked.append(found.plausible)
-        return found.match.phrase.id if found.match else None
-
-    scores, outcomes = evaluate(items, predict)
-    none_rows = [i for i, o in enumerate(outcomes) if o.item.expected == "NONE"]
-    on_none = sum(asked[i] for i in none_rows)
+    dev = evaluate_matcher(matcher, items)
+    scores = dev.scores
     rule = matcher.rule
     rows += [
         ("dev set", f"{args.dev.name}: {scores.rows} rows, {scores.negatives} NONE", ""),
@@ -185,13 +177,13 @@ def main() -> int:
         ),
         (
             "  in-sample confirm asked, all rows",
-            f"{sum(asked)}/{len(asked)}",
-            f"{sum(asked) / len(asked):.3f}",
+            f"{dev.asked_count}/{scores.rows}",
+            f"{dev.asked_count / scores.rows:.3f}",
         ),
         (
             "  in-sample confirm asked, NONE rows",
-            f"{on_none}/{len(none_rows)}",
-            f"{on_none / max(1, len(none_rows)):.3f}",
+            f"{dev.asked_on_none}/{dev.none_rows}",
+            f"{dev.asked_on_none / max(1, dev.none_rows):.3f}",
         ),
     ]
     observations = observe(matcher, items)
@@ -240,15 +232,8 @@ def main() -> int:
     ]
 
     for probes in args.probes:
-        probe_items = read_labelled(probes)
-        probe_asked: list[bool] = []
-
-        def probe_predict(text: str, lang: str, asked: list[bool] = probe_asked) -> str | None:
-            found = matcher.assess(text, lang)
-            asked.append(found.plausible)
-            return found.match.phrase.id if found.match else None
-
-        ps, _ = evaluate(probe_items, probe_predict)
+        probe = evaluate_matcher(matcher, read_labelled(probes))
+        ps = probe.scores
         rows += [
             (
                 f"PROBES {probes.name} (never fitted on)",
@@ -257,7 +242,7 @@ def main() -> int:
                 f"R {ps.recall:.3f} ({ps.correct}/{ps.positives})",
                 f"NONE FP {ps.none_false_match_rate:.3f} ({ps.none_false_matches}/{ps.negatives})",
             ),
-            ("  probes: confirm asked", f"{sum(probe_asked)}/{len(probe_asked)}", ""),
+            ("  probes: confirm asked", f"{probe.asked_count}/{ps.rows}", ""),
         ]
 
     if args.compare_prefix:

@@ -23,7 +23,7 @@ from translate.languages import Language
 from translate.machine import MachineResult, MachineTranslation
 from translate.matcher import DEFAULT_RULE, Assessment, Match, MatchRule, PhraseMatcher
 from translate.mt.pack import PackInfo, install_pack, validate_pack
-from translate.phrasebook import Phrase, Phrasebook, Side, Topic
+from translate.phrasebook import Phrase, Phrasebook, SaidBy, Topic
 from translate.translation import Candidate, Translation, TranslationKind
 
 __all__ = [
@@ -42,7 +42,7 @@ __all__ = [
     "PhraseHit",
     "PhraseMatcher",
     "Phrasebook",
-    "Side",
+    "SaidBy",
     "Term",
     "Topic",
     "TranslateError",

@@ -19,14 +19,13 @@ width-insensitive.
 
 from __future__ import annotations
 
-import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
-from translate import languages
+from translate.catalogue import Catalogue, lacking
 from translate.errors import PhrasebookError
 
 #: Languages whose words are separated by spaces and inflect mostly at the end: a stem must start a
@@ -71,38 +70,25 @@ class Concept:
         )
 
 
-class ConceptLexicon:
-    def __init__(self, concepts: Iterable[Concept]) -> None:
-        self._concepts = {concept.key: concept for concept in concepts}
+class ConceptLexicon(Catalogue[Concept]):
+    TABLE = "concept"
+    UNKNOWN = "no concept {key!r} in {source}; add it or fix the phrase"
 
     @classmethod
-    def load(cls) -> ConceptLexicon:
-        text = resources.files("assets").joinpath("glossary.toml").read_text(encoding="utf-8")
-        return cls.parse(text)
-
-    @classmethod
-    def parse(cls, text: str) -> ConceptLexicon:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise PhrasebookError(
-                f"assets/glossary.toml is not valid TOML ({exc}); fix it"
-            ) from None
-        codes = languages.codes()
+    def read_entries(cls, tables: Sequence[Mapping[str, Any]], source: str) -> list[Concept]:
         concepts: list[Concept] = []
-        for raw in data.get("concept", []):
+        for raw in tables:
             key = str(raw.get("key", "")).strip()
             table = raw.get("forms", {})
             if not key or not isinstance(table, dict):
                 raise PhrasebookError(
-                    f"concept {key or '(without key)'} in assets/glossary.toml needs a key and a "
+                    f"concept {key or '(without key)'} in {source} needs a key and a "
                     "[concept.forms] table"
                 )
-            missing = [code for code in codes if not table.get(code)]
+            missing = lacking(table)
             if missing:
                 raise PhrasebookError(
-                    f"concept {key} lacks forms in {', '.join(missing)}; "
-                    "add them to assets/glossary.toml"
+                    f"concept {key} lacks forms in {', '.join(missing)}; add them to {source}"
                 )
             forms = {
                 str(code): tuple(
@@ -128,25 +114,8 @@ class ConceptLexicon:
         keys = [concept.key for concept in concepts]
         duplicated = sorted({key for key in keys if keys.count(key) > 1})
         if duplicated:
-            raise PhrasebookError(f"concepts {duplicated} appear twice in assets/glossary.toml")
-        return cls(concepts)
-
-    def __len__(self) -> int:
-        return len(self._concepts)
-
-    def __iter__(self) -> Iterator[Concept]:
-        return iter(self._concepts.values())
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._concepts
-
-    def get(self, key: str) -> Concept:
-        try:
-            return self._concepts[key]
-        except KeyError:
-            raise PhrasebookError(
-                f"no concept {key!r} in assets/glossary.toml; add it or fix the phrase"
-            ) from None
+            raise PhrasebookError(f"concepts {duplicated} appear twice in {source}")
+        return concepts
 
     def missing(self, text: str, lang: str, required: Iterable[str]) -> tuple[str, ...]:
         """The required concepts that `text` (in `lang`) does not express.
@@ -171,7 +140,7 @@ class ConceptLexicon:
         outside the words that express the concepts `besides` ("registration" in "alien
         registration card" names a document; it is no request to register)."""
         expressed = self.expressed(text, lang, besides)
-        return frozenset(key for key in expressed if self._concepts[key].action)
+        return frozenset(key for key in expressed if self._entries[key].action)
 
     def expressed(self, text: str, lang: str, besides: Iterable[str] = ()) -> frozenset[str]:
         """Every concept `text` expresses in `lang` (or in Korean or English words), outside the
@@ -181,14 +150,14 @@ class ConceptLexicon:
             folded = self.get(key).blank(folded, (lang, *_FALLBACK))
         return frozenset(
             concept.key
-            for concept in self._concepts.values()
+            for concept in self
             if any(concept.in_text(folded, code) for code in (lang, *_FALLBACK))
         )
 
     def found(self, text: str, lang: str) -> frozenset[str]:
         """Every concept that `text` expresses in `lang`."""
         folded = fold(text)
-        return frozenset(c.key for c in self._concepts.values() if c.in_text(folded, lang))
+        return frozenset(c.key for c in self if c.in_text(folded, lang))
 
 
 def _blank_stem(folded: str, stem: str, spaced: bool) -> str:

@@ -22,7 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from translate import languages, slots
-from translate.errors import TranslateError
+from translate.errors import NotAFileError, TranslateError
+from translate.files import open_regular
 from translate.glossary import Glossary
 from translate.phrasebook import Phrasebook
 
@@ -224,9 +225,12 @@ def _remove_stale(cache_dir: Path, current: Path) -> None:
 
 def _read(path: Path, key: str, rows: Sequence[IndexRow]) -> Vectors | None:
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with open_regular(path) as handle, np.load(handle, allow_pickle=False) as data:
             stored_key = str(data["key"])
             vectors = np.asarray(data["vectors"], dtype=np.float32)
+    except NotAFileError:  # a pipe would have hung the start-up: treated as a damaged cache
+        log.warning("phrase index %s is not a regular file; it will be rebuilt", path.name)
+        return None
     except (OSError, KeyError, ValueError, EOFError):
         return None
     except Exception:  # a truncated zip raises BadZipFile and friends: treat as missing

@@ -27,3 +27,7 @@ class UnknownPhraseError(TranslateError):
 
 class SlotError(TranslateError):
     """A slot value is missing or cannot be read (e.g. an amount that is not a number)."""
+
+
+class NotAFileError(TranslateError):
+    """A path names a pipe, device, socket or folder where a saved file was expected."""

@@ -1,7 +1,9 @@
 """Scoring the phrase matcher on a labelled TSV: lang, utterance, expected_id (NONE: no phrase).
 
 Metrics, as the eval README defines them: precision (answered matches that are right), recall (share
-of non-NONE rows answered correctly) and the false-match rate on NONE rows.
+of non-NONE rows answered correctly) and the false-match rate on NONE rows; `evaluate_matcher` adds
+how often the confirm step would be asked. `changgu eval phrases` and `bench/translate.py` report
+what this module measures.
 """
 
 from __future__ import annotations
@@ -11,8 +13,13 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translate.errors import TranslateError
+from translate.files import read_bytes
+
+if TYPE_CHECKING:
+    from translate.matcher import PhraseMatcher
 
 NO_MATCH = "NONE"
 
@@ -64,10 +71,35 @@ class Scores:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class MatcherEvaluation:
+    """The matcher's answers on labelled rows, and the rows where it would ask "Did you mean …?"."""
+
+    scores: Scores
+    outcomes: tuple[Outcome, ...]
+    asked: tuple[bool, ...]  # per row: the confirm step would be asked
+
+    @property
+    def asked_count(self) -> int:
+        return sum(self.asked)
+
+    @property
+    def none_rows(self) -> int:
+        return sum(outcome.item.expected == NO_MATCH for outcome in self.outcomes)
+
+    @property
+    def asked_on_none(self) -> int:
+        return sum(
+            asked
+            for asked, outcome in zip(self.asked, self.outcomes, strict=True)
+            if outcome.item.expected == NO_MATCH
+        )
+
+
 def read_labelled(path: Path) -> list[LabelledUtterance]:
     """Read a lang/utterance/expected_id TSV; bad bytes or a wrong header give a clear error."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except OSError as exc:
         raise TranslateError(f"cannot read {path} ({exc.strerror}); check the path") from None
     try:
@@ -110,3 +142,19 @@ def evaluate(
     """Run `predict(text, lang) -> phrase id | None` over the items and score it."""
     outcomes = [Outcome(item, predict(item.text, item.lang) or NO_MATCH) for item in items]
     return score(outcomes), outcomes
+
+
+def evaluate_matcher(
+    matcher: PhraseMatcher, items: Sequence[LabelledUtterance]
+) -> MatcherEvaluation:
+    """Score `matcher`'s verified answers on `items` (with the rule it holds), and note the rows
+    where it would ask "Did you mean …?" instead."""
+    asked: list[bool] = []
+
+    def predict(text: str, lang: str) -> str | None:
+        found = matcher.assess(text, lang)
+        asked.append(found.plausible)
+        return found.match.phrase.id if found.match else None
+
+    scores, outcomes = evaluate(items, predict)
+    return MatcherEvaluation(scores, tuple(outcomes), tuple(asked))

@@ -23,7 +23,7 @@ from translate.glossary import Glossary, Term
 from translate.machine import MachineResult, MachineTranslation
 from translate.matcher import Assessment, Match, PhraseMatcher
 from translate.normalise import MAX_MATCH_CHARS, clean_input, normalise
-from translate.phrasebook import Phrase, Phrasebook, Side, Topic
+from translate.phrasebook import Phrase, Phrasebook, SaidBy, Topic
 from translate.translation import Candidate, Translation, TranslationKind
 
 log = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ class Translator:
     def topics(self) -> tuple[Topic, ...]:
         return self.phrasebook.topics()
 
-    def phrases(self, topic: str | None = None, side: Side | str | None = None) -> list[Phrase]:
+    def phrases(self, topic: str | None = None, side: SaidBy | str | None = None) -> list[Phrase]:
         return self.phrasebook.phrases(topic, side)
 
     def render(

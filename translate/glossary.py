@@ -6,13 +6,13 @@ translation, and to show staff how a term is said in the visitor's language.
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
 from translate import languages
+from translate.catalogue import Catalogue, lacking
 from translate.errors import PhrasebookError
 from translate.normalise import normalise
 
@@ -44,34 +44,21 @@ class TermHit:
     surface: str
 
 
-class Glossary:
-    def __init__(self, terms: Mapping[str, Term]) -> None:
-        self._terms = MappingProxyType(dict(terms))
+class Glossary(Catalogue[Term]):
+    TABLE = "term"
+    UNKNOWN = "glossary has no term {key!r}; see {source} for the keys"
 
     @classmethod
-    def load(cls) -> Glossary:
-        text = resources.files("assets").joinpath("glossary.toml").read_text(encoding="utf-8")
-        return cls.parse(text)
-
-    @classmethod
-    def parse(cls, text: str) -> Glossary:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise PhrasebookError(
-                f"assets/glossary.toml is not valid TOML ({exc}); fix it"
-            ) from None
-        codes = languages.codes()
+    def read_entries(cls, tables: Sequence[Mapping[str, Any]], source: str) -> list[Term]:
         terms: dict[str, Term] = {}
-        for raw in data.get("term", []):
+        for raw in tables:
             key = str(raw.get("key", ""))
             rendering = {str(k): str(v) for k, v in raw.get("text", {}).items()}
-            missing = [code for code in codes if not rendering.get(code, "").strip()]
+            missing = lacking(rendering)
             if not key or missing:
                 what = ", ".join(missing) or "a key"
                 raise PhrasebookError(
-                    f"glossary term {key or '(without key)'} lacks {what}; "
-                    "add it to assets/glossary.toml"
+                    f"glossary term {key or '(without key)'} lacks {what}; add it to {source}"
                 )
             if raw.get("kind") not in KINDS:
                 raise PhrasebookError(
@@ -85,24 +72,7 @@ class Glossary:
                 aliases=MappingProxyType(aliases),
                 reviewed=frozenset(raw.get("reviewed", [])),
             )
-        return cls(terms)
-
-    def __len__(self) -> int:
-        return len(self._terms)
-
-    def __iter__(self) -> Iterator[Term]:
-        return iter(self._terms.values())
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._terms
-
-    def get(self, key: str) -> Term:
-        try:
-            return self._terms[key]
-        except KeyError:
-            raise PhrasebookError(
-                f"glossary has no term {key!r}; see assets/glossary.toml for the keys"
-            ) from None
+        return list(terms.values())
 
     def render(self, key: str, lang: str) -> str:
         return self.get(key).render(lang)
@@ -114,7 +84,7 @@ class Glossary:
         lowered = text.casefold()
         candidates = [
             (form, term)
-            for term in self._terms.values()
+            for term in self
             if kind is None or term.kind == kind
             for form in term.forms(lang)
         ]
@@ -139,7 +109,7 @@ class Glossary:
             return []
         return [
             term
-            for term in self._terms.values()
+            for term in self
             if needle in normalise(term.key)
             or any(needle in normalise(t) for t in term.text.values())
             or any(needle in normalise(a) for forms in term.aliases.values() for a in forms)

@@ -5,13 +5,13 @@ The data lives in `assets/languages.toml`; everything else in Changgu asks this 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Literal
 
 from translate.errors import PhrasebookError, UnsupportedLanguageError
+from translate.files import parse_toml, read_text
 
 Direction = Literal["ltr", "rtl"]
 
@@ -74,18 +74,12 @@ _FIELDS = ("code", "english", "native", "script", "direction", "font", "whisper"
 
 @cache
 def _registry() -> dict[str, Language]:
-    text = resources.files("assets").joinpath("languages.toml").read_text(encoding="utf-8")
-    return parse_registry(text)
+    return parse_registry(read_text(resources.files("assets").joinpath("languages.toml")))
 
 
 def parse_registry(text: str) -> dict[str, Language]:
     """Parse the TOML text of a language registry, with messages that name the bad entry."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PhrasebookError(
-            f"assets/languages.toml is not valid TOML ({exc}); fix the file"
-        ) from None
+    data = parse_toml(text, "assets/languages.toml")
     languages: dict[str, Language] = {}
     for index, raw in enumerate(data.get("language", [])):
         missing = [name for name in _FIELDS if not str(raw.get(name, "")).strip()]

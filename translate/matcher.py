@@ -38,7 +38,7 @@ from translate.concepts import ConceptLexicon
 from translate.embedding import Embedder, PhraseIndex, Vectors
 from translate.glossary import Glossary
 from translate.normalise import MAX_MATCH_CHARS, clean_input, normalise, normalise_spaced
-from translate.phrasebook import Phrase, Phrasebook, Side
+from translate.phrasebook import Phrase, Phrasebook, SaidBy
 
 
 class MatchMethod(StrEnum):
@@ -187,13 +187,13 @@ class PhraseMatcher:
         """Whether cross-lingual matching is available (else only exact and fuzzy)."""
         return self._semantic is not None
 
-    def match(self, text: str, lang: str, side: Side | None = None) -> Match | None:
+    def match(self, text: str, lang: str, side: SaidBy | None = None) -> Match | None:
         """The phrase meant by `text` (in `lang`), verified, or None. `side` restricts the
-        candidates to the phrases that side says (e.g. Side.VISITOR); by default every phrase is
+        candidates to the phrases that side says (e.g. SaidBy.VISITOR); by default every phrase is
         a candidate."""
         return self.assess(text, lang, side).match
 
-    def assess(self, text: str, lang: str, side: Side | None = None) -> Assessment:
+    def assess(self, text: str, lang: str, side: SaidBy | None = None) -> Assessment:
         """A verified match, or the plausible candidates to ask about (see `Assessment`)."""
         text = clean_input(text)
         if not text or len(text) > MAX_MATCH_CHARS or not normalise(text):
@@ -217,7 +217,7 @@ class PhraseMatcher:
         plausible = bool(candidates) and candidates[0].concepts_ok
         return Assessment(None, candidates, plausible)
 
-    def rank(self, text: str, lang: str, side: Side | None = None) -> SemanticRanking | None:
+    def rank(self, text: str, lang: str, side: SaidBy | None = None) -> SemanticRanking | None:
         """Semantic best and runner-up, without applying the rule (None without an index)."""
         key = (self.rule.top_k, self.rule.lexical_weight)
         return self.rankings(text, lang, (key,), side or speaker_side(lang)).get(key)
@@ -229,7 +229,7 @@ class PhraseMatcher:
             return []
         if self._semantic is not None and self._embedder is not None:
             vector = self._embedder.embed_query(text)
-            scores = self._semantic.phrase_scores(vector, self.rule.top_k, Side.BOTH)
+            scores = self._semantic.phrase_scores(vector, self.rule.top_k, SaidBy.BOTH)
             order = np.argsort(-scores)[:limit]
             return [Candidate(self._semantic.phrase_ids[i], float(scores[i])) for i in order]
         query = normalise_spaced(text)
@@ -263,7 +263,7 @@ class PhraseMatcher:
                 return Match(phrase, MatchMethod.EXACT, 1.0, 1.0, 1.0, MappingProxyType(values))
         return None
 
-    def _match_fuzzy(self, text: str, lang: str, speaker: Side) -> Match | None:
+    def _match_fuzzy(self, text: str, lang: str, speaker: SaidBy) -> Match | None:
         table = self._fuzzy.get(lang)
         if table is None:
             return None
@@ -294,7 +294,7 @@ class PhraseMatcher:
             phrase, MatchMethod.FUZZY, score, margin, score, MappingProxyType(values), concepts_ok
         )
 
-    def match_text_only(self, text: str, lang: str, side: Side | None = None) -> Match | None:
+    def match_text_only(self, text: str, lang: str, side: SaidBy | None = None) -> Match | None:
         """The exact and fuzzy tiers alone (used by calibration, which varies the semantic rule).
         A fuzzy match with `concepts_ok` False is a question to ask, not a match."""
         text = clean_input(text)
@@ -308,7 +308,7 @@ class PhraseMatcher:
         text: str,
         lang: str,
         variants: Sequence[tuple[int, float]],
-        side: Side = Side.BOTH,
+        side: SaidBy = SaidBy.BOTH,
     ) -> dict[tuple[int, float], SemanticRanking]:
         """Rankings under several (top_k, lexical_weight) scorings, embedding the text once.
 
@@ -511,10 +511,10 @@ class _SemanticTable:
         self._shape = (len(self.phrase_ids), len(codes))
         self._allowed = {
             side: np.array([phrasebook.get(pid).said_by(side) for pid in self.phrase_ids])
-            for side in Side
+            for side in SaidBy
         }
 
-    def phrase_scores(self, query: Vectors, top_k: int, side: Side = Side.BOTH) -> Vectors:
+    def phrase_scores(self, query: Vectors, top_k: int, side: SaidBy = SaidBy.BOTH) -> Vectors:
         row_scores = self._vectors @ query
         per_group = np.maximum.reduceat(row_scores, self._starts)
         table = np.full(self._shape[0] * self._shape[1], -1.0, dtype=np.float32)
@@ -527,12 +527,12 @@ class _SemanticTable:
         return scores
 
 
-def speaker_side(lang: str) -> Side:
+def speaker_side(lang: str) -> SaidBy:
     """Whose phrases an utterance is matched against when the caller does not say. Every side's:
     visitors ask with staff phrases too ("Can I pay by card?" is fee.card_ok), so restricting by
     the speaker's language lost more right answers than wrong ones on the dev set."""
     del lang
-    return Side.BOTH
+    return SaidBy.BOTH
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:

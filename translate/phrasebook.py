@@ -7,7 +7,6 @@ every entry has every language, that its slots agree across languages, and that 
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -17,9 +16,12 @@ from types import MappingProxyType
 
 from translate import languages, slots
 from translate.errors import PhrasebookError, UnknownPhraseError
+from translate.files import parse_toml, read_text
 
 
-class Side(StrEnum):
+class SaidBy(StrEnum):
+    """Who usually says a phrase (the topic file's `side`); who actually spoke is asr's `Side`."""
+
     STAFF = "staff"
     VISITOR = "visitor"
     BOTH = "both"
@@ -36,7 +38,7 @@ class Topic:
 class Phrase:
     id: str
     topic: str
-    side: Side
+    side: SaidBy
     text: Mapping[str, str]
     reviewed: frozenset[str]
     match: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -50,8 +52,8 @@ class Phrase:
     def is_reviewed(self, lang: str) -> bool:
         return lang in self.reviewed
 
-    def said_by(self, side: Side | str) -> bool:
-        return self.side is Side.BOTH or self.side == Side(side) or Side(side) is Side.BOTH
+    def said_by(self, side: SaidBy | str) -> bool:
+        return self.side is SaidBy.BOTH or self.side == SaidBy(side) or SaidBy(side) is SaidBy.BOTH
 
     def wordings(self, lang: str) -> tuple[str, ...]:
         """The shown wording and any match-only wordings in `lang`."""
@@ -77,10 +79,12 @@ class Phrasebook:
 
     @classmethod
     def from_files(cls, files: Iterable[Traversable]) -> Phrasebook:
+        """Topic files, as paths or package resources; a path naming a pipe, a device or a folder
+        is refused (NotAFileError), never waited on."""
         phrases: list[Phrase] = []
         topics: list[Topic] = []
         for file in files:
-            topic, entries = parse_topic_file(file.read_text(encoding="utf-8"), file.name)
+            topic, entries = parse_topic_file(read_text(file), file.name)
             topics.append(topic)
             phrases.extend(entries)
         return cls(phrases, topics)
@@ -105,7 +109,7 @@ class Phrasebook:
     def topics(self) -> tuple[Topic, ...]:
         return tuple(sorted(self._topics.values(), key=lambda topic: (topic.order, topic.id)))
 
-    def phrases(self, topic: str | None = None, side: Side | str | None = None) -> list[Phrase]:
+    def phrases(self, topic: str | None = None, side: SaidBy | str | None = None) -> list[Phrase]:
         """Phrases of a topic (all if None) that the given side says (both sides if None)."""
         return [
             phrase
@@ -126,10 +130,7 @@ class Phrasebook:
 
 def parse_topic_file(text: str, name: str = "phrasebook file") -> tuple[Topic, list[Phrase]]:
     """Parse one topic file, with messages that name the file and the entry at fault."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PhrasebookError(f"{name} is not valid TOML ({exc}); fix the file") from None
+    data = parse_toml(text, name)
     codes = languages.codes()
     raw_topic = data.get("topic", {})
     topic_id = str(raw_topic.get("id", "")).strip()
@@ -149,7 +150,7 @@ def _parse_phrase(
     if not phrase_id:
         raise PhrasebookError(f"{where} has no id; add one")
     try:
-        side = Side(str(raw.get("side", "")))
+        side = SaidBy(str(raw.get("side", "")))
     except ValueError:
         raise PhrasebookError(f"{where}: side must be staff, visitor or both") from None
     text_table = raw.get("text")

@@ -156,31 +156,23 @@ def run_show(args: argparse.Namespace) -> int:
 def run_eval(args: argparse.Namespace) -> int:
     from translate import Translator
     from translate.calibration import calibrate, confirm_rates, observe
-    from translate.evaluation import evaluate, read_labelled
+    from translate.evaluation import evaluate_matcher, read_labelled
 
     items = read_labelled(args.tsv)
     translator = Translator.load(cache_dir(), None)
     matcher = translator.matcher
     rule = matcher.rule
-    asked: list[bool] = []
-
-    def predict(text: str, lang: str) -> str | None:
-        found = matcher.assess(text, lang)
-        asked.append(found.plausible)
-        return found.match.phrase.id if found.match else None
-
-    scores, outcomes = evaluate(items, predict)
+    measured = evaluate_matcher(matcher, items)
     print(f"{len(items)} rows from {args.tsv.name}; shipped rule: {_describe(rule)}")
-    print(f"shipped rule: {scores.summary()}")
-    none_rows = [i for i, o in enumerate(outcomes) if o.item.expected == "NONE"]
-    on_none = sum(asked[i] for i in none_rows)
+    print(f"shipped rule: {measured.scores.summary()}")
+    asked, on_none, none_rows = measured.asked_count, measured.asked_on_none, measured.none_rows
     print(
-        f"  confirm step asked {sum(asked) / len(items):.3f} ({sum(asked)}/{len(items)}), "
-        f"on NONE rows {on_none / max(1, len(none_rows)):.3f} ({on_none}/{len(none_rows)})"
+        f"  confirm step asked {asked / len(items):.3f} ({asked}/{len(items)}), "
+        f"on NONE rows {on_none / max(1, none_rows):.3f} ({on_none}/{none_rows})"
     )
     print(f"targets: {_TARGETS}")
     if args.errors:
-        for outcome, was_asked in zip(outcomes, asked, strict=True):
+        for outcome, was_asked in zip(measured.outcomes, measured.asked, strict=True):
             if not outcome.correct:
                 note = "  (confirm asked)" if was_asked else ""
                 print(
@@ -220,11 +212,12 @@ def _eval_parsers(subparsers: Any) -> Any:
 
 
 def _read_text(path: Path) -> str:
-    """The file's text, read with a bound: `/dev/zero` or a huge file is refused, not swallowed."""
+    """The file's text, read with a bound; a pipe or a device is refused, never waited on."""
     from translate.errors import TranslateError
+    from translate.files import open_regular
 
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise TranslateError(f"cannot read {path} ({exc.strerror}); check the path") from None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from named_pipes import call_beside_pipe
 
 from kiosk.cli import main
 from translate.matcher import PhraseMatcher
@@ -74,11 +76,31 @@ def test_phrases_list_with_an_unknown_language_is_a_message(
 
 
 def test_translate_file_reads_a_bounded_amount(
-    data: Path, capsys: pytest.CaptureFixture[str]
+    data: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert main(["translate", "--file", "/dev/zero", "--to", "en"]) == 2
+    long = tmp_path / "long.txt"
+    long.write_text("안녕하세요. " * 20_000, encoding="utf-8")
+    assert main(["translate", "--file", str(long), "--to", "en"]) == 2
     err = capsys.readouterr().err
     assert "longer than" in err and len(err.strip().splitlines()) == 1
+    assert main(["translate", "--file", "/dev/zero", "--to", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "/dev/zero is a device" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["translate", "--to", "en", "--file"], ["eval", "phrases"]],
+    ids=["translate", "eval"],
+)
+def test_a_pipe_given_as_the_file_is_a_message_not_a_wait(
+    data: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    pipe = tmp_path / "input.txt"
+    os.mkfifo(pipe)
+    assert call_beside_pipe(lambda: main([*command, str(pipe)]), pipe) == 2
+    err = capsys.readouterr().err
+    assert "is a named pipe" in err and len(err.strip().splitlines()) == 1
 
 
 def test_translate_asks_about_a_near_miss(data: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from named_pipes import call_beside_pipe
 
 from translate import languages
 from translate.embedding import (
@@ -89,39 +91,64 @@ def test_start_up_with_the_cached_index_is_fast(
     assert time.perf_counter() - started < 2.0  # target 1 s; bench/translate.py measures it
 
 
-def test_an_unwritable_cache_folder_keeps_the_index_in_memory(
+@pytest.mark.parametrize(
+    ("blocked", "refusal"),
+    [
+        ("folder", "cannot write the phrase index"),  # a file holds the cache folder's name
+        ("file", "could not write the phrase index"),  # a folder holds the index file's name
+    ],
+)
+def test_a_cache_that_cannot_be_written_keeps_the_index_in_memory(
     tmp_path: Path,
     glossary: Glossary,
     embedder: E5Embedder,
     caplog: pytest.LogCaptureFixture,
+    blocked: str,
+    refusal: str,
 ) -> None:
-    book = small_phrasebook("hello")
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the cache folder should be")
-    cache = blocker / "cache"  # cannot be created, even by root
-    assert not writable(cache)
-    with pytest.raises(TranslateError, match="cannot write the phrase index"):
-        build_phrase_index(cache, book, glossary, embedder)
-    with caplog.at_level("WARNING", logger="translate.embedding"):
-        index = load_phrase_index(cache, book, glossary, embedder)
-    assert index.vectors.shape == (len(languages.codes()), 384)
-    assert "kept in memory" in caplog.text
-
-
-def test_a_failed_write_keeps_the_index_in_memory(
-    tmp_path: Path,
-    glossary: Glossary,
-    embedder: E5Embedder,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """The folder is writable but the file cannot be put in place (a folder holds its name)."""
     book = small_phrasebook("hello")
     rows = index_rows(book, glossary)
-    cache_path(tmp_path, index_key(rows, embedder.name)).mkdir()
+    if blocked == "folder":
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("a file where the cache folder should be")
+        cache = blocker / "cache"  # cannot be created, even by root
+        assert not writable(cache)
+    else:
+        cache = tmp_path
+        cache_path(cache, index_key(rows, embedder.name)).mkdir()
     with caplog.at_level("WARNING", logger="translate.embedding"):
-        index = load_phrase_index(tmp_path, book, glossary, embedder)
-    assert len(index.rows) == len(rows)
+        index = load_phrase_index(cache, book, glossary, embedder)
+    assert index.vectors.shape == (len(rows), 384)
     assert "kept in memory only" in caplog.text
     assert list(tmp_path.glob(".phrase-index-*")) == []  # no half-written file left behind
-    with pytest.raises(TranslateError, match="could not write the phrase index"):
-        build_phrase_index(tmp_path, book, glossary, embedder)
+    with pytest.raises(TranslateError, match=refusal):
+        build_phrase_index(cache, book, glossary, embedder)
+
+
+def test_a_pipe_named_like_the_cache_is_rebuilt_not_waited_on(
+    tmp_path: Path,
+    glossary: Glossary,
+    embedder: E5Embedder,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Opening a named pipe waits for a writer: the kiosk would show "loading" forever."""
+    book = small_phrasebook("hello")
+    rows = index_rows(book, glossary)
+    path = cache_path(tmp_path, index_key(rows, embedder.name))
+    os.mkfifo(path)
+    with pytest.raises(TranslateError, match="changgu models install"):
+        call_beside_pipe(
+            lambda: load_phrase_index(tmp_path, book, glossary, embedder, build_if_missing=False),
+            path,
+        )
+    with caplog.at_level("WARNING", logger="translate.embedding"):
+        index = call_beside_pipe(
+            lambda: load_phrase_index(tmp_path, book, glossary, embedder), path
+        )
+    assert len(index.rows) == len(rows)
+    assert "not a regular file; it will be rebuilt" in caplog.text
+    assert path.is_file()  # the rebuilt index took the pipe's place
+    path.unlink()
+    os.mkfifo(path)
+    built = call_beside_pipe(lambda: build_phrase_index(tmp_path, book, glossary, embedder), path)
+    assert built == path and path.is_file()

@@ -11,7 +11,7 @@ from translate.errors import SlotError, UnknownPhraseError, UnsupportedLanguageE
 from translate.glossary import Glossary
 from translate.matcher import PhraseMatcher
 from translate.mt import MachineTranslator, validate_pack
-from translate.phrasebook import Phrasebook, Side
+from translate.phrasebook import Phrasebook, SaidBy
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +99,8 @@ def test_broken_pack_falls_back_to_none(
 def test_quick_replies(translator: Translator) -> None:
     topics = [t.id for t in translator.topics()]
     assert topics[0] == "greet"
-    staff = translator.phrases("fee", Side.STAFF)
-    assert all(p.side in (Side.STAFF, Side.BOTH) for p in staff)
+    staff = translator.phrases("fee", SaidBy.STAFF)
+    assert all(p.side in (SaidBy.STAFF, SaidBy.BOTH) for p in staff)
     said = translator.say("fee.amount", "ko", "th", {"amount": 3000})
     assert said.source_text == "수수료는 3,000원입니다." and said.text == "ค่าธรรมเนียม 3,000 วอน"
     assert said.kind is TranslationKind.VERIFIED and said.method == "quick-reply"

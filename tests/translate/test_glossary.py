@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
 import pytest
+from named_pipes import call_beside_pipe
 
 from translate import languages
-from translate.errors import PhrasebookError
+from translate.concepts import ConceptLexicon
+from translate.errors import NotAFileError, PhrasebookError
 from translate.glossary import Glossary
 
 REQUIRED_TERMS = (
@@ -43,3 +50,26 @@ def test_first_document_in_any_language(glossary: Glossary) -> None:
 def test_incomplete_term_is_refused() -> None:
     with pytest.raises(PhrasebookError, match="lacks"):
         Glossary.parse('[[term]]\nkey = "x"\nkind = "document"\n[term.text]\nko = "엑스"\n')
+
+
+def test_a_glossary_file_given_by_path_serves_terms_and_concepts(tmp_path: Path) -> None:
+    shipped = resources.files("assets").joinpath("glossary.toml").read_text(encoding="utf-8")
+    copy = tmp_path / "glossary.toml"
+    copy.write_text(shipped, encoding="utf-8")
+    assert [t.key for t in Glossary.load(copy)] == [t.key for t in Glossary.load()]
+    assert [c.key for c in ConceptLexicon.load(copy)] == [c.key for c in ConceptLexicon.load()]
+    copy.write_text('[[term]]\nkey = "x"\nkind = "document"\n', encoding="utf-8")
+    with pytest.raises(PhrasebookError, match=re.escape(f"add it to {copy}")):
+        Glossary.load(copy)
+    with pytest.raises(PhrasebookError, match=re.escape(f"no concept 'car' in {copy}")):
+        ConceptLexicon.load(copy).get("car")
+
+
+@pytest.mark.parametrize("catalogue", [Glossary, ConceptLexicon])
+def test_a_pipe_given_as_the_glossary_is_refused(
+    tmp_path: Path, catalogue: type[Glossary] | type[ConceptLexicon]
+) -> None:
+    pipe = tmp_path / "glossary.toml"
+    os.mkfifo(pipe)
+    with pytest.raises(NotAFileError, match="is a named pipe"):
+        call_beside_pipe(lambda: catalogue.load(pipe), pipe)

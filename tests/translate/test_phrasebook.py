@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from pathlib import Path
 
 import pytest
+from named_pipes import call_beside_pipe
 
 from translate import languages, slots
-from translate.errors import PhrasebookError, UnknownPhraseError
+from translate.errors import NotAFileError, PhrasebookError, UnknownPhraseError
 from translate.glossary import Glossary
-from translate.phrasebook import Phrasebook, Side, parse_topic_file
+from translate.phrasebook import Phrasebook, SaidBy, parse_topic_file
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -25,7 +27,7 @@ def test_every_core_id_is_present_with_its_korean_wording(
     for row in core_rows(shared_dir):
         phrase = phrasebook.get(row["id"])
         assert phrase.text["ko"] == row["ko"], row["id"]
-        assert phrase.side == Side(row["side"])
+        assert phrase.side == SaidBy(row["side"])
         assert phrase.is_reviewed("ko") and phrase.is_reviewed("en")
 
 
@@ -77,7 +79,7 @@ def test_slots_render_in_every_language(phrasebook: Phrasebook, glossary: Glossa
 
 
 def test_side_filter(phrasebook: Phrasebook) -> None:
-    staff = phrasebook.phrases("fee", Side.STAFF)
+    staff = phrasebook.phrases("fee", SaidBy.STAFF)
     assert "fee.amount" in {p.id for p in staff}
     assert "fee.how_much" not in {p.id for p in staff}
     assert "comm.repeat" in {p.id for p in phrasebook.phrases("greet", "visitor")}
@@ -124,6 +126,16 @@ def test_duplicate_ids_are_refused() -> None:
     topic, phrases = parse_topic_file(_one_phrase("안녕"), "t.toml")
     with pytest.raises(PhrasebookError, match="twice"):
         Phrasebook([*phrases, *phrases], [topic])
+
+
+def test_topic_files_are_read_from_paths_and_a_pipe_is_refused(tmp_path: Path) -> None:
+    saved = tmp_path / "t.toml"
+    saved.write_text(_one_phrase("안녕"), encoding="utf-8")
+    assert [phrase.id for phrase in Phrasebook.from_files([saved])] == ["t.one"]
+    pipe = tmp_path / "piped.toml"
+    os.mkfifo(pipe)
+    with pytest.raises(NotAFileError, match=r"piped\.toml is a named pipe"):
+        call_beside_pipe(lambda: Phrasebook.from_files([saved, pipe]), pipe)
 
 
 def _one_phrase(ko: str) -> str:
