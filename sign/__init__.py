@@ -2,8 +2,8 @@
 
 The pipeline, one stage per module::
 
-    frames (CameraSource / VideoFileSource, LatestFrameReader drops frames the CPU cannot keep up
-    with)
+    frames (CameraSource / VideoFileSource; LatestFrameReader drops the frames the CPU cannot
+    keep up with)
       -> holistic (MediaPipe Holistic -> Landmarks, one handedness convention)
       -> features (body-relative hands, hand shape, velocities)
       -> segmentation (a hand rises into the signing space … until it rests or leaves)
@@ -11,16 +11,14 @@ The pipeline, one stage per module::
          static hand shapes for the manual alphabet)
       -> SignResult / SignRejected events
 
-`SignStream` runs segmentation and recognition on landmarks; `SignPipeline` runs the whole chain on
-one
-worker thread for the kiosk. Vocabularies (glosses with Korean text and enrolled takes) live in
-`vocabulary` packs kept in a `VocabularyStore`.
+`SignStream` runs segmentation and recognition on landmarks; `SignPipeline` runs the whole chain
+on one worker thread for the kiosk. Vocabularies (glosses with Korean text and enrolled takes)
+live in `vocabulary` packs kept in a `VocabularyStore`.
 
-Handedness convention: `Landmarks.left_hand` is the signer's own left hand, as MediaPipe Holistic's
-legacy
-solution reports it on the un-mirrored camera image (never flip frames before landmarking). The
-MSL-150
-keypoint arrays use the same convention (checked against their source videos).
+Handedness convention: `Landmarks.left_hand` is the signer's own left hand, as MediaPipe
+Holistic's legacy solution reports it on the un-mirrored camera image (never flip frames before
+landmarking). The MSL-150 keypoint arrays use the same convention (checked against their source
+videos).
 """
 
 from __future__ import annotations
@@ -28,7 +26,7 @@ from __future__ import annotations
 from sign.errors import CameraError, SignError, VideoError, VocabularyError
 from sign.events import CameraStatus, ResultKind, SignEvent, SignRejected, SignResult
 from sign.landmarks import Landmarks, LandmarkSequence
-from sign.stream import SignStream, StreamConfig
+from sign.stream import SignStream, SignStreamConfig
 from sign.vocabulary import Gloss, SignVocabulary, Take
 
 __all__ = [
@@ -43,8 +41,8 @@ __all__ = [
     "SignRejected",
     "SignResult",
     "SignStream",
+    "SignStreamConfig",
     "SignVocabulary",
-    "StreamConfig",
     "Take",
     "VideoError",
     "VocabularyError",

@@ -2,13 +2,14 @@
 
 Every source yields `Frame`s (a BGR image and its time in seconds since the source started).
 `LatestFrameReader` reads a source on its own thread and keeps only the newest frame, so a slow
-consumer
-(MediaPipe at ~21 fps) sees fresh frames and the skipped ones are counted, never queued.
+consumer (MediaPipe at ~21 fps) sees fresh frames and the skipped ones are counted, never queued.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from numpy.typing import NDArray
 
 from sign.errors import CameraError, VideoError
 from sign.events import CameraStatus
+from sign.files import NotAFileError, check_file, kind_of
 
 log = logging.getLogger(__name__)
 
@@ -44,63 +46,113 @@ class FrameSource(Protocol):
 StatusCallback = Callable[[CameraStatus], None]
 
 
-class VideoFileSource:
-    """Frames of a video file OpenCV can read; `realtime=True` paces them at its frame rate."""
+class _CaptureSource:
+    """The read loop of an OpenCV capture, shared by files and cameras.
 
-    def __init__(self, path: str | Path, realtime: bool = False) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise VideoError(f"video file {self.path} does not exist")
-        capture = cv2.VideoCapture(str(self.path))
-        if not capture.isOpened():
-            raise VideoError(
-                f"cannot read video {self.path}: not a video format OpenCV understands "
-                "(try an MP4 with H.264)"
-            )
-        fps = float(capture.get(cv2.CAP_PROP_FPS))
-        self.fps = fps if 1.0 <= fps <= 240.0 else 30.0
-        self.realtime = realtime
-        self._capture: Any = capture
+    Subclasses say when a frame was taken (`_timestamp`), whether to hold it back until then
+    (`_pace`), what a failed read means (`_recover`: reopen and read on, or end) and what ending
+    before the first frame means (`_ended_empty`).
+    """
+
+    _capture: Any
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._closed = False
         self._reading = False
 
     def frames(self) -> Iterator[Frame]:
-        started = time.monotonic()
+        started = self._clock()
         index = 0
         self._reading = True
         try:
             while not self._closed:
                 ok, image = self._capture.read()
                 if not ok or image is None:
-                    break
-                t = index / self.fps
-                if self.realtime:
-                    delay = started + t - time.monotonic()
-                    if delay > 0:
-                        time.sleep(delay)
+                    if self._closed or not self._recover():
+                        break
+                    continue
+                t = self._timestamp(index, started)
+                self._pace(t, started)
                 yield Frame(image=image, t=t, index=index)
                 index += 1
         finally:
             self._reading = False
             self._capture.release()
         if index == 0 and not self._closed:
-            raise VideoError(f"video {self.path} has no frames that can be decoded")
+            self._ended_empty()
 
     def close(self) -> None:
-        """Stop iteration; safe from another thread (the reading thread releases the file)."""
+        """Stop iteration; safe from another thread (the reading thread releases the capture)."""
         self._closed = True
         if not self._reading:
             self._capture.release()
 
+    def _timestamp(self, index: int, started: float) -> float:
+        return self._clock() - started
 
-class CameraSource:
+    def _pace(self, t: float, started: float) -> None:
+        """Called before the frame taken at `t` is handed out."""
+
+    def _recover(self) -> bool:
+        """After a failed read: True to read on (the capture was reopened), False to end."""
+        return False
+
+    def _ended_empty(self) -> None:
+        """The source ended before its first frame."""
+
+
+class VideoFileSource(_CaptureSource):
+    """Frames of a video file OpenCV can read; `realtime=True` paces them at its frame rate.
+
+    `clock` and `sleep` pace real-time playback (a test passes a fake clock).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        realtime: bool = False,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(clock)
+        self.path = Path(path)
+        _check_video_file(self.path)  # OpenCV would wait forever on a named pipe
+        capture = cv2.VideoCapture(str(self.path))
+        if not capture.isOpened():
+            capture.release()
+            raise _unreadable(self.path)
+        fps = float(capture.get(cv2.CAP_PROP_FPS))
+        self.fps = fps if 1.0 <= fps <= 240.0 else 30.0
+        self.realtime = realtime
+        self._sleep = sleep
+        self._capture = capture
+
+    def _timestamp(self, index: int, started: float) -> float:
+        return index / self.fps
+
+    def _pace(self, t: float, started: float) -> None:
+        if self.realtime:
+            delay = started + t - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+
+    def _ended_empty(self) -> None:
+        if not _has_picture(self.path):
+            raise _no_picture(self.path)
+        raise VideoError(
+            f"video {self.path} has no frames that can be decoded: record or export it again "
+            "(an MP4 with H.264 works)"
+        )
+
+
+class CameraSource(_CaptureSource):
     """A camera by index (0, 1, …) or device path (/dev/video2). Reconnects if it drops out.
 
     Opening fails with `CameraError` ("no camera …") when nothing answers. While streaming, a camera
-    that
-    stops delivering is reopened every `retry_s` until `give_up_s` has passed; `on_status` hears
-    about it
-    (and about recovery) so the staff screen can show it.
+    that stops delivering is reopened every `retry_s` until `give_up_s` has passed; `on_status`
+    hears about it (and about recovery) so the staff screen can show it.
     """
 
     def __init__(
@@ -112,18 +164,18 @@ class CameraSource:
         give_up_s: float = 30.0,
         on_status: StatusCallback | None = None,
     ) -> None:
+        super().__init__()
         self.device = device
         self.width, self.height = width, height
         self.retry_s, self.give_up_s = retry_s, give_up_s
         self.on_status = on_status
-        self._closed = False
-        self._reading = False
-        self._capture: Any = self._open()
+        self._capture = self._open()
 
     def _describe(self) -> str:
         return f"camera {self.device}"
 
     def _open(self) -> Any:
+        _check_camera_path(self.device)  # OpenCV would wait forever on a named pipe
         capture = cv2.VideoCapture(self.device)
         if not capture.isOpened():
             capture.release()
@@ -140,23 +192,9 @@ class CameraSource:
         if self.on_status is not None:
             self.on_status(CameraStatus("camera", state, message))
 
-    def frames(self) -> Iterator[Frame]:
-        started = time.monotonic()
-        index = 0
-        self._reading = True
-        try:
-            while not self._closed:
-                ok, image = self._capture.read()
-                if ok and image is not None:
-                    yield Frame(image=image, t=time.monotonic() - started, index=index)
-                    index += 1
-                    continue
-                if self._closed:
-                    break
-                self._reconnect()
-        finally:
-            self._reading = False
-            self._capture.release()
+    def _recover(self) -> bool:
+        self._reconnect()
+        return True
 
     def _reconnect(self) -> None:
         self._status("lost", f"{self._describe()} stopped delivering pictures; reconnecting")
@@ -177,21 +215,13 @@ class CameraSource:
             self._status("ok", f"{self._describe()} reconnected")
             return
 
-    def close(self) -> None:
-        """Stop iteration; safe from another thread (the reading thread releases the device)."""
-        self._closed = True
-        if not self._reading:
-            self._capture.release()
-
 
 class LatestFrameReader:
     """Reads `source` on a background thread, keeping only the newest frame.
 
     `frames()` blocks until a frame newer than the last one handed out is available; frames that
-    were
-    overwritten in between are counted in `dropped`. Errors raised by the source (e.g.
-    `CameraError`)
-    are re-raised in the consumer.
+    were overwritten in between are counted in `dropped`. Errors raised by the source (e.g.
+    `CameraError`) are re-raised in the consumer.
     """
 
     def __init__(self, source: FrameSource) -> None:
@@ -238,3 +268,59 @@ class LatestFrameReader:
     def close(self) -> None:
         self.source.close()
         self._thread.join(timeout=2.0)
+
+
+def _check_video_file(path: Path) -> None:
+    try:
+        check_file(path)
+    except FileNotFoundError:
+        raise VideoError(
+            f"video file {path} does not exist: check the file's name and folder"
+        ) from None
+    except NotAFileError as exc:
+        raise VideoError(f"video file {exc}: give a video file, such as an MP4") from None
+    except OSError as exc:
+        raise VideoError(
+            f"cannot open video file {path} ({exc.strerror or exc}): check that it can be read"
+        ) from None
+
+
+def _check_camera_path(device: int | str) -> None:
+    """Refuse a device path naming a pipe, a socket or a folder (a missing path is left to
+    OpenCV: it may be a stream address)."""
+    if isinstance(device, int):
+        return
+    try:
+        mode = os.stat(device).st_mode
+    except (OSError, ValueError):
+        return
+    if stat.S_ISCHR(mode) or stat.S_ISREG(mode):
+        return
+    raise CameraError(
+        f"camera {device} is {kind_of(mode)}, not a camera: choose a camera by number or device "
+        "(e.g. --camera 0 or --camera /dev/video2)"
+    )
+
+
+def _unreadable(path: Path) -> VideoError:
+    if not _has_picture(path):
+        return _no_picture(path)
+    return VideoError(
+        f"cannot read video {path}: not a video format OpenCV understands (try an MP4 with H.264)"
+    )
+
+
+def _no_picture(path: Path) -> VideoError:
+    return VideoError(f"{path} has no video picture: give a video file that shows the signer")
+
+
+def _has_picture(path: Path) -> bool:
+    """False when the file is a media file without a video stream (sound only); True when it
+    has one or cannot be told apart (OpenCV's own message fits those)."""
+    import av  # only on this error path: probing costs a container open
+
+    try:
+        with av.open(str(path)) as container:
+            return bool(container.streams.video)
+    except (av.FFmpegError, OSError, ValueError, UnicodeDecodeError):
+        return True

@@ -220,6 +220,19 @@ class LandmarkSequence:
                 raise ValueError(f"array {name} has shape {got}, expected {shape}")
         if n == 0:
             raise ValueError("no frames")
-        if not np.isfinite(seq.pose).all() or not (0.1 < seq.aspect < 10):
-            raise ValueError("values out of range")
+        unusable = seq.non_finite_arrays()
+        if unusable:
+            raise ValueError(
+                f"its {' and '.join(unusable)} landmarks hold values that are not numbers "
+                "(NaN or infinity)"
+            )
+        if not (0.1 < seq.aspect < 10):
+            raise ValueError(f"its picture aspect {seq.aspect:.3g} is out of range")
         return seq
+
+    def non_finite_arrays(self) -> list[str]:
+        """Names of the arrays holding NaN or infinity: a recogniser can match nothing to them."""
+        return [name for name in _NUMBER_ARRAYS if not np.isfinite(getattr(self, name)).all()]
+
+
+_NUMBER_ARRAYS = ("t", "pose", "left_hand", "right_hand", "face")

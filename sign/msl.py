@@ -4,23 +4,23 @@ vocabulary, and the open-set dev check built from real landmarks (`non_sign_item
 MSL-150 by Armando de Jesús Becerril Carrillo, https://doi.org/10.5281/zenodo.17783312 (MIT).
 These are Mexican signs with Korean glosses for demonstration — not Korean Sign Language.
 
-`sample_npy/<sign>/<sequence>/<frame>.npy` holds 30 frames of 226 values per sequence. The sequences
-of
-one sign are augmentations of one recording (their pairwise DTW distances sit at the noise floor,
-see
-bench/sign.py), so any honest split keeps all of a sign's sequences on one side.
+`sample_npy/<sign>/<sequence>/<frame>.npy` holds 30 frames of 226 values per sequence. The
+sequences of one sign are augmentations of one recording (their pairwise DTW distances sit at the
+noise floor, see bench/sign.py), so any honest split keeps all of a sign's sequences on one side.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sign.errors import SignError
 from sign.events import ResultKind
+from sign.files import NotAFileError, open_file
 from sign.landmarks import (
     LEFT_HIP,
     LEFT_SHOULDER,
@@ -71,7 +71,7 @@ def load_sample(root: str | Path) -> list[MslSequence]:
             frames = sorted(seq_dir.glob("*.npy"), key=_numeric)
             if not frames:
                 continue
-            vectors = np.stack([np.load(f, allow_pickle=False) for f in frames])
+            vectors = np.stack([_load_keypoints(f) for f in frames])
             out.append(
                 MslSequence(
                     sign=sign_dir.name,
@@ -80,6 +80,34 @@ def load_sample(root: str | Path) -> list[MslSequence]:
                 )
             )
     return out
+
+
+def held(
+    frame: Landmarks, seconds: float = 1.5, rng: np.random.Generator | None = None
+) -> LandmarkSequence:
+    """A photo's landmarks held still for `seconds` at 30 fps, with 0.2 % jitter like a live
+    tracker's (`rng` defaults to a fixed seed, so the same photo gives the same hold)."""
+    rng = np.random.default_rng(0) if rng is None else rng
+
+    def jitter(a: Array) -> Array:
+        return (a + rng.normal(0.0, 0.002, a.shape)).astype(np.float32)
+
+    frames = [
+        Landmarks(
+            t=i / _FPS,
+            pose=jitter(frame.pose),
+            left_hand=jitter(frame.left_hand),
+            right_hand=jitter(frame.right_hand),
+            face=frame.face,
+            has_pose=frame.has_pose,
+            has_left=frame.has_left,
+            has_right=frame.has_right,
+            has_face=frame.has_face,
+            aspect=frame.aspect,
+        )
+        for i in range(int(seconds * _FPS))
+    ]
+    return LandmarkSequence.from_frames(frames)
 
 
 def hands_seen(seq: LandmarkSequence) -> float:
@@ -161,7 +189,9 @@ def non_sign_items(
     items: list[OpenSetItem] = []
     for name, (photo, hand, shape) in shapes.items():
         pos = _wrist_in_body(photo, hand)
-        items.append(OpenSetItem("held", f"held {name}", "", _held(photo, rng)))
+        items.append(
+            OpenSetItem("held", f"held {name}", "", _with_empty_tail(held(photo, rng=rng)))
+        )
         path = _path([(pos + _up(0.8), 0.0), (pos, 0.4), (pos, 1.2)])
         items.append(
             OpenSetItem(
@@ -330,28 +360,6 @@ def _place(
             )
         )
     return _with_empty_tail(LandmarkSequence.from_frames(out))
-
-
-def _held(frame: Landmarks, rng: np.random.Generator, seconds: float = 1.5) -> LandmarkSequence:
-    def jitter(a: Array) -> Array:
-        return (a + rng.normal(0.0, 0.002, a.shape)).astype(np.float32)
-
-    frames = [
-        Landmarks(
-            t=i / _FPS,
-            pose=jitter(frame.pose),
-            left_hand=jitter(frame.left_hand),
-            right_hand=jitter(frame.right_hand),
-            face=frame.face,
-            has_pose=frame.has_pose,
-            has_left=frame.has_left,
-            has_right=frame.has_right,
-            has_face=frame.has_face,
-            aspect=frame.aspect,
-        )
-        for i in range(int(seconds * _FPS))
-    ]
-    return _with_empty_tail(LandmarkSequence.from_frames(frames))
 
 
 def _spelled(
@@ -583,6 +591,20 @@ def _with_empty_tail(seq: LandmarkSequence, seconds: float = 0.6) -> LandmarkSeq
         seq.aspect,
     )
     return _concat([seq, tail])
+
+
+def _load_keypoints(path: Path) -> NDArray[np.floating[Any]]:
+    """One frame's keypoints; a pipe or device named like a frame file is refused, not read
+    (reading a pipe would wait for a writer forever)."""
+    try:
+        with open_file(path) as fh:
+            vectors: NDArray[np.floating[Any]] = np.load(fh, allow_pickle=False)
+    except NotAFileError as exc:
+        raise SignError(
+            f"{exc}: the MSL-150 folder must hold only .npy keypoint files; "
+            "copy the demo subset again"
+        ) from None
+    return vectors
 
 
 def _numeric(path: Path) -> tuple[int, str]:

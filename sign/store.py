@@ -10,7 +10,9 @@ Only landmarks are stored, never camera pictures.
 
 from __future__ import annotations
 
+import errno
 import importlib.resources
+import os
 import shutil
 from pathlib import Path
 
@@ -54,7 +56,9 @@ class VocabularyStore:
         return (self.path(name) / MANIFEST).is_file()
 
     def load(self, name: str) -> SignVocabulary:
-        if not self.exists(name):
+        # a manifest that is there but not a file (a pipe, a dangling link) is a damaged
+        # vocabulary, reported as such by SignVocabulary.load, not an absent one
+        if not os.path.lexists(self.path(name) / MANIFEST):
             known = ", ".join(self.names()) or "none yet"
             raise VocabularyError(
                 f"no sign vocabulary named {name!r} (enrolled: {known}); enrol signs with "
@@ -106,14 +110,21 @@ class VocabularyStore:
         return vocabulary
 
     def export_archive(self, name: str, archive: str | Path) -> Path:
+        """Write vocabulary `name` as one pack file: `archive`, or `<name>.signpack` inside it when
+        it is a folder. A failed export leaves any older pack at that place whole."""
         vocabulary = self.load(name)
+        target = vocabulary.archive_path(archive)
         try:
-            return vocabulary.export_archive(archive)
+            return vocabulary.export_archive(target)
         except OSError as exc:
-            raise VocabularyError(
-                f"cannot write {archive} ({exc.strerror or exc}): choose a folder you can write "
-                "to, such as a USB stick or your home folder"
-            ) from None
+            if exc.errno == errno.ENOSPC:
+                fix = (
+                    "free space there or use another USB stick, then export again "
+                    "(an older pack there is unchanged)"
+                )
+            else:
+                fix = "choose a folder you can write to, such as a USB stick or your home folder"
+            raise VocabularyError(f"cannot write {target} ({exc.strerror or exc}): {fix}") from None
 
 
 def _usable(name: str) -> bool:

@@ -39,7 +39,7 @@ class Mode(enum.Enum):
 
 
 @dataclass(frozen=True)
-class StreamConfig:
+class SignStreamConfig:
     segmenter: SegmenterConfig = field(default_factory=SegmenterConfig)
     recogniser: RecogniserConfig = field(default_factory=RecogniserConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -54,10 +54,10 @@ class SignStream:
     def __init__(
         self,
         vocabulary: SignVocabulary,
-        config: StreamConfig | None = None,
+        config: SignStreamConfig | None = None,
         recogniser: Recogniser | None = None,
     ) -> None:
-        self.config = config or StreamConfig()
+        self.config = config or SignStreamConfig()
         self.recogniser = recogniser or Recogniser(
             vocabulary, self.config.recogniser, self.config.features
         )
@@ -109,7 +109,7 @@ class SignStream:
 class _LetterSpotter:
     """Finds holds: a hand in the signing space whose shape stays put for `letter_hold_s`."""
 
-    def __init__(self, config: StreamConfig) -> None:
+    def __init__(self, config: SignStreamConfig) -> None:
         self.config = config
         self._window: deque[Landmarks] = deque()
         self._reported_shape: Vec | None = None

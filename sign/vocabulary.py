@@ -16,6 +16,7 @@ before anything is allocated. It checks the manifest, every checksum and every a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -25,6 +26,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 import zipfile
 import zlib
@@ -37,6 +39,7 @@ import numpy as np
 
 from sign.errors import VocabularyError
 from sign.events import ResultKind
+from sign.files import NotAFileError, kind_of, open_file
 from sign.landmarks import LandmarkSequence
 
 PACK_FORMAT = "changgu-sign-vocabulary"
@@ -102,6 +105,12 @@ class SignVocabulary:
             raise VocabularyError(f"unknown gloss {gloss_id!r}: add it before enrolling takes")
         if len(landmarks) < 1:
             raise VocabularyError("a take needs at least one frame of landmarks")
+        unusable = landmarks.non_finite_arrays()
+        if unusable:
+            raise VocabularyError(
+                f"the take of {gloss_id!r} has {' and '.join(unusable)} landmarks that are not "
+                "numbers (NaN or infinity): record the take again"
+            )
         take = Take(
             id=secrets.token_hex(6),
             gloss=gloss_id,
@@ -164,17 +173,33 @@ class SignVocabulary:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
 
-    def export_archive(self, path: str | Path) -> Path:
-        """One zip file holding the whole pack, for another office's `changgu sign vocab import`."""
+    def archive_path(self, path: str | Path) -> Path:
+        """Where `export_archive(path)` writes: inside `path` when it is a folder (a USB stick),
+        as `<name>.signpack`; else `path`, given the .signpack suffix when it has none."""
         path = Path(path)
-        if path.suffix == "":
-            path = path.with_suffix(ARCHIVE_SUFFIX)
+        if path.is_dir():
+            return path / f"{self.name}{ARCHIVE_SUFFIX}"
+        return path.with_suffix(ARCHIVE_SUFFIX) if path.suffix == "" else path
+
+    def export_archive(self, path: str | Path) -> Path:
+        """One zip file holding the whole pack, for another office's `changgu sign vocab import`.
+
+        Written to a temporary file beside the target and renamed over it once complete, so a
+        failed export (a full USB stick, a stick pulled out) leaves any older pack there whole.
+        """
+        path = self.archive_path(path)
+        _check_export_target(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.part")
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
         try:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                self._write(archive.writestr)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+            with os.fdopen(fd, "wb") as out:
+                with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                    self._write(archive.writestr)
+                out.flush()
+                os.fsync(out.fileno())  # on the stick before the rename makes it the pack
             os.replace(tmp, path)
+            _sync_folder(path.parent)
         finally:
             tmp.unlink(missing_ok=True)
         return path
@@ -182,7 +207,7 @@ class SignVocabulary:
     @classmethod
     def load(cls, folder: str | Path) -> SignVocabulary:
         folder = Path(folder)
-        if not (folder / MANIFEST).is_file():
+        if not os.path.lexists(folder / MANIFEST):
             raise VocabularyError(
                 f"{folder} is not a sign vocabulary (no {MANIFEST}); "
                 "import packs with `changgu sign vocab import FILE`"
@@ -190,28 +215,46 @@ class SignVocabulary:
 
         def read(name: str, limit: int) -> bytes:
             path = folder / name  # `name` is MANIFEST or takes/<checked id>.npz
-            if path.is_symlink() or not path.is_file():
+            if path.is_symlink():
                 raise KeyError(name)  # a link could point anywhere: the pack must hold the file
-            if path.stat().st_size > limit:
-                raise _OverBudget(name)
-            return path.read_bytes()
+            try:
+                opened = open_file(path, follow_links=False)
+            except FileNotFoundError:
+                raise KeyError(name) from None
+            with opened:
+                if os.fstat(opened.fileno()).st_size > limit:
+                    raise _OverBudget(name)
+                return opened.read()
 
         return cls._read(read, str(folder))
 
     @classmethod
     def load_archive(cls, path: str | Path) -> SignVocabulary:
         path = Path(path)
-        if not path.is_file():
-            what = "is not a file" if path.exists() else "does not exist"
-            raise VocabularyError(f"vocabulary pack {path} {what}; give a .signpack file")
         try:
-            archive = zipfile.ZipFile(path)
+            opened = open_file(path)
+        except FileNotFoundError:
+            raise VocabularyError(
+                f"vocabulary pack {path} does not exist; give a .signpack file"
+            ) from None
+        except NotAFileError as exc:
+            raise VocabularyError(
+                f"vocabulary pack {path} is {exc.kind}, not a file; give a .signpack file"
+            ) from None
+        except OSError as exc:
+            raise VocabularyError(
+                f"cannot open vocabulary pack {path} ({exc.strerror or exc}); "
+                "copy it to a folder you can read and import it from there"
+            ) from None
+        try:
+            archive = zipfile.ZipFile(opened)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            opened.close()
             raise VocabularyError(
                 f"vocabulary pack {path} is damaged or not a pack ({exc}); "
                 "export it again from the computer that made it"
             ) from None
-        with archive:
+        with opened, archive:
 
             def read(name: str, limit: int) -> bytes:
                 info = archive.getinfo(name)  # KeyError when absent
@@ -287,6 +330,8 @@ class SignVocabulary:
                 raise too_big(f"{name} is larger than a pack may be") from None
             except (KeyError, FileNotFoundError):
                 raise
+            except NotAFileError as exc:
+                raise damaged(f"{name} is {exc.kind}, not a file") from None
             except (OSError, EOFError, zipfile.BadZipFile, zlib.error, RuntimeError) as exc:
                 raise damaged(f"{name} unreadable: {exc}") from None
             except NotImplementedError as exc:  # a compression method zipfile lacks
@@ -384,7 +429,7 @@ class SignVocabulary:
                 zlib.error,
             ) as exc:
                 # TypeError: LandmarkSequence.from_arrays on an `aspect` that is not a scalar
-                raise damaged(f"take file {name} unreadable: {exc}") from None
+                raise damaged(f"take {take_id} of gloss {gloss!r:.80} is unusable: {exc}") from None
             if len(landmarks) > MAX_TAKE_FRAMES:
                 raise too_big(f"take {take_id} has {len(landmarks)} frames")
             vocab.takes.append(
@@ -464,6 +509,29 @@ def _text(value: object) -> str:
     if len(text) > _MAX_TEXT:
         raise ValueError(f"text of {len(text)} characters")
     return text
+
+
+def _check_export_target(path: Path) -> None:
+    """A pack replaces a file, never a device, pipe or folder of that name."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise VocabularyError(
+            f"cannot export to {path}: it is {kind_of(mode)}, not a file; give a folder (such as "
+            "a USB stick) or a file name ending in .signpack"
+        )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (some file systems, such as a USB stick's, may refuse)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -44,7 +44,11 @@ def register(subparsers: Any) -> None:
     ls.set_defaults(func=_vocab_list)
     ex = vsub.add_parser("export", help="write a vocabulary as one .signpack file")
     ex.add_argument("name")
-    ex.add_argument("file", type=Path)
+    ex.add_argument(
+        "file",
+        type=Path,
+        help="the .signpack file, or a folder (a USB stick) to write NAME.signpack in",
+    )
     ex.set_defaults(func=_vocab_export)
     im = vsub.add_parser("import", help="add a .signpack file to this counter")
     im.add_argument("file", type=Path)
@@ -78,11 +82,11 @@ def _vocabulary(name: str | None, demo: bool) -> Any:
 def _recognize(args: argparse.Namespace) -> int:
     from sign.frames import VideoFileSource
     from sign.pipeline import SignPipeline
-    from sign.stream import Mode, SignStream, StreamConfig
+    from sign.stream import Mode, SignStream, SignStreamConfig
 
     vocabulary = _vocabulary(args.vocab, args.demo)
     mode = Mode.SPELLING if args.spelling else Mode.SIGNS
-    stream = SignStream(vocabulary, StreamConfig(mode=mode))
+    stream = SignStream(vocabulary, SignStreamConfig(mode=mode))
     pipeline = SignPipeline(
         VideoFileSource(args.video, realtime=args.realtime),
         stream,
@@ -155,13 +159,15 @@ def _keep_unsaved_takes(vocabulary: Any, error: Exception) -> int:
     import os
     import tempfile
 
+    from sign.errors import VocabularyError
+
     print(f"changgu: {error}", file=sys.stderr)
     for folder in (Path.cwd(), Path.home(), Path(tempfile.gettempdir())):
         if not os.access(folder, os.W_OK):
             continue
         try:
             kept = vocabulary.export_archive(folder / f"unsaved-{vocabulary.name}.signpack")
-        except OSError:
+        except (OSError, VocabularyError):  # full, or a pipe or folder of that name: next one
             continue
         print(
             f"the recorded takes are kept in {kept}; once the folder is writable, run "

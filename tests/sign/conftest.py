@@ -1,7 +1,14 @@
-"""Fixtures on the real signer data in ../shared/sign (MSL-150 and SILFA, both MIT)."""
+"""Fixtures on the real signer data in ../shared/sign (MSL-150 and SILFA, both MIT), and on
+files that are not what they seem (named pipes, sound without a picture)."""
 
 from __future__ import annotations
 
+import errno
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -71,25 +78,72 @@ def silfa_landmarks(silfa_root: Path) -> dict[str, list[Landmarks]]:
     return out
 
 
-def held(frame: Landmarks, seconds: float = 1.5, fps: float = 30.0) -> LandmarkSequence:
-    """A photo's landmarks held still for `seconds`, with 0.2 % jitter like a live tracker's."""
-    rng = np.random.default_rng(0)
-    frames = []
-    for i in range(int(seconds * fps)):
-        frames.append(
-            Landmarks(
-                t=i / fps,
-                pose=frame.pose + rng.normal(0, 0.002, frame.pose.shape).astype(np.float32),
-                left_hand=frame.left_hand
-                + rng.normal(0, 0.002, frame.left_hand.shape).astype(np.float32),
-                right_hand=frame.right_hand
-                + rng.normal(0, 0.002, frame.right_hand.shape).astype(np.float32),
-                face=frame.face,
-                has_pose=frame.has_pose,
-                has_left=frame.has_left,
-                has_right=frame.has_right,
-                has_face=frame.has_face,
-                aspect=frame.aspect,
-            )
-        )
-    return LandmarkSequence.from_frames(frames)
+@dataclass(frozen=True)
+class NamedPipe:
+    """A FIFO at `path`. Opening it to read waits for a writer, so code that reads it by name
+    blocks; `outcome` runs such code where a block ends the test instead of the run."""
+
+    path: Path
+
+    def outcome(self, call: Callable[[], object], within_s: float = 20.0) -> BaseException | None:
+        """What `call` raised (None when it returned). If it is still running after `within_s`,
+        the pipe is opened for writing and closed until the reader sees its end, and the test
+        fails: the code waited on the pipe."""
+        raised: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                call()
+            except BaseException as exc:  # handed to the test thread
+                raised.append(exc)
+
+        worker = threading.Thread(target=run, name="named-pipe-reader", daemon=True)
+        worker.start()
+        worker.join(within_s)
+        if worker.is_alive():
+            deadline = time.monotonic() + 30.0
+            while worker.is_alive() and time.monotonic() < deadline:
+                self._release_reader()
+                worker.join(0.2)
+            pytest.fail(f"blocked for {within_s:.0f} s reading the named pipe {self.path}")
+        return raised[0] if raised else None
+
+    def _release_reader(self) -> None:
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: nobody has it open for reading yet
+                raise
+            return
+        os.close(fd)
+
+
+@pytest.fixture
+def named_pipe() -> Callable[[Path], NamedPipe]:
+    """Makes a FIFO at the given path."""
+
+    def make(path: Path) -> NamedPipe:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(path)
+        return NamedPipe(path)
+
+    return make
+
+
+@pytest.fixture
+def sound_only_mp4(tmp_path: Path) -> Path:
+    """An .mp4 holding one second of sound (a tone) and no video stream."""
+    import av
+
+    path = tmp_path / "sound-only.mp4"
+    rate = 16_000
+    tone = np.sin(2 * np.pi * 440 * np.arange(rate) / rate).astype(np.float32)[None]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("aac", rate=rate, layout="mono")
+        frame = av.AudioFrame.from_ndarray(tone, format="fltp", layout="mono")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    with av.open(str(path)) as check:
+        assert not check.streams.video and check.streams.audio
+    return path

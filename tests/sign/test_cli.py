@@ -13,7 +13,8 @@ from sign.events import SignUnsure
 from sign.landmarks import LandmarkSequence
 from sign.pipeline import recognise_landmarks
 from sign.recogniser import RecogniserConfig
-from sign.stream import SignStream, StreamConfig
+from sign.store import demo_vocabulary
+from sign.stream import SignStream, SignStreamConfig
 from sign.vocabulary import SignVocabulary
 
 
@@ -62,6 +63,29 @@ def test_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "damaged" in lines[0] and "no camera" in lines[1] and "does not exist" in lines[2]
 
 
+def test_recognize_a_sound_only_file_says_it_has_no_picture(
+    sound_only_mp4: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sign", "recognize", str(sound_only_mp4)]) == 2
+    err = capsys.readouterr().err
+    assert f"{sound_only_mp4} has no video picture: give a video file" in err
+    assert "camera" not in err
+
+
+def test_export_to_a_folder_writes_the_pack_inside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = demo_vocabulary().export_archive(tmp_path / "demo.signpack")
+    assert main(["sign", "vocab", "import", str(demo), "--name", "office"]) == 0
+    stick = tmp_path / "media" / "usb"
+    stick.mkdir(parents=True)
+    assert main(["sign", "vocab", "export", "office", str(stick)]) == 0
+    assert f"exported office to {stick / 'office.signpack'}" in capsys.readouterr().out
+    assert [p.name for p in stick.iterdir()] == ["office.signpack"]
+    assert sorted(p.name for p in stick.parent.iterdir()) == ["usb"]  # nothing beside the stick
+    assert main(["sign", "vocab", "import", str(stick / "office.signpack"), "--name", "b"]) == 0
+
+
 SPAN = re.compile(r"^\s*\d+\.\d\d–\s*\d+\.\d\d s  ")
 
 
@@ -94,7 +118,7 @@ def test_recognize_sign_outside_the_vocabulary(
 def test_unsure_sign_line_is_a_question(
     msl_vocabulary: SignVocabulary, video_landmarks: dict[str, LandmarkSequence]
 ) -> None:
-    strict = StreamConfig(recogniser=RecogniserConfig(accept_spreads=1.0, unsure_spreads=4.0))
+    strict = SignStreamConfig(recogniser=RecogniserConfig(accept_spreads=1.0, unsure_spreads=4.0))
     (event,) = recognise_landmarks(video_landmarks["dolor"], SignStream(msl_vocabulary, strict))
     assert isinstance(event, SignUnsure)
     line = _describe(event)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sign.events import ResultKind, SignRejected, SignResult
 from sign.landmarks import Landmarks, LandmarkSequence
+from sign.msl import held
 from sign.pipeline import recognise_landmarks
-from sign.stream import Mode, SignStream, StreamConfig
+from sign.stream import Mode, SignStream, SignStreamConfig
 from sign.vocabulary import Gloss, SignVocabulary
-
-from .conftest import held
 
 
 def letter_vocabulary(photos: dict[str, list[Landmarks]], use: slice) -> SignVocabulary:
@@ -25,7 +24,7 @@ def test_enrolled_letters_recognised_on_other_photos(
     silfa_landmarks: dict[str, list[Landmarks]],
 ) -> None:
     vocab = letter_vocabulary(silfa_landmarks, slice(0, 2))
-    stream = SignStream(vocab, StreamConfig(mode=Mode.SPELLING))
+    stream = SignStream(vocab, SignStreamConfig(mode=Mode.SPELLING))
     tested = correct = 0
     for letter, frames in silfa_landmarks.items():
         for frame in frames[2:]:
@@ -54,7 +53,9 @@ def test_a_held_hand_shape_is_not_a_sign(
 
 def test_unknown_shape_rejected(silfa_landmarks: dict[str, list[Landmarks]]) -> None:
     only_a = {"A": silfa_landmarks["A"]}
-    stream = SignStream(letter_vocabulary(only_a, slice(0, 4)), StreamConfig(mode=Mode.SPELLING))
+    stream = SignStream(
+        letter_vocabulary(only_a, slice(0, 4)), SignStreamConfig(mode=Mode.SPELLING)
+    )
     frame = next(f for f in silfa_landmarks["B"] if f.has_hands)
     events = recognise_landmarks(held(frame, 1.0), stream)
     assert len(events) == 1 and isinstance(events[0], SignRejected)

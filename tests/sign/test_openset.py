@@ -18,7 +18,7 @@ from sign.landmarks import Landmarks, LandmarkSequence
 from sign.msl import NON_SIGN_KINDS, gloss_for, non_sign_items, performances
 from sign.pipeline import recognise_landmarks
 from sign.recogniser import RecogniserConfig, Verdict, judge
-from sign.stream import SignStream, StreamConfig
+from sign.stream import SignStream, SignStreamConfig
 from sign.templates import Ranking, TemplateMatcher
 from sign.vocabulary import SignVocabulary
 
@@ -142,7 +142,7 @@ def test_uncertain_middle_is_a_question(
     msl_vocabulary: SignVocabulary, video_landmarks: dict[str, LandmarkSequence]
 ) -> None:
     """With a bar tighter than the genuine sign's distance, the stream asks instead of deciding."""
-    strict = StreamConfig(recogniser=replace(CONFIG, accept_spreads=1.0, unsure_spreads=4.0))
+    strict = SignStreamConfig(recogniser=replace(CONFIG, accept_spreads=1.0, unsure_spreads=4.0))
     (event,) = recognise_landmarks(video_landmarks["dolor"], SignStream(msl_vocabulary, strict))
     assert isinstance(event, SignUnsure)
     candidate = event.candidate

@@ -18,7 +18,7 @@ from sign.landmarks import LandmarkSequence
 from sign.msl import MslSequence, demo_vocabulary, gloss_for
 from sign.pipeline import recognise_landmarks
 from sign.recogniser import RecogniserConfig
-from sign.stream import SignStream, StreamConfig
+from sign.stream import SignStream, SignStreamConfig
 from sign.vocabulary import SignVocabulary
 from tests.sign.conftest import DEMO_TAKES
 
@@ -57,7 +57,7 @@ def test_dtw_alone_without_classifier(
     msl_vocabulary: SignVocabulary, video_landmarks: dict[str, LandmarkSequence]
 ) -> None:
     stream = SignStream(
-        msl_vocabulary, StreamConfig(recogniser=RecogniserConfig(use_classifier=False))
+        msl_vocabulary, SignStreamConfig(recogniser=RecogniserConfig(use_classifier=False))
     )
     assert stream.recogniser.classifier is None
     got = {s: recognise_landmarks(v, stream) for s, v in video_landmarks.items()}

@@ -102,3 +102,16 @@ def test_damaged_packs_are_refused_with_a_reason(
     with pytest.raises(VocabularyError):
         store.import_archive(truncated)
     assert store.names() == []  # nothing half-imported
+
+
+def test_export_to_a_folder_writes_inside_it(tmp_path: Path) -> None:
+    vocab = demo_vocabulary()
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    assert vocab.export_archive(stick) == stick / "msl-demo.signpack"
+    assert vocab.export_archive(tmp_path / "named") == tmp_path / "named.signpack"
+    assert vocab.export_archive(tmp_path / "named.zip") == tmp_path / "named.zip"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["named.signpack", "named.zip", "usb"]
+    assert [p.name for p in stick.iterdir()] == ["msl-demo.signpack"]
+    again = SignVocabulary.load_archive(stick / "msl-demo.signpack")
+    assert [t.id for t in again.takes] == [t.id for t in vocab.takes]

@@ -1,16 +1,21 @@
-"""Hostile sign packs and names: nothing is written outside the store, no office data is lost.
+"""Hostile and damaged sign packs, names and files: nothing is written outside the store, no
+office data is lost, and every refusal says what to do.
 
-Issue 13, rows 1-3 and the sign half of row 8. Every pack here starts as the bundled demo pack
-(real MSL-150 landmarks), so these tests need no data beyond the repository.
+Every pack here starts as the bundled demo pack (real MSL-150 landmarks), so these tests need no
+data beyond the repository.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -19,6 +24,9 @@ from kiosk.cli import main
 from sign.errors import VocabularyError
 from sign.store import VocabularyStore, demo_vocabulary
 from sign.vocabulary import MAX_DECODED_BYTES, SignVocabulary
+
+if TYPE_CHECKING:
+    from .conftest import NamedPipe
 
 pytestmark = pytest.mark.usefixtures("private_data")  # tests/conftest.py
 
@@ -55,7 +63,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
-# -- row 1 ------------------------------------------------------------------------------------
+# -- names ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", [".", "..", "", ".hidden", "a/b", "../office", "office\n"])
@@ -80,7 +88,7 @@ def test_vocabulary_named_dot_cannot_replace_the_store(
     assert store.names() == ["branch", "office"]
 
 
-# -- row 2 ------------------------------------------------------------------------------------
+# -- paths inside a pack ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("take_id", ["../../escaped", "..", "a/b", "/tmp/x", "ok\x00", 7, None])
@@ -124,7 +132,7 @@ def test_stored_vocabulary_that_is_a_link_is_not_followed(
     assert list(outside.iterdir()) == []
 
 
-# -- row 3 ------------------------------------------------------------------------------------
+# -- sizes ------------------------------------------------------------------------------------
 
 
 def _npz(**arrays: np.ndarray) -> bytes:
@@ -195,7 +203,149 @@ def test_deeply_nested_manifest_is_refused(tmp_path: Path) -> None:
         SignVocabulary.load_archive(pack)
 
 
-# -- row 8 (sign enrolment on a read-only data folder) -----------------------------------------
+# -- landmark values ----------------------------------------------------------------------------
+
+
+NOT_NUMBERS = [
+    ("left_hand", np.nan),
+    ("right_hand", np.inf),
+    ("face", -np.inf),
+    ("t", np.nan),
+    ("pose", np.nan),
+]
+
+
+def _take_with(array: str, value: float) -> tuple[str, bytes]:
+    """The demo pack's first take, id and file, with one value of `array` replaced."""
+    take = demo_vocabulary().takes[0]
+    arrays = {k: np.array(v, copy=True) for k, v in take.landmarks.arrays().items()}
+    arrays[array].reshape(-1)[len(arrays[array].reshape(-1)) // 2] = value
+    return take.id, _npz(**arrays)
+
+
+@pytest.mark.parametrize(("array", "value"), NOT_NUMBERS)
+def test_pack_with_landmarks_that_are_not_numbers_is_refused_naming_the_take(
+    store: VocabularyStore, tmp_path: Path, array: str, value: float
+) -> None:
+    take_id, data = _take_with(array, value)
+
+    def point(manifest: dict) -> None:
+        manifest["takes"][0]["sha256"] = hashlib.sha256(data).hexdigest()
+
+    pack = _pack(tmp_path, point, {f"takes/{take_id}.npz": data})
+    before = _snapshot(store.root)
+    with pytest.raises(VocabularyError) as caught:
+        store.import_archive(pack, name="incoming")
+    message = str(caught.value)
+    assert f"take {take_id} of gloss" in message
+    assert f"{array} landmarks hold values that are not numbers (NaN or infinity)" in message
+    assert "import a fresh copy" in message
+    assert _snapshot(store.root) == before
+
+
+@pytest.mark.parametrize(("array", "value"), NOT_NUMBERS[:3])
+def test_stored_vocabulary_with_landmarks_that_are_not_numbers_is_refused(
+    store: VocabularyStore, array: str, value: float
+) -> None:
+    take_id, data = _take_with(array, value)
+    folder = store.path("office")
+    (folder / "takes" / f"{take_id}.npz").write_bytes(data)
+    manifest = json.loads((folder / "vocabulary.json").read_text())
+    (entry,) = [t for t in manifest["takes"] if t["id"] == take_id]
+    entry["sha256"] = hashlib.sha256(data).hexdigest()
+    (folder / "vocabulary.json").write_text(json.dumps(manifest))
+    with pytest.raises(VocabularyError, match=rf"take {take_id} of gloss .*{array} landmarks"):
+        store.load("office")
+
+
+def test_take_with_landmarks_that_are_not_numbers_is_not_enrolled() -> None:
+    vocab = demo_vocabulary()
+    take = vocab.takes[0]
+    face = take.landmarks.face.copy()
+    face[0, 0, 0] = np.nan
+    broken = replace(take.landmarks, face=face)
+    with pytest.raises(VocabularyError, match="face landmarks that are not numbers"):
+        vocab.add_take(take.gloss, "staff", broken)
+    assert take.gloss in vocab.glosses and len(vocab.takes) == len(demo_vocabulary().takes)
+
+
+# -- files that are not files ------------------------------------------------------------------
+
+
+def test_pack_that_is_a_named_pipe_is_refused(
+    store: VocabularyStore, tmp_path: Path, named_pipe: Callable[[Path], NamedPipe]
+) -> None:
+    pipe = named_pipe(tmp_path / "office.signpack")
+    error = pipe.outcome(lambda: store.import_archive(pipe.path, name="incoming"))
+    assert isinstance(error, VocabularyError)
+    assert "is a named pipe (FIFO), not a file; give a .signpack file" in str(error)
+    assert store.names() == ["branch", "office"]
+
+
+def test_pack_that_is_a_folder_is_refused(store: VocabularyStore, tmp_path: Path) -> None:
+    (tmp_path / "office.signpack").mkdir()
+    with pytest.raises(VocabularyError, match=r"is a folder, not a file; give a \.signpack file"):
+        store.import_archive(tmp_path / "office.signpack", name="incoming")
+
+
+@pytest.mark.parametrize("member", ["take", "vocabulary.json"])
+def test_stored_vocabulary_file_that_is_a_named_pipe_is_refused(
+    store: VocabularyStore, named_pipe: Callable[[Path], NamedPipe], member: str
+) -> None:
+    folder = store.path("office")
+    name = f"takes/{store.load('office').takes[0].id}.npz" if member == "take" else member
+    (folder / name).unlink()
+    pipe = named_pipe(folder / name)
+    error = pipe.outcome(lambda: store.load("office"))
+    assert isinstance(error, VocabularyError)
+    assert f"damaged ({name} is a named pipe (FIFO), not a file)" in str(error)
+
+
+# -- exports -----------------------------------------------------------------------------------
+
+
+def test_full_disk_during_export_leaves_the_older_pack_whole(
+    store: VocabularyStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    older = store.export_archive("office", stick / "office.signpack")
+    saved = older.read_bytes()
+    vocab = store.load("office")
+    vocab.remove_gloss("나")
+    store.save(vocab)
+    write = zipfile.ZipFile.writestr
+    written: list[str] = []
+
+    def fill_the_disk(self: zipfile.ZipFile, name: object, data: object, *args, **kwargs):
+        if len(written) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(str(name))
+        return write(self, name, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", fill_the_disk)
+    with pytest.raises(VocabularyError) as caught:
+        store.export_archive("office", older)
+    monkeypatch.undo()
+    message = str(caught.value)
+    assert f"cannot write {older} (No space left on device)" in message
+    assert "free space" in message and "older pack there is unchanged" in message
+    assert older.read_bytes() == saved
+    assert "나" in SignVocabulary.load_archive(older).glosses
+    assert [p.name for p in stick.iterdir()] == ["office.signpack"]  # no temporary file left
+
+
+def test_export_never_replaces_a_named_pipe(
+    store: VocabularyStore, tmp_path: Path, named_pipe: Callable[[Path], NamedPipe]
+) -> None:
+    pipe = named_pipe(tmp_path / "office.signpack")
+    error = pipe.outcome(lambda: store.export_archive("office", pipe.path))
+    assert isinstance(error, VocabularyError)
+    assert "is a named pipe (FIFO), not a file; give a folder" in str(error)
+    assert pipe.path.is_fifo()
+
+
+# -- read-only folders -------------------------------------------------------------------------
 
 
 def test_read_only_store_keeps_the_edit_for_a_retry(store: VocabularyStore, read_only) -> None:
