@@ -1,7 +1,7 @@
 """`changgu doctor`: checks models, fonts, audio and camera, and says what to fix.
 
-The checks here are quick (nothing is loaded); `kiosk.setup.selftest` reuses them and adds the slow ones
-(every model loaded, every language rendered).
+The checks here are quick (nothing is loaded); `kiosk.setup.selftest` reuses them and adds the
+slow ones (every model loaded, every language rendered).
 """
 
 from __future__ import annotations
@@ -106,14 +106,9 @@ def check_settings() -> list[Check]:
 
 
 def check_fonts() -> list[Check]:
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    start_qt()
     from PySide6.QtGui import QFontDatabase
-    from PySide6.QtWidgets import QApplication
 
-    # a QApplication (not only a QGuiApplication): the process may show widgets after this check
-    app = QApplication.instance() or QApplication([])
-    del app
     systems: dict[str, Callable[[], QFontDatabase.WritingSystem]] = {
         "Korean": lambda: QFontDatabase.WritingSystem.Korean,
         "Chinese": lambda: QFontDatabase.WritingSystem.SimplifiedChinese,
@@ -136,6 +131,17 @@ def check_fonts() -> list[Check]:
             )
         )
     return out
+
+
+def start_qt() -> None:
+    """A QApplication, which font checks need (off screen when there is no display)."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    # a QApplication (not only a QGuiApplication): the process may show widgets after this check
+    if QApplication.instance() is None:
+        QApplication([])
 
 
 def check_audio() -> list[Check]:

@@ -11,7 +11,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from kiosk.setup.model_store import ModelError, ModelManager, ModelState, check_plain_folder
+from kiosk.setup.model_store import ModelError, ModelManager, ModelState
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,7 +55,9 @@ def _install(args: argparse.Namespace) -> int:
 
 
 def _install_translation_pack(source: Path) -> int:
-    """A machine-translation pack from a folder or archive: checked, then put beside the models."""
+    """A machine-translation pack from a folder or archive: checked (`install_pack` refuses a
+    link, a pipe or a device anywhere in it, and a name that cannot be a folder's), then put
+    beside the models."""
     from kiosk.setup import paths
     from translate.mt import install_pack
     from translate.mt.pack import MANIFEST
@@ -66,10 +68,6 @@ def _install_translation_pack(source: Path) -> int:
             "speech model, name it: changgu models install whisper-small --from PATH"
         )
         return 2
-    if source.is_dir():
-        check_plain_folder(source)  # the whole folder is copied: no link may lead out of it
-    elif source.exists() and not source.is_file():  # a device or a pipe would be read forever
-        raise ModelError(f"{source} is neither a folder nor an archive of a translation pack")
     print(f"translation pack: checking and copying {source}", flush=True)
     mt_dir = paths.models_dir() / "mt"
     try:

@@ -47,9 +47,9 @@ def _transcribe(args: argparse.Namespace) -> int:
     langs = parse_langs(args.langs)
     source = FileSource(args.file, realtime=args.realtime)  # checks the file before loading models
     models = SpeechModels(asr_model=args.model)
-    recognizer = models.recognizer(langs, StreamConfig(partials=args.partials or args.realtime))
+    recogniser = models.recogniser(langs, StreamConfig(partials=args.partials or args.realtime))
     count = _print_utterances(
-        recognizer.run(source), args.json, show_partials=args.partials, elapsed=source.elapsed_s
+        recogniser.run(source), args.json, show_partials=args.partials, elapsed=source.elapsed_s
     )
     if count == 0 and not args.json:
         print("(no speech found)", file=sys.stderr)
@@ -64,7 +64,7 @@ def _listen(args: argparse.Namespace) -> int:
 
     source = MicrophoneSource(args.device, on_status=on_status)
     models = SpeechModels(asr_model=args.model)
-    recognizer = models.recognizer(langs)
+    recogniser = models.recogniser(langs)
     print(
         f"Listening on '{source.device.name}' for {', '.join(langs)}. Ctrl+C stops.",
         file=sys.stderr,
@@ -72,7 +72,7 @@ def _listen(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         _print_utterances(
-            recognizer.run(source),
+            recogniser.run(source),
             args.json,
             show_partials=True,
             live=True,

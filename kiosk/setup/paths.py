@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -30,8 +31,7 @@ def frozen_root() -> Path | None:
 
 def data_dir() -> Path:
     """Models, phrase-embedding caches and enrolled sign vocabularies."""
-    override = os.environ.get("CHANGGU_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir(APP, appauthor=False))
+    return _user_folder("CHANGGU_DATA_DIR", platformdirs.user_data_dir)
 
 
 def models_dir() -> Path:
@@ -68,10 +68,14 @@ def _seed_cache(shipped: Path, folder: Path) -> None:
 
 
 def config_dir() -> Path:
-    override = os.environ.get("CHANGGU_CONFIG_DIR")
-    return Path(override) if override else Path(platformdirs.user_config_dir(APP, appauthor=False))
+    return _user_folder("CHANGGU_CONFIG_DIR", platformdirs.user_config_dir)
 
 
 def log_dir() -> Path:
-    override = os.environ.get("CHANGGU_LOG_DIR")
-    return Path(override) if override else Path(platformdirs.user_log_dir(APP, appauthor=False))
+    return _user_folder("CHANGGU_LOG_DIR", platformdirs.user_log_dir)
+
+
+def _user_folder(variable: str, platform_folder: Callable[..., str]) -> Path:
+    """The folder `variable` names, else the platform's per-user folder of that kind."""
+    override = os.environ.get(variable)
+    return Path(override) if override else Path(platform_folder(APP, appauthor=False))

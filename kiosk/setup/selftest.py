@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from kiosk.cli.doctor import Check, check_audio, check_camera, check_models, print_check
+from kiosk.cli.doctor import Check, check_audio, check_camera, check_models, print_check, start_qt
 from kiosk.cli.doctor import summary as print_summary
 from kiosk.setup import paths
 
@@ -116,7 +116,7 @@ def check_speech_models() -> list[Check]:
 
 
 def check_speech_output(models: SpeechModels, vad_path: Path, note: str = "") -> list[Check]:
-    """The bundled clip through a streaming recognizer (VAD + Whisper, as at the counter): the
+    """The bundled clip through a streaming recogniser (VAD + Whisper, as at the counter): the
     text must match; and the VAD must hear the clip's speech and not a second of silence."""
     from asr.audio import FRAME_SAMPLES, SAMPLE_RATE, load_audio
     from asr.evaluation import error_rate
@@ -139,9 +139,9 @@ def check_speech_output(models: SpeechModels, vad_path: Path, note: str = "") ->
     )
 
     started = time.perf_counter()
-    recognizer = models.recognizer(("en",), hint=False)
+    recogniser = models.recogniser(("en",), hint=False)
     heard = " ".join(
-        u.text for u in recognizer.accept_all(np.concatenate([quiet, audio, quiet])) if u.final
+        u.text for u in recogniser.accept_all(np.concatenate([quiet, audio, quiet])) if u.final
     ).strip()
     ran = time.perf_counter() - started
     errors = error_rate(SPEECH_TEXT, heard, "en")
@@ -284,14 +284,9 @@ def check_sign_model() -> list[Check]:
 
 def check_fonts_render() -> list[Check]:
     """Every language's own name, drawn in the family the language table names."""
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    start_qt()
     from PySide6.QtGui import QFontDatabase
-    from PySide6.QtWidgets import QApplication
 
-    # a QApplication (not only a QGuiApplication): the process may show widgets after this check
-    app = QApplication.instance() or QApplication([])
-    del app
     installed = set(QFontDatabase.families())
     return [_render(sample, installed) for sample in language_samples()]
 

@@ -9,15 +9,19 @@ screen. A file that is not JSON, is nested too deeply or is implausibly large gi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from kiosk.setup import paths
+from kiosk.setup.regular_files import NotRegularFileError, open_regular
 from translate import languages
 
 log = logging.getLogger(__name__)
@@ -53,10 +57,17 @@ class Settings:
         """The settings file, each bad value replaced by its default and named in `problems`."""
         path = path or default_path()
         try:
-            with path.open("rb") as fh:
+            with open_regular(path) as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
         except FileNotFoundError:
             return cls()
+        except NotRegularFileError:
+            return cls(
+                problems=[
+                    f"settings file {path} is not a plain file (a pipe or a device?); defaults "
+                    "used. Save the settings on the staff screen to replace it"
+                ]
+            )
         except OSError as exc:
             return cls(
                 problems=[f"settings file {path} unreadable ({exc.strerror}); defaults used"]
@@ -64,7 +75,7 @@ class Settings:
         if len(data) > MAX_FILE_BYTES:
             return cls(problems=[f"settings file {path} is implausibly large; defaults used"])
         try:
-            raw = json.loads(data.decode("utf-8"))
+            raw = json.loads(data.decode("utf-8-sig"))  # Windows Notepad starts with a BOM
         except (ValueError, RecursionError) as exc:
             what = "nested too deeply" if isinstance(exc, RecursionError) else f"not JSON: {exc}"
             return cls(problems=[f"settings file {path} is damaged ({what}); defaults used"])
@@ -103,12 +114,26 @@ class Settings:
         return Settings.from_dict(data).problems
 
     def save(self, path: Path | None = None) -> None:
+        """Write the settings whole or not at all (an OSError leaves the old file as it was).
+
+        Each save writes a temporary file of its own beside the settings and renames it over
+        them, so two processes saving at once never write into the same file.
+        """
         path = path or default_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in asdict(self).items() if k != "problems"}
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(path)
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())  # the rename must not land before the bytes do
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
 
 def default_path() -> Path:
@@ -208,7 +233,7 @@ def _camera(value: object) -> str:
 def _speech_model(value: object) -> str:
     name = _text("the name of an installed Whisper model")(value)
     if name:
-        from kiosk.setup.model_store import load_manifest
+        from kiosk.setup.model_manifest import load_manifest
 
         known = [s.name for s in load_manifest() if s.role == "asr"]
         if name not in known:

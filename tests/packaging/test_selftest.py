@@ -10,21 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli.doctor import Check, summary
+from kiosk.cli.doctor import Check, start_qt, summary
 from kiosk.setup import paths, selftest
+from tests.kiosk.setup.blocking import fails_if_blocked
 
 
 @pytest.fixture(scope="module")
 def families() -> set[str]:
-    import os
-
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    start_qt()
     from PySide6.QtGui import QFontDatabase
-    from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication([])
-    del app
     found = set(QFontDatabase.families())
     if "Noto Sans Thai" not in found:
         pytest.skip("fonts-noto-core is not installed")
@@ -122,7 +117,8 @@ def test_damaged_speech_model_fails_the_self_test(installed_models: Path, tmp_pa
     from dataclasses import replace
 
     from kiosk.runtime.speech import SpeechModels
-    from kiosk.setup.model_store import ModelManager, load_manifest
+    from kiosk.setup.model_manifest import load_manifest
+    from kiosk.setup.model_store import ModelManager
 
     damaged = tmp_path / "usb" / "whisper-base"
     damaged.parent.mkdir()
@@ -157,6 +153,24 @@ def test_model_damaged_under_its_checksum_fails_the_self_test(
     [check] = selftest._guarded(selftest.check_speech_models)
     assert not check.ok and "does not match its checksum" in check.detail
     assert "changgu models install whisper-base" in check.detail
+
+
+def test_a_pipe_in_an_installed_translation_pack_is_reported_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.translate.mt_models import word_pack
+    from translate.mt import install_pack
+
+    monkeypatch.setenv("CHANGGU_DATA_DIR", str(tmp_path / "data"))
+    mt_dir = paths.models_dir() / "mt"
+    pack = word_pack(tmp_path / "usb", "words-id-en", "id", "en", {"kucing": "cat"}, ["satu"])
+    config = install_pack(pack, mt_dir).path / "config.json"
+    config.unlink()
+    os.mkfifo(config)  # reading it would wait for a writer forever
+    with fails_if_blocked():
+        [check] = selftest._check_mt_packs()
+    assert not check.ok and not check.required
+    assert "config.json is missing or unreadable" in check.detail
 
 
 def test_phrase_matcher_finds_the_known_phrase_without_an_index() -> None:

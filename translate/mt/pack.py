@@ -24,14 +24,16 @@ changgu-pack.toml:
     # target_token = ">>vie<<"      # optional, multi-target OPUS-MT models
     # compute_type = "int8"         # optional; default: the precision the model was saved in
 
-Packs are installed into `<models dir>/mt/<name>/` with `install_pack` (the model manager's
-`changgu models install --from PATH`).
+The name is also the pack's folder name: up to 100 letters, digits, '-', '_' or '.', a letter or
+digit first. Packs are installed into `<models dir>/mt/<name>/` with `install_pack` (the model
+manager's `changgu models install --from PATH`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import tarfile
@@ -41,9 +43,11 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import BinaryIO
 
 from translate import languages
-from translate.errors import PackError
+from translate.errors import NotAFileError, PackError
+from translate.files import open_regular
 
 MANIFEST = "changgu-pack.toml"
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
@@ -52,6 +56,10 @@ _COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int16", "float32")
 MAX_PACK_BYTES = 8 * 1024**3
 #: Most files and folders a pack may hold (a real one has about ten).
 MAX_PACK_ENTRIES = 1000
+#: A pack's name is its folder's: letters, digits, '.', '_' and '-', a letter or digit first.
+PACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+#: The converter's config.json is a few hundred bytes.
+MAX_CONFIG_BYTES = 1 << 20
 
 
 class Family(StrEnum):
@@ -105,9 +113,7 @@ def validate_pack(path: Path) -> PackInfo:
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PackError(f"{manifest} is not valid TOML ({exc}); fix it") from None
-    name = str(data.get("name", "")).strip()
-    if not name or "/" in name or "\\" in name or name.startswith("."):
-        raise PackError(f"{manifest}: give the pack a plain folder-safe name")
+    name = _check_name(str(data.get("name", "")).strip(), manifest)
     try:
         family = Family(str(data.get("family", "")))
     except ValueError:
@@ -197,6 +203,20 @@ def find_packs(mt_dir: Path) -> tuple[list[PackInfo], list[str]]:
     return packs, problems
 
 
+def _check_name(name: str, manifest: Path) -> str:
+    """`name` when it can stand as the pack's folder name as it is (no NUL or other control
+    character, no slash or "..", not hidden, not absurdly long); else a PackError saying what to
+    give."""
+    if PACK_NAME.fullmatch(name) is None or ".." in name:
+        shown = repr(name) if len(name) <= 40 else f"{name[:40]!r}… ({len(name)} characters)"
+        raise PackError(
+            f"{manifest}: the pack's name {shown} cannot be a folder name; give it a name of up "
+            "to 100 letters, digits, '-', '_' or '.' that starts with a letter or digit, such as "
+            '"nllb-200-distilled-600M"'
+        )
+    return name
+
+
 def _check_language(code: str, manifest: Path) -> None:
     if not languages.is_supported(code):
         raise PackError(
@@ -212,8 +232,9 @@ def _check_model_files(info: PackInfo) -> None:
             f"pack {info.name}: model.bin is missing or empty in {path}; reinstall the pack"
         )
     try:
-        json.loads((path / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with open_regular(path / "config.json") as fh:
+            json.loads(fh.read(MAX_CONFIG_BYTES).decode("utf-8"))
+    except (OSError, ValueError, NotAFileError):
         raise PackError(
             f"pack {info.name}: config.json is missing or unreadable; reconvert the model"
         ) from None
@@ -239,9 +260,10 @@ def _extract(archive: Path, into: Path, max_bytes: int = MAX_PACK_BYTES) -> None
     more than a member declares)."""
     into.mkdir(parents=True)
     root = into.resolve()
+    opened = _open_archive(archive)
     try:
         if archive.name.endswith(".zip"):
-            with zipfile.ZipFile(archive) as zipped:
+            with zipfile.ZipFile(opened) as zipped:
                 infos = zipped.infolist()
                 _check_budget(archive, len(infos), sum(i.file_size for i in infos), max_bytes)
                 for info in infos:
@@ -250,7 +272,7 @@ def _extract(archive: Path, into: Path, max_bytes: int = MAX_PACK_BYTES) -> None
                         raise PackError(f"{archive} contains links; repack it without them")
                 zipped.extractall(into)
         else:
-            with tarfile.open(archive) as tarred:
+            with tarfile.open(fileobj=opened) as tarred:
                 members = tarred.getmembers()
                 total = sum(m.size for m in members if m.isfile())
                 _check_budget(archive, len(members), total, max_bytes)
@@ -266,6 +288,22 @@ def _extract(archive: Path, into: Path, max_bytes: int = MAX_PACK_BYTES) -> None
                 tarred.extractall(into, filter="data")
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as exc:
         raise PackError(f"cannot unpack {archive} ({exc}); the archive is damaged") from None
+    finally:
+        opened.close()
+
+
+def _open_archive(archive: Path) -> BinaryIO:
+    """`archive` opened for reading; a PackError for a pipe or a device, which would otherwise be
+    read forever."""
+    try:
+        return open_regular(archive)
+    except NotAFileError:
+        raise PackError(
+            f"{archive} is neither a folder nor an archive of a translation pack (a pipe or a "
+            f"device?); give the pack's folder or its {'/'.join(ARCHIVE_SUFFIXES)} file"
+        ) from None
+    except OSError as exc:
+        raise PackError(f"cannot read {archive} ({exc.strerror or exc})") from None
 
 
 def _check_budget(source: Path, entries: int, total: int, max_bytes: int) -> None:

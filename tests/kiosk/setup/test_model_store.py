@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tarfile
+from pathlib import Path
 
 import pytest
 
 from kiosk.setup.model_store import ModelError, ModelManager, ModelState
-
-
-@pytest.fixture
-def manager(tmp_path):
-    return ModelManager(root=tmp_path / "models")
+from tests.kiosk.setup.blocking import fails_if_blocked
 
 
 def test_whisper_base_is_assembled_from_its_two_packages_and_verified(manager):
@@ -28,17 +26,40 @@ def test_missing_model_names_the_command_that_fixes_it(manager):
         manager.path_for("asr")
 
 
-def test_damaged_file_is_noticed_and_install_repairs_it(manager):
-    folder = manager.install("silero-vad")
-    model = folder / "silero_vad_v6.onnx"
+def _flip_a_byte(model: Path) -> None:
     data = bytearray(model.read_bytes())
     data[1000] ^= 0xFF  # same size, one byte flipped
     model.write_bytes(bytes(data))
-    assert manager.state("silero-vad") is ModelState.DAMAGED
-    assert manager.verify("silero-vad") == ["silero_vad_v6.onnx does not match its checksum"]
-    with pytest.raises(ModelError, match=r"damaged.*changgu models install silero-vad"):
-        manager.path_for("vad")
-    manager.install("silero-vad")
+
+
+def _put_a_pipe_in_its_place(model: Path) -> None:
+    model.unlink()
+    os.mkfifo(model)  # reading it would wait for a writer forever
+
+
+def _put_a_folder_in_its_place(model: Path) -> None:
+    model.unlink()
+    model.mkdir()
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (_flip_a_byte, "does not match its checksum"),
+        (_put_a_pipe_in_its_place, "is not a plain file"),
+        (_put_a_folder_in_its_place, "is not a plain file"),
+    ],
+    ids=["flipped-byte", "pipe", "folder"],
+)
+def test_damaged_file_is_noticed_and_install_repairs_it(manager, damage, problem):
+    folder = manager.install("silero-vad")
+    damage(folder / "silero_vad_v6.onnx")
+    with fails_if_blocked():
+        assert manager.state("silero-vad") is ModelState.DAMAGED
+        assert manager.verify("silero-vad") == [f"silero_vad_v6.onnx {problem}"]
+        with pytest.raises(ModelError, match=r"damaged.*changgu models install silero-vad"):
+            manager.path_for("vad")
+        manager.install("silero-vad")
     assert manager.state("silero-vad", deep=True) is ModelState.INSTALLED
 
 

@@ -7,23 +7,20 @@ from __future__ import annotations
 import json
 import os
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kiosk.cli import main
 from kiosk.setup.model_store import RECEIPT, STAMP, ModelError, ModelManager, ModelState
+from tests.kiosk.setup.blocking import fails_if_blocked
 
 REPO = Path(__file__).resolve().parents[3]
 CLIP = REPO / "assets" / "demo" / "synthetic_en_04_thanks.wav"
 
 
 pytestmark = pytest.mark.usefixtures("private_data")  # tests/conftest.py
-
-
-@pytest.fixture
-def manager(private_data: Path) -> ModelManager:
-    return ModelManager(root=private_data / "models")
 
 
 @pytest.fixture
@@ -204,3 +201,58 @@ def test_read_only_data_folder_names_the_phrase_index_at_once(
     out, err = capsys.readouterr()
     assert "already installed and intact" in out and "embedding" not in out
     assert "the phrase index cannot be written to" in err and "Make that folder writable" in err
+
+
+# -- pipes and devices where a file belongs ---------------------------------------------------
+
+
+@pytest.mark.parametrize("record", [RECEIPT, STAMP])
+def test_a_pipe_in_place_of_a_receipt_or_stamp_never_blocks_a_load(
+    manager: ModelManager, vad: Path, record: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (vad / record).unlink()
+    os.mkfifo(vad / record)  # reading it would wait for a writer forever
+    with fails_if_blocked():
+        if record == RECEIPT:
+            assert manager.state("silero-vad") is ModelState.DAMAGED
+            assert manager.verify("silero-vad") == [f"its install receipt {RECEIPT} is damaged"]
+            assert main(["models", "verify"]) == 1
+            assert "silero-vad: DAMAGED" in capsys.readouterr().out
+            assert main(["models", "install", "silero-vad"]) == 0  # the repair it names
+        else:
+            assert manager.state("silero-vad") is ModelState.INSTALLED  # hashed again instead
+        assert manager.path_for("vad") == vad
+    assert (vad / record).is_file()
+
+
+# -- names ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["\x00", "silero-vad\x00", "../silero-vad", "..", "a/b", "vad\x1b[2J", "x" * 5000]
+)
+def test_a_name_that_is_no_model_is_refused_before_it_is_used(
+    manager: ModelManager, vad: Path, name: str
+) -> None:
+    uses: list[Callable[[str], object]] = [
+        manager.state,
+        manager.problems,
+        manager.verify,
+        manager.folder,
+        manager.install,
+        lambda n: manager.path_for("vad", preferred=n),
+    ]
+    for use in uses:
+        with pytest.raises(ModelError, match="unknown model") as refused:
+            use(name)
+        message = str(refused.value)
+        assert len(message) < 300 and message.isprintable() and "silero-vad" in message
+    assert manager.state("silero-vad") is ModelState.INSTALLED
+
+
+def test_a_model_name_on_the_command_line_is_shown_short_and_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["models", "install", "whisper\x1b[2J" + "x" * 5000]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("changgu: unknown model 'whisper\\x1b[2J") and len(line) < 300

@@ -3,12 +3,17 @@ default and staff are told which setting was bad and what it must be."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from kiosk.setup.settings import IDLE_TIMEOUT_S, MAX_SCREEN, OFFERED_LANGUAGES, Layout, Settings
+from tests.kiosk.setup.blocking import PATIENCE_S, fails_if_blocked
 
 
 def _load(tmp_path: Path, text: str) -> Settings:
@@ -126,3 +131,87 @@ def test_doctor_names_each_bad_setting(
     assert [c.ok for c in checks] == [False, False] and not any(c.required for c in checks)
     assert "idle_timeout_s" in checks[0].detail and "speak_translations" in checks[1].detail
     assert "Settings on the staff screen" in checks[0].fix
+
+
+def test_settings_saved_with_a_byte_order_mark_load_whole(tmp_path: Path) -> None:
+    """Windows Notepad starts a UTF-8 file with a BOM; the PIN in it must still hold."""
+    path = tmp_path / "settings.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"pin": "4321", "idle_timeout_s": 60}).encode())
+    settings = Settings.load(path)
+    assert settings.problems == []
+    assert settings.pin == "4321" and settings.idle_timeout_s == 60
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device", "folder"])
+def test_a_settings_file_that_is_no_plain_file_gives_defaults_at_once(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "settings.json"
+    if kind == "pipe":
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    with fails_if_blocked():
+        settings = Settings.load(path)
+    assert settings == Settings()
+    [problem] = settings.problems
+    assert f"settings file {path} is not a plain file" in problem and "defaults used" in problem
+    if kind == "pipe":  # what the message asks for puts a plain file in its place
+        Settings(pin="2468").save(path)
+        assert Settings.load(path).pin == "2468"
+
+
+def test_doctor_names_a_pipe_in_place_of_the_settings_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "settings.json")
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE_S * 3,
+        env={**os.environ, "CHANGGU_CONFIG_DIR": str(tmp_path)},
+    )
+    assert result.returncode in (0, 1)  # the models, fonts and devices of this machine decide
+    assert "[warn] settings: settings file" in result.stdout
+    assert "is not a plain file" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_two_saves_at_once_each_write_a_file_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process saves between this one's writing and renaming: both saves succeed and
+    the file holds one whole set of settings."""
+    path = tmp_path / "settings.json"
+    rename = os.replace
+    interleaved: list[str] = []
+
+    def other_process_saves_first(src: str | Path, dst: str | Path) -> None:
+        if not interleaved:
+            interleaved.append(str(src))
+            Settings(pin="1111").save(path)
+        rename(src, dst)
+
+    monkeypatch.setattr(os, "replace", other_process_saves_first)
+    Settings(pin="2222").save(path)
+    assert interleaved
+    loaded = Settings.load(path)
+    assert loaded.problems == [] and loaded.pin == "2222"
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no temporary file left
+
+
+def test_a_failed_save_leaves_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "settings.json"
+    Settings(pin="1357").save(path)
+    before = path.read_bytes()
+
+    def disk_fails(src: str | Path, dst: str | Path) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", disk_fails)
+    with pytest.raises(OSError):  # the settings screen shows it as "not saved"
+        Settings(pin="8642").save(path)
+    assert path.read_bytes() == before and Settings.load(path).pin == "1357"
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]
