@@ -149,7 +149,7 @@ def _live(args: argparse.Namespace) -> None:
 
     from asr.evaluation import load_manifest
     from asr.events import Side
-    from kiosk.core.conversation import MicRole
+    from kiosk.core.events import CameraState, MicRole
     from kiosk.core.session import KSL
     from kiosk.runtime.app import make_app
     from kiosk.runtime.kiosk import Kiosk
@@ -261,7 +261,7 @@ def _live(args: argparse.Namespace) -> None:
     print("\n== deaf visitor: the demo's sign video as the camera (for memory with every model)")
     kiosk.new_visit()
     signed = {"off": False}
-    kiosk.sign.activity.connect(lambda a: signed.update(off=signed["off"] or a == "off"))
+    kiosk.sign.activity.connect(lambda a: signed.update(off=signed["off"] or a is CameraState.OFF))
     kiosk.play_sign_file(DEMO / "msl_ambulancia_001.mp4", realtime=True)
     deadline = time.perf_counter() + 120
     while not signed["off"] and time.perf_counter() < deadline:
@@ -270,7 +270,7 @@ def _live(args: argparse.Namespace) -> None:
     app.processEvents()
     turns = [t.translated_text for t in kiosk.session.turns]
     print(f"  staff screen shows: {', '.join(turns) or 'nothing'}")
-    kiosk.sign_source = None
+    kiosk.camera.video = None
 
     timer.stop()
     if all_gaps:

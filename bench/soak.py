@@ -144,7 +144,7 @@ class Soak:
 
     def __init__(self, minutes: float, shared: Path) -> None:
         from asr.evaluation import load_manifest
-        from kiosk.core.conversation import MicRole
+        from kiosk.core.events import MicRole
         from kiosk.runtime.app import make_app
         from kiosk.runtime.kiosk import Kiosk
         from kiosk.setup.settings import Settings
@@ -233,6 +233,7 @@ class Soak:
 
     def speak(self, path: Path, side: Any) -> None:
         """Play a recording in the counter microphone's place; time its text on the other screen."""
+        from kiosk.core.events import VisitMode
         from kiosk.core.session import TurnKind
 
         if path not in self._speech_end:
@@ -244,10 +245,11 @@ class Soak:
         self.kiosk.play_file(path, realtime=True, trailing_silence_s=TRAILING_SILENCE_S)
         self.pump(lambda: self._played, TURN_TIMEOUT_S, f"playback of {path.name}")
 
+        deaf = self.kiosk.conversation.mode is VisitMode.DEAF  # captions: shown as heard
+
         def shown() -> bool:
             translated = any(
-                s is side and (k != TurnKind.PENDING.value or self.kiosk.deaf_visitor)
-                for _t, s, k in self._painted
+                s is side and (k != TurnKind.PENDING.value or deaf) for _t, s, k in self._painted
             )
             return translated and all(t.kind != TurnKind.PENDING for t in self.kiosk.session.turns)
 
@@ -268,16 +270,18 @@ class Soak:
         staff_clip = self.staff_clips[number % len(self.staff_clips)]
         amount = {"amount": f"{1000 + number * 10}"}  # a visit-specific figure
         if deaf:
+            from kiosk.core.events import CameraState
+
             off = {"seen": False}
 
-            def activity(a: str) -> None:
-                off["seen"] = off["seen"] or a == "off"
+            def activity(a: CameraState) -> None:
+                off["seen"] = off["seen"] or a is CameraState.OFF
 
             k.sign.activity.connect(activity)
             k.play_sign_file(SIGN_VIDEO, realtime=True)  # the video is the camera: KSL chosen
             self.pump(lambda: off["seen"], 120, "the sign video")
             k.sign.activity.disconnect(activity)
-            k.sign_source = None
+            k.camera.video = None
             self.speak(staff_clip, Side.STAFF)  # captioned for the Deaf visitor
             k.quick_reply("fee.amount", amount)
         else:

@@ -156,3 +156,23 @@ def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CHANGGU_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("CHANGGU_LOG_DIR", str(tmp_path / "logs"))
     return tmp_path / "data"
+
+
+@pytest.fixture
+def sound_only_mp4(tmp_path: Path) -> Path:
+    """An .mp4 holding one second of sound (a tone) and no video stream."""
+    import av
+    import numpy as np
+
+    path = tmp_path / "sound-only.mp4"
+    rate = 16_000
+    tone = np.sin(2 * np.pi * 440 * np.arange(rate) / rate).astype(np.float32)[None]
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("aac", rate=rate, layout="mono")
+        frame = av.AudioFrame.from_ndarray(tone, format="fltp", layout="mono")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    with av.open(str(path)) as check:
+        assert not check.streams.video and check.streams.audio
+    return path

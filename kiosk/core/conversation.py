@@ -1,7 +1,7 @@
 """The rules of a visit, in one place: events in, commands out.
 
-Plain Python: no Qt, no threads, no engines. The kiosk's Qt adapter (`kiosk.runtime.kiosk.Kiosk`) feeds
-it what happened — something heard on a microphone, a sign, a staff tap, typed text, a language
+Plain Python: no Qt, no threads, no engines. The runtime (`kiosk.runtime.kiosk.Kiosk`) feeds it
+what happened — something heard on a microphone, a sign, a staff tap, typed text, a language
 chosen, New visit, a clock tick, a translation that finished — and carries out the commands it
 returns: show a turn, translate a text, tell the recognisers which languages to listen for, forget
 the visit, start or stop the camera. The demo, the tests and the live counter all drive this one
@@ -17,21 +17,58 @@ Who spoke:
 - a Deaf visitor signs: everything the microphone hears is staff's, captioned in Korean.
 
 New visit (or an idle visit, even one where only a language was chosen) forgets everything: the
-turns, the recognisers' state and the translation caches.
+turns, the recognisers' state and the translation caches. Turn ids never repeat, so a result of an
+earlier visit that arrives late (a translation, a confirmation) finds no turn and is dropped.
+
+The events and commands are in `kiosk.core.events`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
-from asr.events import Side, Status, Utterance
+from asr.events import Side, Status
+from kiosk.core.events import (
+    Activity,
+    AskConfirm,
+    Camera,
+    CameraChanged,
+    CameraState,
+    Command,
+    Confirmed,
+    Event,
+    ForgetVisit,
+    Heard,
+    LanguageChosen,
+    LanguageShown,
+    ListenFor,
+    MicRole,
+    NewVisit,
+    PhraseSaid,
+    Report,
+    SetActivity,
+    SettingsChanged,
+    ShowTurn,
+    Signed,
+    SignNotRecognised,
+    Speak,
+    TalkButton,
+    Tick,
+    Translate,
+    Translated,
+    TranslationFailed,
+    Typed,
+    VisitEnded,
+    VisitMode,
+)
 from kiosk.core.health import Component, State
 from kiosk.core.session import KO_CAPTIONS, KSL, Session, Turn, TurnKind
 from sign.events import ResultKind, SignEvent, SignRejected, SignResult, SignUnsure
+from translate import Translation
+from translate.normalise import clean_input
 
 log = logging.getLogger(__name__)
 
@@ -49,229 +86,12 @@ ADOPT_MIN_SPEECH_S = 2.0
 TALK_RELEASE_GRACE_S = 2.0
 
 
-class MicRole(StrEnum):
-    """What a microphone is for: one counter microphone for both sides, or one per side."""
-
-    COUNTER = "counter"
-    STAFF = "staff"
-    VISITOR = "visitor"
-
-
-class Activity(StrEnum):
-    """What a side's screen says is going on."""
-
-    IDLE = "idle"
-    LISTENING = "listening"
-    RECOGNISING = "recognising"
-    TRANSLATING = "translating"
-
-
-class VisitMode(StrEnum):
-    SPOKEN = "spoken"  # the visitor speaks (or has not chosen yet)
-    DEAF = "deaf"  # the visitor signs (한국수어); staff speech captioned in Korean
-    CAPTIONS = "captions"  # the visitor reads Korean captions and answers in Korean
-
-
-# -- events in ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Heard:
-    """A partial or final result of a recogniser on microphone `source` (its role decides, with
-    two microphones, who spoke)."""
-
-    utterance: Utterance
-    source: str
-    role: MicRole = MicRole.COUNTER
-
-
-@dataclass(frozen=True, slots=True)
-class Signed:
-    """The sign engine finished a segment: a sign, a fingerspelled letter, or no match."""
-
-    event: SignEvent
-
-
-@dataclass(frozen=True, slots=True)
-class PhraseSaid:
-    """Staff tapped a quick reply; the phrasebook rendered it (Korean and the visitor's wording)."""
-
-    phrase_id: str
-    text_ko: str
-    translated_lang: str
-    translated_text: str
-    kind: TurnKind
-    reviewed: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Typed:
-    """Text typed on a keyboard: staff's Korean, or the visitor's own language on the pad."""
-
-    text: str
-    side: Side = Side.STAFF
-    lang: str | None = None  # None: the side's language
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageChosen:
-    """The visitor chose (or staff overrode) the visitor's language; None = not chosen."""
-
-    lang: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class NewVisit:
-    """Staff pressed New visit."""
-
-
-@dataclass(frozen=True, slots=True)
-class Tick:
-    """The clock moved on (for idle expiry)."""
-
-
-@dataclass(frozen=True, slots=True)
-class TalkButton:
-    held: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Translated:
-    """The translation worker finished a turn's text (a `translate.Translation`)."""
-
-    turn_id: int
-    translation: object
-
-
-@dataclass(frozen=True, slots=True)
-class TranslationFailed:
-    turn_id: int
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Confirmed:
-    """The answer to "Did you mean …?": the phrase meant, or None for No."""
-
-    turn_id: int
-    phrase_id: str | None
-
-
-Event = (
-    Heard
-    | Signed
-    | PhraseSaid
-    | Typed
-    | LanguageChosen
-    | NewVisit
-    | Tick
-    | TalkButton
-    | Translated
-    | TranslationFailed
-    | Confirmed
-)
-
-
-# -- commands out ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ShowTurn:
-    turn: Turn
-
-
-@dataclass(frozen=True, slots=True)
-class Translate:
-    """Translate a turn's text on the translation worker; answer with `Translated`."""
-
-    turn_id: int
-    text: str
-    source_lang: str
-    target_lang: str
-
-
-@dataclass(frozen=True, slots=True)
-class ListenFor:
-    """The languages each microphone's recogniser identifies among, by role."""
-
-    languages: dict[MicRole, tuple[str, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class ForgetVisit:
-    """Reset the recognisers and clear every translation cache: the visit is over."""
-
-
-@dataclass(frozen=True, slots=True)
-class VisitEnded:
-    idle: bool
-
-
-@dataclass(frozen=True, slots=True)
-class LanguageShown:
-    """The visitor's language changed (chosen, recognised, or cleared)."""
-
-    lang: str | None
-    mode: VisitMode
-
-
-@dataclass(frozen=True, slots=True)
-class Camera:
-    on: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SetActivity:
-    side: Side
-    activity: Activity
-
-
-@dataclass(frozen=True, slots=True)
-class Speak:
-    text: str
-    lang: str
-
-
-@dataclass(frozen=True, slots=True)
-class AskConfirm:
-    """Ask the side who said `turn` whether they meant its best candidate phrase."""
-
-    turn: Turn
-
-
-@dataclass(frozen=True, slots=True)
-class SignNotRecognised:
-    event: SignRejected
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    status: Status
-
-
-Command = (
-    ShowTurn
-    | Translate
-    | ListenFor
-    | ForgetVisit
-    | VisitEnded
-    | LanguageShown
-    | Camera
-    | SetActivity
-    | Speak
-    | AskConfirm
-    | SignNotRecognised
-    | Report
-)
-
-
 @dataclass
 class Conversation:
     """One counter's visits. `handle(event)` applies the rules and returns what to do."""
 
     session: Session
     offered: tuple[str, ...]  # the visitor languages offered at this counter (settings)
-    two_mics: bool = False
     speak_translations: bool = False
     monotonic: Callable[[], float] = time.monotonic
     sign_results: dict[int, SignResult] = field(default_factory=dict)  # turn id → the recogniser's
@@ -290,11 +110,6 @@ class Conversation:
     @property
     def visitor_lang(self) -> str | None:
         return self.session.visitor_lang
-
-    @property
-    def talking(self) -> bool:
-        """The visitor holds their talk button."""
-        return bool(self._talk)
 
     @property
     def mode(self) -> VisitMode:
@@ -334,8 +149,10 @@ class Conversation:
                 return self._heard(event)
             case Signed():
                 return self._signed(event.event)
+            case CameraChanged():
+                return self._camera(event.state)
             case PhraseSaid():
-                return self._phrase(event)
+                return self._phrase(event.phrase)
             case Typed():
                 return self._typed(event)
             case LanguageChosen():
@@ -352,13 +169,16 @@ class Conversation:
                 return self._translation_failed(event)
             case Confirmed():
                 return self._confirmed(event)
+            case SettingsChanged():
+                return self._settings(event)
         raise TypeError(f"not a conversation event: {event!r}")
 
     # -- speech -----------------------------------------------------------------------------------
 
     def _heard(self, event: Heard) -> list[Command]:
         u = event.utterance
-        if not u.text.strip():
+        text = clean_input(u.text)
+        if not text:
             return []
         side = self._who_spoke(event)
         lang = u.lang
@@ -374,16 +194,12 @@ class Conversation:
             commands += self._choose(lang)  # recognised before the visitor chose: theirs now
         target = self.target_for(side)
         key = (event.source, u.utterance_id)
-        turn = self.session.add(
-            self._turn_of.get(key),
-            side=side,
-            lang=lang,
-            text=u.text,
-            translated_lang=target,
-            translated_text="",
-            kind=TurnKind.PENDING,
-            final=u.final,
-        )
+        partial = self.session.get(self._turn_of.get(key))
+        if partial is None:
+            turn = self.session.open(side, lang, text, target, final=u.final)
+        else:  # a partial growing (or becoming final): the same turn
+            grown = replace(partial, side=side, lang=lang, text=text, translated_lang=target)
+            turn = self.session.put(replace(grown, final=u.final))
         self._turn_of[key] = turn.turn_id
         commands.append(ShowTurn(turn))
         if not u.final:
@@ -413,35 +229,26 @@ class Conversation:
     # -- typing and quick replies -----------------------------------------------------------------
 
     def _typed(self, event: Typed) -> list[Command]:
-        text = event.text.strip()
+        text = clean_input(event.text)  # the pad and the keyboard take any character
         if not text:
             return []
         side = event.side
         lang = event.lang or (self.staff_lang if side is Side.STAFF else self.visitor_lang)
         lang = lang or self.staff_lang
-        turn = self.session.add(
-            None,
-            side=side,
-            lang=lang,
-            text=text,
-            translated_lang=self.target_for(side),
-            translated_text="",
-            kind=TurnKind.PENDING,
-            written=True,
-        )
+        turn = self.session.open(side, lang, text, self.target_for(side), written=True)
         return [ShowTurn(turn), *self._translate(turn)]
 
-    def _phrase(self, event: PhraseSaid) -> list[Command]:
-        turn = self.session.add(
-            None,
-            side=Side.STAFF,
-            lang=self.staff_lang,
-            text=event.text_ko,
-            translated_lang=event.translated_lang,
-            translated_text=event.translated_text,
-            kind=event.kind,
-            phrase_id=event.phrase_id,
-            reviewed=event.reviewed,
+    def _phrase(self, phrase: Translation) -> list[Command]:
+        same = phrase.target_lang == self.staff_lang  # a captions or Deaf visitor reads Korean
+        turn = self.session.open(
+            Side.STAFF,
+            self.staff_lang,
+            phrase.source_text,
+            phrase.target_lang,
+            TurnKind.ORIGINAL if same else TurnKind(phrase.kind.value),
+            phrase.text,
+            phrase_id=phrase.phrase_id,
+            reviewed=phrase.reviewed,
         )
         return [ShowTurn(turn), *self._speak(turn)]
 
@@ -449,26 +256,29 @@ class Conversation:
 
     def _translate(self, turn: Turn) -> list[Command]:
         if turn.lang == turn.translated_lang:
-            same = self.session.add(turn.turn_id, translated_text=turn.text, kind=TurnKind.ORIGINAL)
+            same = self.session.put(
+                replace(turn, translated_text=turn.text, kind=TurnKind.ORIGINAL)
+            )
             return [ShowTurn(same), SetActivity(same.side, Activity.IDLE), *self._speak(same)]
         return [
             SetActivity(turn.side, Activity.TRANSLATING),
             Translate(turn.turn_id, turn.text, turn.lang, turn.translated_lang),
         ]
 
-    def _translated(self, turn_id: int, translation: object) -> list[Command]:
+    def _translated(self, turn_id: int, translation: Translation) -> list[Command]:
         turn = self.session.get(turn_id)
         if turn is None:  # the visit ended while it was being translated
             return []
-        kind = TurnKind(str(getattr(translation, "kind", "none")))
-        candidates = tuple(getattr(translation, "candidates", ()) or ())
-        updated = self.session.add(
-            turn_id,
-            translated_text=str(getattr(translation, "text", "")),
-            kind=kind,
-            phrase_id=getattr(translation, "phrase_id", None),
-            reviewed=bool(getattr(translation, "reviewed", False)),
-            candidates=candidates,
+        kind = TurnKind(translation.kind.value)
+        updated = self.session.put(
+            replace(
+                turn,
+                translated_text=translation.text,
+                kind=kind,
+                phrase_id=translation.phrase_id,
+                reviewed=translation.reviewed,
+                candidates=translation.candidates,
+            )
         )
         commands: list[Command] = [ShowTurn(updated), SetActivity(updated.side, Activity.IDLE)]
         if kind is TurnKind.CONFIRM:
@@ -481,7 +291,7 @@ class Conversation:
         turn = self.session.get(event.turn_id)
         if turn is None:
             return []
-        updated = self.session.add(turn.turn_id, kind=TurnKind.NONE, translated_text="")
+        updated = self.session.put(replace(turn, kind=TurnKind.NONE, translated_text=""))
         return [
             ShowTurn(updated),
             SetActivity(updated.side, Activity.IDLE),
@@ -492,7 +302,7 @@ class Conversation:
 
     def _confirmed(self, event: Confirmed) -> list[Command]:
         turn = self.session.get(event.turn_id)
-        if turn is None:
+        if turn is None:  # asked in an earlier visit
             return []
         if turn.kind is TurnKind.SIGN_UNSURE:
             return self._sign_confirmed(turn, event.phrase_id is not None)
@@ -502,30 +312,32 @@ class Conversation:
             if turn.kind is not TurnKind.CONFIRM:
                 return []
             log.info("confirmation declined")  # honestly not translated; alternatives offered
-            updated = self.session.add(
-                turn.turn_id,
+            declined = replace(
+                turn,
                 kind=TurnKind.NONE,
                 translated_text="",
                 phrase_id=None,
                 candidates=turn.candidates[1:4],
             )
-            return [ShowTurn(updated)]
+            return [ShowTurn(self.session.put(declined))]
         log.info("confirmation accepted")
-        updated = self.session.add(
-            turn.turn_id,
-            kind=TurnKind.VERIFIED,
-            phrase_id=chosen.phrase_id,
-            translated_text=chosen.text,
-            reviewed=chosen.reviewed,
-            candidates=(),
+        updated = self.session.put(
+            replace(
+                turn,
+                kind=TurnKind.VERIFIED,
+                phrase_id=chosen.phrase_id,
+                translated_text=chosen.text,
+                reviewed=chosen.reviewed,
+                candidates=(),
+            )
         )
         return [ShowTurn(updated), *self._speak(updated)]
 
     def _sign_confirmed(self, turn: Turn, yes: bool) -> list[Command]:
-        if yes:
-            kind = TurnKind.VERIFIED if turn.phrase_id else TurnKind.SIGN
-            return [ShowTurn(self.session.add(turn.turn_id, kind=kind, reviewed=True))]
-        return [ShowTurn(self.session.add(turn.turn_id, kind=TurnKind.NONE, translated_text=""))]
+        kind = TurnKind.VERIFIED if turn.phrase_id else TurnKind.SIGN
+        yes_or_no = replace(turn, kind=kind, reviewed=True) if yes else None
+        no = replace(turn, kind=TurnKind.NONE, translated_text="")
+        return [ShowTurn(self.session.put(yes_or_no or no))]
 
     def _speak(self, turn: Turn) -> list[Command]:
         if not self.speak_translations or turn.side is not Side.STAFF:
@@ -535,6 +347,14 @@ class Conversation:
         return [Speak(turn.translated_text, turn.translated_lang)]
 
     # -- signs ------------------------------------------------------------------------------------
+
+    def _camera(self, state: CameraState) -> list[Command]:
+        if state is CameraState.SIGNING:
+            self.session.touch()  # someone signing is not an idle counter
+            return [SetActivity(Side.VISITOR, Activity.RECOGNISING)]
+        if state in (CameraState.WATCHING, CameraState.OFF):
+            return [SetActivity(Side.VISITOR, Activity.IDLE)]
+        return []
 
     def _signed(self, event: SignEvent) -> list[Command]:
         if self.mode is not VisitMode.DEAF:
@@ -548,20 +368,21 @@ class Conversation:
         letter = event.kind is ResultKind.LETTER
         spelled = self.session.get(self._spelling_turn) if letter else None
         if spelled is not None:  # fingerspelling: the letters of one word grow one turn
-            turn = self.session.add(
-                spelled.turn_id,
-                text=spelled.text + event.gloss,
-                translated_text=spelled.translated_text + event.text_ko,
+            turn = self.session.put(
+                replace(
+                    spelled,
+                    text=spelled.text + event.gloss,
+                    translated_text=spelled.translated_text + event.text_ko,
+                )
             )
         else:
-            turn = self.session.add(
-                None,
-                side=Side.VISITOR,
-                lang=KSL,
-                text=event.gloss,
-                translated_lang=self.staff_lang,
-                translated_text=event.text_ko,
-                kind=TurnKind.VERIFIED if event.phrase_id else TurnKind.SIGN,
+            turn = self.session.open(
+                Side.VISITOR,
+                KSL,
+                event.gloss,
+                self.staff_lang,
+                TurnKind.VERIFIED if event.phrase_id else TurnKind.SIGN,
+                event.text_ko,
                 phrase_id=event.phrase_id,
                 reviewed=True,
             )
@@ -572,20 +393,19 @@ class Conversation:
     def _sign_unsure(self, event: SignUnsure) -> list[Command]:
         candidate = event.candidate
         self._spelling_turn = None
-        turn = self.session.add(
-            None,
-            side=Side.VISITOR,
-            lang=KSL,
-            text=candidate.gloss,
-            translated_lang=self.staff_lang,
-            translated_text=candidate.text_ko,
-            kind=TurnKind.SIGN_UNSURE,
+        turn = self.session.open(
+            Side.VISITOR,
+            KSL,
+            candidate.gloss,
+            self.staff_lang,
+            TurnKind.SIGN_UNSURE,
+            candidate.text_ko,
             phrase_id=candidate.phrase_id,
         )
         self.sign_results[turn.turn_id] = candidate
         return [ShowTurn(turn)]
 
-    # -- languages and visits ---------------------------------------------------------------------
+    # -- languages, settings and visits -----------------------------------------------------------
 
     def _choose(self, lang: str | None) -> list[Command]:
         before = (self.visitor_lang, self.mode)
@@ -594,14 +414,20 @@ class Conversation:
         self._spelling_turn = None
         if (self.visitor_lang, self.mode) == before:
             return []
-        commands: list[Command] = [
+        return [
             ListenFor(self.listening()),
             LanguageShown(lang, self.mode),
             Camera(self.mode is VisitMode.DEAF),
         ]
-        return commands
+
+    def _settings(self, event: SettingsChanged) -> list[Command]:
+        self.offered = event.offered
+        self.speak_translations = event.speak_translations
+        self.session.idle_timeout_s = event.idle_timeout_s
+        return [ListenFor(self.listening())]
 
     def _new_visit(self, idle: bool) -> list[Command]:
+        """Everything New visit (or an idle visit) wipes, in one place."""
         self.session.new_visit()
         self._turn_of.clear()
         self.sign_results.clear()
@@ -609,7 +435,7 @@ class Conversation:
         self._talk = None
         self._talk_released_at = -1e9
         return [
-            ForgetVisit(),
+            ForgetVisit(),  # the recognisers' state, the translation caches, queued work
             VisitEnded(idle),
             ListenFor(self.listening()),
             LanguageShown(None, self.mode),
@@ -622,11 +448,3 @@ class Conversation:
             log.info("idle visit ended")
             return self._new_visit(idle=True)
         return []
-
-
-def run(conversation: Conversation, events: Sequence[Event]) -> list[Command]:
-    """Apply events in order (tests, scripts): every command they produced."""
-    out: list[Command] = []
-    for event in events:
-        out += conversation.handle(event)
-    return out

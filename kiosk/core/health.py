@@ -33,3 +33,4 @@ class State(StrEnum):
     WARNING = "warning"
     ERROR = "error"
     ENDED = "ended"  # a video file played as the camera came to its end
+    LOST = "lost"  # the camera stopped delivering pictures (sign.frames)

@@ -1,20 +1,27 @@
 """A visit at the counter: who is there, in which languages, and what each side said.
 
-Pure Python (no Qt): the conversation core (`kiosk.core.conversation`) adds to it, the screens show it.
-Everything lives in memory only. `new_visit()` wipes it; nothing reaches the disk unless staff
-explicitly export a transcript (`export_text`, which the UI confirms first).
+Pure Python (no Qt): the conversation core (`kiosk.core.conversation`) adds to it, the screens
+show it. Everything lives in memory only. `new_visit()` wipes it; nothing reaches the disk unless
+staff explicitly export a transcript (`export_text`, which the UI confirms first).
+
+Turn ids are unique for the kiosk's lifetime, not only within a visit: a result that arrives for a
+turn of an earlier visit (a translation, a confirmation) finds no turn, and is dropped.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from asr.events import Side
+from translate import Candidate
 
 KSL = "ksl"  # the visitor signs Korean Sign Language
 KO_CAPTIONS = "ko-captions"  # the visitor reads Korean captions (hears little, does not sign)
@@ -48,7 +55,7 @@ class Turn:
     final: bool = True
     at: float = 0.0  # time.time() when it was said
     reviewed: bool = False  # a phrase whose wording in `translated_lang` was reviewed
-    candidates: tuple[Any, ...] = ()  # with CONFIRM: the phrases it may mean (best first)
+    candidates: tuple[Candidate, ...] = ()  # with CONFIRM: the phrases it may mean (best first)
     written: bool = False  # typed (staff's keyboard, the visitor's pad), not spoken or signed
 
 
@@ -72,10 +79,9 @@ class Session:
     # -- the visit --
 
     def new_visit(self) -> None:
-        """Forget everything about the previous visitor."""
+        """Forget everything about the previous visitor (turn ids go on counting)."""
         self.turns.clear()
         self.visitor_lang = None
-        self._next_id = 1
         self.started_at = self.last_activity = self.clock()
 
     def touch(self) -> None:
@@ -88,18 +94,48 @@ class Session:
 
     # -- turns --
 
-    def add(self, turn_id: int | None, **fields: object) -> Turn:
-        """Add a turn, or update the one with `turn_id` (a partial growing into a final)."""
-        self.touch()
-        if turn_id is not None:
-            for i, existing in enumerate(self.turns):
-                if existing.turn_id == turn_id:
-                    self.turns[i] = replace(existing, **fields)  # type: ignore[arg-type]
-                    return self.turns[i]
-        turn = Turn(turn_id=self._next_id, at=self.clock(), **fields)  # type: ignore[arg-type]
+    def open(
+        self,
+        side: Side,
+        lang: str,
+        text: str,
+        translated_lang: str,
+        kind: TurnKind = TurnKind.PENDING,
+        translated_text: str = "",
+        *,
+        phrase_id: str | None = None,
+        final: bool = True,
+        reviewed: bool = False,
+        written: bool = False,
+    ) -> Turn:
+        """A new turn, with an id no other turn of this kiosk had."""
+        turn = Turn(
+            self._next_id,
+            side,
+            lang,
+            text,
+            translated_lang,
+            translated_text,
+            kind,
+            phrase_id=phrase_id,
+            final=final,
+            at=self.clock(),
+            reviewed=reviewed,
+            written=written,
+        )
         self._next_id += 1
         self.turns.append(turn)
+        self.touch()
         return turn
+
+    def put(self, turn: Turn) -> Turn:
+        """Store `turn` in place of the turn with its id (a partial grown, a translation in)."""
+        for i, existing in enumerate(self.turns):
+            if existing.turn_id == turn.turn_id:
+                self.turns[i] = turn
+                self.touch()
+                return turn
+        raise KeyError(f"turn {turn.turn_id} is not in this visit")
 
     def get(self, turn_id: int | None) -> Turn | None:
         return next((t for t in self.turns if t.turn_id == turn_id), None)
@@ -124,5 +160,19 @@ class Session:
         return "\n".join(lines) + "\n"
 
     def export_text(self, path: Path) -> Path:
-        path.write_text(self.transcript(), encoding="utf-8")
+        """Write the transcript to `path` (a file, or a folder to write it into). Written beside
+        the target and then renamed: a failed export (a full disk) leaves an old file whole."""
+        if path.is_dir():
+            path = path / time.strftime("changgu-visit-%Y%m%d-%H%M%S.txt")
+        if path.exists() and not path.is_file():
+            raise OSError(errno.EINVAL, "not a regular file: choose a file name", str(path))
+        fd, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(self.transcript())
+            os.replace(partial, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+            raise
         return path

@@ -20,8 +20,9 @@ from typing import cast
 import segno
 from segno import consts
 
-from kiosk.core.session import Turn
-from kiosk.ui import strings
+from asr.events import Side
+from kiosk.core import strings
+from kiosk.core.session import Turn, TurnKind
 
 # A phone reads a code off the counter screen (glare, moiré) or off paper: error correction M
 # (15% of the code may be unreadable) and codes no larger than version 20 (97×97 modules, 666
@@ -29,10 +30,7 @@ from kiosk.ui import strings
 # is 1.5 mm wide; printed 7 cm wide, 0.7 mm. Weaker decoders miss larger versions more often.
 ERROR_LEVEL = "m"
 MAX_VERSION = 20
-KOREAN = "ko"
-# Visitors who read staff's Korean as it is: Korean speakers, Deaf visitors who sign (ksl) and
-# visitors reading Korean captions. Their note is in Korean only.
-KOREAN_READERS = (KOREAN, "ksl", "ko-captions")
+KOREAN = "ko"  # visitors who read Korean (`strings.reading_lang`) get a note in Korean only
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +50,7 @@ class Note:
 
     @property
     def bilingual(self) -> bool:
-        return self.visitor_lang not in KOREAN_READERS
+        return strings.reading_lang(self.visitor_lang) != KOREAN
 
     @property
     def empty(self) -> bool:
@@ -100,24 +98,24 @@ class Note:
 
     @property
     def _label_lang(self) -> str:
-        return KOREAN if self.visitor_lang in KOREAN_READERS else self.visitor_lang
+        return strings.reading_lang(self.visitor_lang)
 
 
 def build_note(turns: Iterable[Turn], visitor_lang: str, day: date | None = None) -> Note:
     """The note of a visit: every final answer of staff, oldest first."""
     lines = []
     for turn in turns:
-        if _value(turn.side) != "staff" or not turn.final:
+        if turn.side is not Side.STAFF or not turn.final:
             continue
-        kind = _value(turn.kind)
-        if kind in ("pending", "confirm") or not turn.text.strip():  # never shown to the visitor
+        kind = turn.kind
+        if kind in (TurnKind.PENDING, TurnKind.CONFIRM) or not turn.text.strip():  # never shown
             continue
-        translated = turn.translated_text.strip() if kind in ("verified", "machine") else ""
-        if _value(turn.translated_lang) == KOREAN:
+        shown = kind in (TurnKind.VERIFIED, TurnKind.MACHINE)
+        translated = turn.translated_text.strip() if shown else ""
+        if turn.translated_lang == KOREAN:
             translated = ""  # captions for a Korean reader: the Korean is the text
-        lines.append(
-            NoteLine(translated, turn.text.strip(), machine=kind == "machine" and bool(translated))
-        )
+        machine = kind is TurnKind.MACHINE and bool(translated)
+        lines.append(NoteLine(translated, turn.text.strip(), machine=machine))
     return Note(visitor_lang, tuple(lines), day or date.today())
 
 
@@ -154,10 +152,6 @@ def qr_code(payload: str) -> segno.QRCode:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _value(field: object) -> str:
-    return str(getattr(field, "value", field))
 
 
 def _size(text: str) -> int:

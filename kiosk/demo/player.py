@@ -12,14 +12,16 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from asr.events import Side
-from kiosk.core.conversation import MicRole
-from kiosk.demo.script import Script, Step, demo_script
+from kiosk.core.events import CameraState, MicRole
+from kiosk.core.session import Turn, TurnKind
+from kiosk.demo.script import Script, Step, StepKind, demo_script
 from kiosk.runtime.app import make_app
 from kiosk.runtime.kiosk import Kiosk
 from kiosk.setup.settings import Layout, Settings
@@ -65,50 +67,58 @@ class DemoDriver(QObject):
             self.finished.emit()
             return
         step = self.steps[self.index]
-        if step.kind == "speech" and not self.kiosk.ready:
+        if step.kind is StepKind.SPEECH and not self.kiosk.ready:
             self.index -= 1
             QTimer.singleShot(200, self._next)  # wait for the speech model
             return
         self.step_started.emit(self.index, step)
         self.step_times.append((step, time.perf_counter()))
+        if self._play(step):
+            self._when_settled(self._schedule_next)
+
+    def _play(self, step: Step) -> bool:
+        """Carry out one step as the counter would see it; False if it goes on by itself (a
+        recording, a video, a note on screen, a wait) and calls for the next step when done."""
         k = self.kiosk
-        if step.kind == "new_visit":
-            self.visit += 1
-            k.new_visit()
-        elif step.kind == "visitor_lang":
-            k.choose_language(step.lang or None)
-        elif step.kind == "phrase":
-            k.quick_reply(step.phrase, step.slots)
-        elif step.kind == "type" and step.side == "visitor" and self.ui is not None:
-            pad = self.ui.visitor.pad  # the visitor writes on the pad, as a visitor would
-            self.ui.visitor.show_pad()
-            pad.field.setPlainText(step.text)
-            pad.send()
-        elif step.kind == "type":
-            side = Side(step.side or "staff")
-            k.send_typed(step.text, side, step.lang or None)
-        elif step.kind == "note" and self.ui is not None:
-            self.ui.visitor.show_note()  # the visitor takes the answer home
-            QTimer.singleShot(int((step.seconds or 3.0) * 1000), self._close_note)
-            return
-        elif step.kind == "confirm":
-            asked = next((t for t in reversed(k.session.turns) if t.kind == "confirm"), None)
-            if asked is not None:
-                yes = step.answer == "yes" and asked.candidates
-                k.confirm(asked.turn_id, asked.candidates[0].phrase_id if yes else None)
-        elif step.kind == "wait":
-            QTimer.singleShot(int(step.seconds * 1000), lambda: self._when_settled(self._next))
-            return
-        elif step.kind == "speech":
-            self._playing = True
-            role = MicRole(step.side) if step.side else MicRole.COUNTER
-            k.play_file(self.script.path(step.audio), role, self.realtime, trailing_silence_s=1.0)
-            return  # continues in _playback_done
-        elif step.kind == "sign":
-            self._signing = True
-            k.play_sign_file(self.script.path(step.video), self.realtime)
-            return  # continues in _sign_activity, when the video has ended
-        self._when_settled(self._schedule_next)
+        match step.kind:
+            case StepKind.NEW_VISIT:
+                self.visit += 1
+                k.new_visit()
+            case StepKind.VISITOR_LANG:
+                k.choose_language(step.lang or None)
+            case StepKind.PHRASE:
+                k.quick_reply(step.phrase, step.slots)
+            case StepKind.TYPE if step.side == "visitor" and self.ui is not None:
+                pad = self.ui.visitor.pad  # the visitor writes on the pad, as a visitor would
+                self.ui.visitor.show_pad()
+                pad.field.setPlainText(step.text)
+                pad.send()
+            case StepKind.TYPE:
+                k.send_typed(step.text, Side(step.side or "staff"), step.lang or None)
+            case StepKind.NOTE if self.ui is not None:
+                self.ui.visitor.show_note()  # the visitor takes the answer home
+                QTimer.singleShot(int((step.seconds or 3.0) * 1000), self._close_note)
+                return False
+            case StepKind.CONFIRM:
+                turns = reversed(k.session.turns)
+                asked = next((t for t in turns if t.kind is TurnKind.CONFIRM), None)
+                if asked is not None:
+                    yes = step.answer == "yes" and asked.candidates
+                    k.confirm(asked.turn_id, asked.candidates[0].phrase_id if yes else None)
+            case StepKind.WAIT:
+                settle = lambda: self._when_settled(self._next)  # noqa: E731
+                QTimer.singleShot(int(step.seconds * 1000), settle)
+                return False
+            case StepKind.SPEECH:
+                self._playing = True
+                role = MicRole(step.side) if step.side else MicRole.COUNTER
+                k.play_file(self.script.path(step.audio), role, self.realtime, 1.0)
+                return False  # goes on in _playback_done
+            case StepKind.SIGN:
+                self._signing = True
+                k.play_sign_file(self.script.path(step.video), self.realtime)
+                return False  # goes on in _sign_activity, when the video has ended
+        return True
 
     def _close_note(self) -> None:
         if self.ui is not None:
@@ -120,10 +130,10 @@ class DemoDriver(QObject):
             self._playing = False
             self._when_settled(self._schedule_next)
 
-    def _sign_activity(self, activity: str) -> None:
-        if self._signing and activity == "off":
+    def _sign_activity(self, activity: CameraState) -> None:
+        if self._signing and activity is CameraState.OFF:
             self._signing = False
-            self.kiosk.sign_source = None  # the camera of the settings again
+            self.kiosk.camera.video = None  # the camera of the settings again
             self._when_settled(self._schedule_next)
 
     def _schedule_next(self) -> None:
@@ -131,7 +141,7 @@ class DemoDriver(QObject):
 
     def _when_settled(self, then: Any) -> None:
         """Call `then` once no turn is waiting for its translation."""
-        if any(t.kind == "pending" for t in self.kiosk.session.turns):
+        if any(t.kind is TurnKind.PENDING for t in self.kiosk.session.turns):
             QTimer.singleShot(50, lambda: self._when_settled(then))
         else:
             then()
@@ -181,12 +191,13 @@ def run_demo(
     shots = {"n": 0}
 
     def step_started(index: int, step: Step) -> None:
-        if step.kind == "new_visit":
+        if step.kind is StepKind.NEW_VISIT:
             say("\n--- New visit: the previous visitor's conversation is wiped ---\n")
-        if screenshots and step.kind in ("new_visit", "note", "confirm"):
+        shot = (StepKind.NEW_VISIT, StepKind.NOTE, StepKind.CONFIRM)
+        if screenshots and step.kind in shot:
             shots["n"] += 1
             stem = f"{shots['n']}-{step.kind.replace('_', '-')}"
-            if step.kind == "note":  # once the note is on the visitor's screen
+            if step.kind is StepKind.NOTE:  # once the note is on the visitor's screen
                 QTimer.singleShot(300, lambda: _save(ui, screenshots, stem))
             else:
                 _save(ui, screenshots, stem)
@@ -212,14 +223,15 @@ def run_demo(
 class TurnPrinter:
     """Prints each finished turn once: readable lines, or one JSON object a line (`as_json`)."""
 
-    def __init__(self, visit: Any, as_json: bool = False) -> None:
+    def __init__(self, visit: Callable[[], int], as_json: bool = False) -> None:
         self.visit = visit  # () -> the visit's number (1 for the first)
         self.as_json = as_json
         self.shown: set[tuple[int, str]] = set()
 
-    def show(self, turn: Any) -> None:
+    def show(self, turn: Turn) -> None:
         key = (turn.turn_id, str(turn.kind))
-        if not turn.final or turn.kind in ("pending", "confirm") or key in self.shown:
+        waiting = turn.kind in (TurnKind.PENDING, TurnKind.CONFIRM)
+        if not turn.final or waiting or key in self.shown:
             return
         self.shown.add(key)
         if self.as_json:
@@ -236,7 +248,7 @@ class TurnPrinter:
             print(json.dumps(record, ensure_ascii=False), flush=True)
             return
         print(f"[{turn.side.value}] ({turn.lang}) {turn.text}", flush=True)
-        if turn.kind != "original":
+        if turn.kind is not TurnKind.ORIGINAL:
             print(f"    → ({turn.translated_lang}, {turn.kind}) {turn.translated_text or '—'}")
 
 

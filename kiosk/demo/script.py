@@ -26,30 +26,37 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
+from asr.audio import probe
+from asr.errors import AsrError
 from kiosk.errors import ChangguError
+from sign.errors import SignError
+from sign.frames import VideoFileSource
 
-KINDS = (
-    "new_visit",
-    "visitor_lang",
-    "speech",
-    "phrase",
-    "type",
-    "sign",
-    "confirm",
-    "note",
-    "wait",
-)
+
+class StepKind(StrEnum):
+    NEW_VISIT = "new_visit"
+    VISITOR_LANG = "visitor_lang"
+    SPEECH = "speech"
+    PHRASE = "phrase"
+    TYPE = "type"
+    SIGN = "sign"
+    CONFIRM = "confirm"
+    NOTE = "note"
+    WAIT = "wait"
+
+
+KINDS = tuple(k.value for k in StepKind)
 _NEEDS = {
-    "speech": "audio",
-    "phrase": "phrase",
-    "type": "text",
-    "sign": "video",
-    "confirm": "answer",
+    StepKind.SPEECH: "audio",
+    StepKind.PHRASE: "phrase",
+    StepKind.TYPE: "text",
+    StepKind.SIGN: "video",
+    StepKind.CONFIRM: "answer",
 }
-_FILES = {"speech": "audio", "sign": "video"}
 MAX_STEPS = 10_000
 MAX_WAIT_S = 3600.0
 
@@ -60,7 +67,7 @@ class ScriptError(ChangguError):
 
 @dataclass(frozen=True)
 class Step:
-    kind: str
+    kind: StepKind
     lang: str = ""
     side: str = ""  # "" = decided by the kiosk (speech), staff (typing)
     audio: str = ""
@@ -108,14 +115,35 @@ def load_script(path: Path) -> Script:
     script = Script(
         path.resolve().parent, tuple(_step(i + 1, item) for i, item in enumerate(items))
     )
+    checked: set[str] = set()
     for number, step in enumerate(script.steps, start=1):
-        key = _FILES.get(step.kind)
-        if key and not script.path(getattr(step, key)).is_file():
-            raise ScriptError(
-                f"step {number} ({step.kind}): file {getattr(step, key)!r} not found "
-                f"(paths are relative to {script.folder})"
-            )
+        media = step.audio if step.kind is StepKind.SPEECH else step.video
+        if step.kind in (StepKind.SPEECH, StepKind.SIGN) and media not in checked:
+            problem = _media_problem(script.path(media), step.kind)
+            if problem:
+                raise ScriptError(
+                    f"step {number} ({step.kind}): {media!r} {problem} "
+                    f"(paths are relative to {script.folder})"
+                )
+            checked.add(media)
     return script
+
+
+def _media_problem(path: Path, kind: StepKind) -> str | None:
+    """Why `path` cannot be played as the step's recording or video; None if it can (it is
+    opened and its first frame decoded now, so a bad file stops the script before it starts)."""
+    try:
+        if kind is StepKind.SPEECH:
+            probe(path)
+            return None
+        video = VideoFileSource(path)
+        try:
+            first = next(iter(video.frames()), None)
+        finally:
+            video.close()
+    except (AsrError, SignError) as exc:
+        return f"cannot be played: {exc}"
+    return None if first is not None else "has no picture that can be read"
 
 
 def _step(number: int, item: object) -> Step:
@@ -146,11 +174,26 @@ def _step(number: int, item: object) -> Step:
         elif not isinstance(value, str):
             raise ScriptError(f"{where}: {key} must be text, not {type(value).__name__}")
         values[key] = value
-    needed = _NEEDS.get(kind)
+    step_kind = StepKind(kind)
+    needed = _NEEDS.get(step_kind)
     if needed and not values.get(needed):
         raise ScriptError(f"{where}: needs {needed} = …")
     if values.get("side", "") not in ("", "staff", "visitor"):
         raise ScriptError(f"{where}: side must be 'staff' or 'visitor'")
-    if kind == "confirm" and values["answer"] not in ("yes", "no"):
+    if step_kind is StepKind.CONFIRM and values["answer"] not in ("yes", "no"):
         raise ScriptError(f"{where}: answer must be 'yes' or 'no'")
-    return Step(**values)  # type: ignore[arg-type]
+    text = {k: v for k, v in values.items() if isinstance(v, str)}
+    slots, seconds = values.get("slots", {}), values.get("seconds", 0.0)
+    assert isinstance(slots, dict) and isinstance(seconds, float)
+    return Step(
+        step_kind,
+        lang=text.get("lang", ""),
+        side=text.get("side", ""),
+        audio=text.get("audio", ""),
+        phrase=text.get("phrase", ""),
+        slots=slots,
+        text=text.get("text", ""),
+        video=text.get("video", ""),
+        answer=text.get("answer", ""),
+        seconds=seconds,
+    )

@@ -13,6 +13,7 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Status
+from kiosk.core.health import Component, State
 from kiosk.runtime.kiosk import Kiosk
 from kiosk.setup.settings import Settings
 
@@ -44,7 +45,7 @@ def run_kiosk(settings: Settings, kiosk_mode: bool = True) -> int:
     ui = KioskUI(kiosk, kiosk_mode=kiosk_mode)
     kiosk.models_ready.connect(kiosk.start_microphones)
     for problem in settings.problems:
-        ui.staff.show_status(Status("settings", "warning", problem))
+        ui.staff.show_status(Status(Component.SETTINGS, State.WARNING, problem))
     ui.show(kiosk_mode)
     code = app.exec()
     kiosk.stop(wait_s=10.0)  # and let its threads leave native code before Python exits

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from asr.audio import FRAME_SAMPLES, SAMPLE_RATE, Audio, FileSource
+from asr.errors import AsrError
 
 FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
 
@@ -38,6 +39,7 @@ class RecordingFeed:
     def __init__(self, realtime: bool = True) -> None:
         self.realtime = realtime
         self.on_played: Callable[[Path], None] | None = None  # after the consumer took it all
+        self.on_failed: Callable[[Path, AsrError], None] | None = None  # unreadable: skipped
         self._queue: queue.SimpleQueue[_Recording] = queue.SimpleQueue()
         self._closed = threading.Event()
         self._started_at: float | None = None
@@ -62,11 +64,15 @@ class RecordingFeed:
                     yield silence
                 continue
             source = FileSource(recording.path, trailing_silence_s=recording.trailing_silence_s)
-            for frame in source.frames():
-                if self._closed.is_set() or not self._pace():
-                    return
-                self._released += len(frame)
-                yield frame
+            try:
+                for frame in source.frames():
+                    if self._closed.is_set() or not self._pace():
+                        return
+                    self._released += len(frame)
+                    yield frame
+            except AsrError as exc:  # undecodable after all: the feed (the "microphone") goes on
+                if self.on_failed is not None:
+                    self.on_failed(recording.path, exc)
             # resumed: the consumer has processed the last frame (and posted what it heard)
             if self.on_played is not None:
                 self.on_played(recording.path)

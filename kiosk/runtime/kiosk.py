@@ -1,156 +1,45 @@
-"""The kiosk: the conversation core (`kiosk.core.conversation`) driven from Qt, with its engines on
-workers (`kiosk.runtime.workers`).
+"""The kiosk: the conversation core (`kiosk.core.conversation`) driven from Qt.
 
-`Kiosk` turns what happens — a microphone's recogniser result, a sign, a tap, typed text — into
-events for the core, and carries out the commands the core returns: it shows turns (through its
-signals, which the screens listen to), sends texts to the translation worker, tells each microphone
-which languages to listen for, starts and stops the camera, and forgets a visit. It decides nothing
-about the visit itself.
-
-Threads: each microphone (or a recording in its place) is a `Worker` running source → VAD →
-Whisper; translation and model loading are `Jobs` workers of their own, so typed text never waits
-behind a load; the camera runs the sign engine on its own thread (`kiosk.runtime.sign_input`). Engines are
-injected through small Protocols (`Speech`, `Translation`), so screens can be tested on fakes.
+`Kiosk` turns what happens — a recogniser's result, a sign, a tap, typed text — into events for
+the core, and carries out the commands it returns: it shows turns (its signals, which the screens
+listen to), translates on a worker, tells the microphones what to listen for, runs the camera, and
+forgets a visit. It decides nothing about the visit itself. Microphones, translation, model loading
+and the camera each work on a thread of their own and post back through one `Bridge`.
 """
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections import deque
 from pathlib import Path
-from typing import Any, Protocol
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from asr.audio import (
-    FRAME_SAMPLES,
-    AudioSource,
-    InputDevice,
-    MicrophoneSource,
-    list_input_devices,
-)
 from asr.errors import AsrError
 from asr.events import Side, Status, Utterance
-from asr.streaming import StreamConfig
-from kiosk.core import conversation as core
-from kiosk.core.conversation import Conversation, MicRole, VisitMode
-from kiosk.core.session import Session, Turn, TurnKind
+from kiosk.core import events as core
+from kiosk.core.conversation import Conversation
+from kiosk.core.events import MicRole, VisitMode
+from kiosk.core.health import Component, State
+from kiosk.core.session import KSL, Session, Turn
 from kiosk.errors import ChangguError
+from kiosk.runtime.camera import Camera
+from kiosk.runtime.engines import Engines, SpeechEngine, TranslationEngine, slot_values
 from kiosk.runtime.feed import RecordingFeed
-from kiosk.runtime.sign_input import SignInput, SignTiming, SourceOpener, VideoOpener, camera_source
-from kiosk.runtime.take_camera import TakeCamera
-from kiosk.runtime.workers import Bridge, Channel, Inbox, Jobs, Worker
-from kiosk.setup import paths
-from kiosk.setup.settings import Settings, camera_device
-from sign.events import SignEvent, SignResult
-from sign.store import VocabularyStore, office_or_demo
-from sign.stream import Mode as SignMode
-from sign.vocabulary import SignVocabulary
-
-log = logging.getLogger(__name__)
-
-
-class Recogniser(Protocol):
-    """A streaming recogniser (`asr.streaming.StreamingRecognizer`)."""
-
-    def accept(self, frames: Any, backlog_s: float = 0.0) -> Any: ...
-
-    def finish(self) -> Any: ...
-
-    def reset(self) -> None: ...
-
-    def set_languages(self, langs: Sequence[str]) -> None: ...
-
-
-class Speech(Protocol):
-    """The loaded speech models (`kiosk.runtime.speech.SpeechModels`)."""
-
-    def recognizer(
-        self, langs: Sequence[str], config: StreamConfig | None = None
-    ) -> Recogniser: ...
-
-
-class Translation(Protocol):
-    """The translation engine (`translate.Translator`)."""
-
-    def translate(self, text: str, source_lang: str, target_lang: str) -> Any: ...
-
-    def say(
-        self, phrase_id: str, source_lang: str, target_lang: str, values: Any = None
-    ) -> Any: ...
-
-
-@dataclass(frozen=True)
-class Engines:
-    """How the kiosk gets its engines: the real ones by default, fakes in screen tests."""
-
-    phrasebook: Callable[[], Any]  # at once: quick replies and typing work before models load
-    translator: Callable[[], Any]  # in the background (embeddings, MT packs)
-    speech: Callable[[Settings], Any] | None  # None: no speech recognition (screens only)
-
-    @classmethod
-    def real(cls, speech: bool = True) -> Engines:
-        def phrasebook() -> Any:
-            from translate import Translator
-
-            return Translator.load(paths.cache_dir(), semantic=False)
-
-        def translator() -> Any:
-            from translate import Translator
-
-            return Translator.load(paths.cache_dir(), paths.models_dir() / "mt")
-
-        def speech_models(settings: Settings) -> Any:
-            from kiosk.runtime.speech import SpeechModels
-
-            return SpeechModels(asr_model=settings.speech_model or None)
-
-        return cls(phrasebook, translator, speech_models if speech else None)
-
-
-@dataclass(frozen=True)
-class Timing:
-    """When a final utterance was recognised and when its translation reached the screen."""
-
-    turn_id: int
-    side: Side
-    recognised_at: float
-    shown_at: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class _Languages:
-    langs: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Forget:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class _Mute:
-    on: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Ended:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class _Played:
-    pass
+from kiosk.runtime.microphones import Microphones
+from kiosk.runtime.sign_input import SignTiming
+from kiosk.runtime.speech_out import Speaker
+from kiosk.runtime.workers import Bridge, Jobs
+from kiosk.setup.settings import Settings
+from sign.events import SignEvent
+from translate import TranslateError
 
 
 class Kiosk(QObject):
     """The application's state and engines, seen by the UI through signals and a few methods."""
 
     turn_changed = Signal(object)  # Turn (new, grown from a partial, or translated)
-    state_changed = Signal(object, object)  # Side, conversation.Activity
+    state_changed = Signal(object, object)  # Side, core.Activity
     status = Signal(object)  # asr.events.Status
     models_ready = Signal()
     visit_reset = Signal()
@@ -172,39 +61,32 @@ class Kiosk(QObject):
         self.conversation = Conversation(
             self.session,
             offered=tuple(self.settings.languages),
-            two_mics=bool(self.settings.visitor_device),
             speak_translations=self.settings.speak_translations,
         )
         self.bridge = Bridge()
         self.tasks = Jobs(self.bridge, "translation")
         self.loader = Jobs(self.bridge, "models")  # model loading never delays a translation
         self.health: dict[str, Status] = {}  # the latest status of each component
-        self.translator: Any = None  # phrasebook-only at first; the full one once loaded
-        self.speech: Any = None
+        self.translator: TranslationEngine | None = None  # the phrasebook first, then all tiers
+        self.speech: SpeechEngine | None = None
         self.ready = False
-        self.muted = False
-        self.timings: list[Timing] = []
-        self._inputs: dict[str, tuple[Worker, MicRole]] = {}
-        self._channels: dict[str, Channel] = {}
-        self._feeds: dict[str, RecordingFeed] = {}
-        self._stopped_inputs: list[Worker] = []  # stopped, perhaps still finishing a decode
         self.status.connect(self._remember)
-        self._status_channel = self.bridge.channel("status", self.status.emit)
+        self.microphones = Microphones(
+            self.bridge,
+            lambda u, tag, role: self._handle(core.Heard(u, tag, role)),
+            self.status.emit,
+            self.playback_finished.emit,
+        )
         self._idle_timer = QTimer(self)
         self._idle_timer.timeout.connect(lambda: self._handle(core.Tick()))
         self._idle_timer.start(5000)
-        self._speaker: Any = None
-        self._stopped = False
-        self.sign = SignInput(self._sign_vocabulary, bridge=self.bridge)
-        self.sign.sign_event.connect(self._on_sign_event)
-        self.sign.status.connect(self.status.emit)
-        self.sign.activity.connect(self._sign_activity)
-        self.sign_timings: list[SignTiming] = []
-        self.sign_source: SourceOpener | None = None  # None: the camera of the settings
-
-    @property
-    def sign_results(self) -> dict[int, SignResult]:
-        return self.conversation.sign_results
+        self._speaker: Speaker | None = None
+        self.camera = Camera(self.settings, self.bridge)
+        self.sign = sign = self.camera.sign
+        sign.sign_event.connect(self._on_sign_event)
+        sign.status.connect(self.status.emit)
+        sign.activity.connect(lambda state: self._handle(core.CameraChanged(state)))
+        self.sign_timings: deque[SignTiming] = deque(maxlen=200)  # for the sign benchmark
 
     # -- start-up --------------------------------------------------------------------------------
 
@@ -213,28 +95,24 @@ class Kiosk(QObject):
         try:
             self.translator = self.engines.phrasebook()
         except Exception as exc:
-            self._report("translation", "error", f"phrasebook could not be loaded: {exc}")
-        self._report("models", "working", "loading")
-        make_speech = self.engines.speech if load_speech else None
-        make_translator = self.engines.translator
-        settings = self.settings
-
-        def load() -> tuple[Any, Any]:
-            speech = make_speech(settings) if make_speech else None  # first: missing is reported
-            return make_translator(), speech
-
-        self.loader.run(load, self._models_loaded, self._models_failed)
+            self._report(Component.TRANSLATION, State.ERROR, f"phrasebook not loaded: {exc}")
+        self._report(Component.MODELS, State.WORKING, "loading")
+        self.loader.run(
+            self.engines.loading(self.settings, load_speech),
+            self._models_loaded,
+            self._models_failed,
+        )
         self._apply(self.conversation.start())
 
-    def _models_loaded(self, loaded: tuple[Any, Any]) -> None:
+    def _models_loaded(self, loaded: tuple[TranslationEngine, SpeechEngine | None]) -> None:
         self.translator, self.speech = loaded
         self.ready = True
-        self._report("models", "ok", "ready")
+        self._report(Component.MODELS, State.OK, "ready")
         self.models_ready.emit()
 
     def _models_failed(self, error: BaseException) -> None:
-        message = str(error) if isinstance(error, ChangguError | AsrError) else repr(error)
-        self._report("models", "error", message)
+        known = isinstance(error, ChangguError | AsrError)  # an error that names its fix
+        self._report(Component.MODELS, State.ERROR, str(error) if known else repr(error))
 
     # -- what staff and the visitor do -----------------------------------------------------------
 
@@ -246,18 +124,16 @@ class Kiosk(QObject):
 
     def quick_reply(self, phrase_id: str, slots: dict[str, str] | None = None) -> Turn | None:
         """Staff tap a phrase: shown (and optionally spoken) to the visitor, verified."""
-        from translate import TranslateError
-
-        target = self.conversation.target_for(Side.STAFF)
+        c = self.conversation
         try:
-            t = self.translator.say(phrase_id, "ko", target, _slot_values(slots or {}))
+            if self.translator is None:
+                raise TranslateError("the phrasebook is not loaded (see the models status)")
+            values = slot_values(slots or {})
+            said = self.translator.say(phrase_id, c.staff_lang, c.target_for(Side.STAFF), values)
         except TranslateError as exc:
-            self._report("quick reply", "warning", str(exc))
+            self._report(Component.QUICK_REPLY, State.WARNING, str(exc))
             return None
-        kind = TurnKind.ORIGINAL if target == "ko" else TurnKind(t.kind.value)
-        self._handle(
-            core.PhraseSaid(phrase_id, t.source_text, target, t.text, kind, bool(t.reviewed))
-        )
+        self._handle(core.PhraseSaid(said))
         return self.session.latest(Side.STAFF)
 
     def send_typed(self, text: str, side: Side = Side.STAFF, lang: str | None = None) -> None:
@@ -266,7 +142,7 @@ class Kiosk(QObject):
 
     def hear(self, utterance: Utterance, source: str, role: MicRole = MicRole.COUNTER) -> None:
         """A recogniser's result, as a microphone's worker posts it (tests feed results here)."""
-        self._from_input(source, role, utterance)
+        self._handle(core.Heard(utterance, source, role))
 
     def confirm(self, turn_id: int, phrase_id: str | None) -> None:
         """The answer to "Did you mean …?": the phrase meant, or None for No."""
@@ -274,17 +150,12 @@ class Kiosk(QObject):
 
     def settings_changed(self) -> None:
         """Staff changed the settings: the languages offered, speech out, the idle timeout."""
-        settings, conversation = self.settings, self.conversation
-        conversation.offered = tuple(settings.languages)
-        conversation.speak_translations = settings.speak_translations
-        self.session.idle_timeout_s = float(settings.idle_timeout_s)
-        self._apply([core.ListenFor(conversation.listening())])
+        s = self.settings
+        offered = tuple(s.languages)
+        self._handle(core.SettingsChanged(offered, s.speak_translations, float(s.idle_timeout_s)))
 
     def set_muted(self, muted: bool) -> None:
-        self.muted = muted
-        for worker, _role in self._inputs.values():
-            worker.send(_Mute(muted))
-        self._report("microphone", "warning" if muted else "ok", "muted" if muted else "on")
+        self.microphones.mute(muted)
 
     def set_push_to_talk(self, held: bool) -> None:
         """The visitor's talk button: while it is held, what the microphone hears is theirs."""
@@ -294,47 +165,18 @@ class Kiosk(QObject):
 
     def start_microphones(self) -> None:
         """Open the microphone(s) the settings name; a missing one becomes a status, not a crash."""
-        if self.speech is None:
-            self._report("microphone", "error", "speech model not loaded")
-            return
-        plan = (
-            [
-                ("staff", self.settings.staff_device, MicRole.STAFF),
-                ("visitor", self.settings.visitor_device, MicRole.VISITOR),
-            ]
-            if self.conversation.two_mics
-            else [("counter", self.settings.staff_device, MicRole.COUNTER)]
+        s = self.settings
+        self.microphones.open_devices(
+            s.staff_device, s.visitor_device, self.speech, self.conversation.listening()
         )
-        for tag, device, role in plan:
-            component = f"mic:{tag}"
-            try:
-                source = MicrophoneSource(
-                    device or None, on_status=self._status_channel.post, component=component
-                )
-            except AsrError as exc:
-                self._report(component, "error", str(exc))
-                continue
-            self._start_input(tag, source, role)
 
-    def open_feed(self, role: MicRole = MicRole.COUNTER, realtime: bool = True) -> RecordingFeed:
-        """Put a recording player in a microphone's place (the demo, scenario scripts, tests): it
-        opens now, like the microphone, and recordings are played into it with `play_file`.
-
-        If the speech engine cannot listen (a model file gone), that is a status, as for a
-        microphone; the feed returned then plays nothing, and the next call tries again."""
-        tag = f"feed:{role.value}"
-        if tag in self._feeds:
-            return self._feeds[tag]
-        feed = RecordingFeed(realtime)
-        if self.speech is None:
-            self._report(f"mic:{tag}", "error", "speech model not loaded")
-            return feed
-        if not self._start_input(tag, feed, role):
-            return feed
-        self._feeds[tag] = feed
-        channel = self._channels[tag]
-        feed.on_played = lambda _path: channel.post(_Played())
-        return feed
+    def open_feed(
+        self, role: MicRole = MicRole.COUNTER, realtime: bool = True
+    ) -> RecordingFeed | None:
+        """A recording player in a microphone's place (demo, scripts, tests), opened now like the
+        microphone; None (and a status) if speech cannot be recognised."""
+        langs = self.conversation.listening()[role]
+        return self.microphones.open_feed(role, realtime, self.speech, langs)
 
     def play_file(
         self,
@@ -343,138 +185,27 @@ class Kiosk(QObject):
         realtime: bool = True,
         trailing_silence_s: float = 1.0,
     ) -> None:
-        """Play a recording into the feed in `role`'s microphone place (opened if it is not yet),
-        followed by `trailing_silence_s` of a quiet room; `playback_finished` follows (at once,
-        with nothing heard, when the feed could not be opened: its status says why)."""
-        feed = self.open_feed(MicRole(role), realtime)
-        if f"feed:{MicRole(role).value}" not in self._feeds:
+        """Play a recording into the feed in `role`'s microphone place; `playback_finished`
+        follows (at once, with nothing heard, if the feed cannot open)."""
+        self.open_feed(MicRole(role), realtime)
+        if not self.microphones.play(MicRole(role), Path(path), trailing_silence_s):
             QTimer.singleShot(0, self.playback_finished.emit)
-            return
-        feed.play(Path(path), trailing_silence_s)
-
-    def stop(self, wait_s: float = 0.0) -> None:
-        """Stop every input and worker. With `wait_s` (at exit), also wait that long in all for
-        their threads to leave Whisper, MediaPipe or CTranslate2: a daemon thread still inside
-        native code when the interpreter finalises is frozen there mid-call."""
-        self._stopped = True
-        self._idle_timer.stop()  # a timer must stop on its own thread, before any deletion
-        self.sign.stop(wait_s=3.0)  # lets go of the camera and MediaPipe before the app quits
-        for tag, (worker, _role) in list(self._inputs.items()):
-            self.bridge.retire(tag)
-            worker.stop()
-            self._stopped_inputs.append(worker)
-        self._inputs.clear()
-        self._feeds.clear()
-        self.tasks.shutdown()
-        self.loader.shutdown()
-        if self._speaker is not None:
-            self._speaker.stop()
-        if wait_s <= 0:
-            return
-        deadline = time.monotonic() + wait_s
-        for worker in self._stopped_inputs:
-            if not worker.join(deadline - time.monotonic()):
-                log.warning("audio input %s still running at exit", worker.name)
-        for jobs in (self.tasks, self.loader):
-            if not jobs.join(deadline - time.monotonic()):
-                log.warning("%s still running at exit", jobs.name)
-
-    def _start_input(self, tag: str, source: AudioSource, role: MicRole) -> bool:
-        """Run `source` into a new recogniser; False (and a status naming the fix) if the speech
-        engine cannot build one, e.g. a model file removed since the kiosk started."""
-        langs = self.conversation.listening()[role]
-        try:
-            recogniser = self.speech.recognizer(langs, StreamConfig(side=Side(_side_of(role))))
-        except (AsrError, ChangguError) as exc:
-            source.close()
-            self._report(f"mic:{tag}", "error", str(exc))
-            return False
-        channel = self.bridge.channel(tag, lambda item: self._from_input(tag, role, item))
-        self._channels[tag] = channel
-        worker = Worker(
-            f"audio-{tag}",
-            _audio_loop(source, recogniser, channel, tag, self.muted),
-            on_stop=source.close,
-        )
-        self._inputs[tag] = (worker, role)
-        worker.start()
-        self.state_changed.emit(Side(_side_of(role)), core.Activity.LISTENING)
-        self._report(f"mic:{tag}", "ok", "listening")
-        return True
-
-    def _from_input(self, tag: str, role: MicRole, item: Any) -> None:
-        if self._stopped:
-            return  # queued by an audio thread before it saw the stop
-        if isinstance(item, Utterance):
-            self._handle(core.Heard(item, tag, role))
-        elif isinstance(item, Status):
-            self.status.emit(item)
-        elif isinstance(item, _Played):
-            self.playback_finished.emit()
-        elif isinstance(item, _Ended):  # the source ended by itself (a device gone for good)
-            self._inputs.pop(tag, None)
-            self._feeds.pop(tag, None)
-            self.bridge.retire(tag)
 
     # -- camera (deaf-visitor mode) ---------------------------------------------------------------
 
-    @property
-    def deaf_visitor(self) -> bool:
-        return self.conversation.mode is VisitMode.DEAF
-
-    def input_devices(self) -> list[InputDevice]:
-        """The microphones PortAudio sees (for the settings screen); none if it cannot tell."""
-        try:
-            return list_input_devices()
-        except AsrError as exc:
-            self._report("microphone", "warning", str(exc))
-            return []
-
     def play_sign_file(self, path: Path, realtime: bool = True) -> None:
-        """Watch a video file instead of the camera (the demo; tests), in deaf-visitor mode.
-
-        The file stays the camera until `sign_source` is set back to None.
-        """
-        from kiosk.core.session import KSL
-
-        self.sign_source = VideoOpener(Path(path), realtime)
-        if self.deaf_visitor:
-            self.sign.start(self.sign_source)
+        """Watch a video file instead of the camera (the demo; tests), in deaf-visitor mode. The
+        file stays the camera until `camera.video` is set back to None."""
+        self.camera.play(path, realtime)
+        if self.conversation.mode is VisitMode.DEAF:
+            self.camera.watch()
         else:
             self.choose_language(KSL)  # starts watching it
 
-    def sign_opener(self) -> SourceOpener:
-        """What the sign engine watches: a video file given by `play_sign_file`, else the camera
-        of the settings."""
-        return self.sign_source or camera_source(camera_device(self.settings.camera))
-
-    def sign_store(self) -> VocabularyStore:
-        """The office's enrolled sign vocabularies (landmarks only), in the user data folder."""
-        return VocabularyStore(paths.data_dir() / "sign")
-
-    def take_camera(self) -> TakeCamera:
-        """The camera for the sign enrolment screen (the kiosk's own camera, or the video file
-        given by `play_sign_file`); stop sign recognition before using it."""
-        return TakeCamera(self.sign_opener(), self.bridge)
-
     def resume_sign(self) -> None:
         """(Re)start the camera if the visitor signs (after enrolment, or a settings change)."""
-        if self.deaf_visitor:
-            self.sign.start(self.sign_opener())
-
-    def set_fingerspelling(self, on: bool) -> None:
-        self.sign.set_mode(SignMode.SPELLING if on else SignMode.SIGNS)
-
-    def _sign_vocabulary(self) -> tuple[SignVocabulary, bool]:
-        """The office's enrolled vocabulary, else the bundled MSL demo pack (on the worker)."""
-        return office_or_demo(self.sign_store())
-
-    def _sign_activity(self, activity: str) -> None:
-        if activity == "signing":
-            self.session.touch()  # someone signing is not an idle counter
-            self.state_changed.emit(Side.VISITOR, core.Activity.RECOGNISING)
-        elif activity in ("watching", "off"):
-            self.state_changed.emit(Side.VISITOR, core.Activity.IDLE)
+        if self.conversation.mode is VisitMode.DEAF:
+            self.camera.watch()
 
     def _on_sign_event(self, event: SignEvent, ended_at: float, recognised_at: float) -> None:
         before = len(self.session.turns)
@@ -492,32 +223,21 @@ class Kiosk(QObject):
         for command in commands:
             match command:
                 case core.ShowTurn(turn):
-                    if turn.final and turn.kind is TurnKind.PENDING and turn.lang != "ksl":
-                        self.timings.append(Timing(turn.turn_id, turn.side, time.perf_counter()))
                     self.turn_changed.emit(turn)
                 case core.Translate():
                     self._translate(command)
                 case core.ListenFor(languages):
-                    for worker, role in self._inputs.values():
-                        worker.send(_Languages(languages[role]))
+                    self.microphones.listen_for(languages)
                 case core.ForgetVisit():
-                    for worker, _role in self._inputs.values():
-                        worker.send(_Forget())
-                    forget = getattr(self.translator, "forget", None)
-                    if callable(forget):
-                        forget()  # translation caches hold visit text
-                    self.set_fingerspelling(False)  # the next visitor starts with signs
+                    self._forget_visit()
                 case core.VisitEnded(idle):
                     self.visit_reset.emit()
                     if idle:
-                        self._report("visit", "ok", "idle timeout: new visit")
+                        self._report(Component.VISIT, State.OK, "idle timeout: new visit")
                 case core.LanguageShown(lang, _mode):
                     self.language_changed.emit(lang)
                 case core.Camera(on):
-                    if on and not self.sign.running:
-                        self.sign.start(self.sign_opener())
-                    elif not on and self.sign.running:
-                        self.sign.stop()
+                    self.camera.switch(on)
                 case core.SetActivity(side, activity):
                     self.state_changed.emit(side, activity)
                 case core.Speak(text, lang):
@@ -529,92 +249,52 @@ class Kiosk(QObject):
                 case core.Report(status):
                     self.status.emit(status)
 
-    def _translate(self, command: core.Translate) -> None:
+    def _forget_visit(self) -> None:
+        """Queued translations and late results are dropped, the caches cleared on the worker after
+        the job in flight (which fills them); recognisers reset, and drop what they heard."""
+        self.tasks.drop_pending()
         translator = self.translator
-        turn_id = command.turn_id
+        if translator is not None:
+            self.tasks.run(translator.forget, lambda _none: None)
+        self.microphones.forget()
+        self.camera.set_fingerspelling(False)  # the next visitor starts with signs
 
-        def work() -> Any:
-            return translator.translate(command.text, command.source_lang, command.target_lang)
-
+    def _translate(self, command: core.Translate) -> None:
+        translator, turn_id = self.translator, command.turn_id
+        if translator is None:
+            self._handle(core.TranslationFailed(turn_id, "the phrasebook is not loaded"))
+            return
         self.tasks.run(
-            work,
+            lambda: translator.translate(command.text, command.source_lang, command.target_lang),
             lambda t: self._handle(core.Translated(turn_id, t)),
             lambda e: self._handle(core.TranslationFailed(turn_id, str(e))),
         )
 
     def _speak(self, text: str, lang: str) -> None:
-        from kiosk.runtime.speech_out import Speaker
-
         self._speaker = self._speaker or Speaker()
         self._speaker.say(text, lang)
-        if self._speaker.program is None:  # captions go on; staff learn why nothing is heard
-            self._report(
-                "speech out",
-                "warning",
-                "espeak-ng is not installed: translations are not spoken aloud "
-                "(apt-get install espeak-ng); captions work as before",
-            )
-        elif self.health.get("speech out", Status("", "ok", "")).state != "ok":
-            self._report("speech out", "ok", "speaking")
+        status = self._speaker.status()  # captions go on; staff learn why nothing is heard
+        if status != self.health.get(Component.SPEECH_OUT):
+            self.status.emit(status)
 
-    def _report(self, component: str, state: str, message: str) -> None:
+    def stop(self, wait_s: float = 0.0) -> None:
+        """Stop every input and worker; with `wait_s` (at exit), wait that long for their threads to
+        leave native code (one still inside it when Python finalises is frozen there mid-call)."""
+        self._idle_timer.stop()  # a timer must stop on its own thread, before any deletion
+        self.camera.stop(wait_s=3.0)  # lets go of the camera and MediaPipe before the app quits
+        self.microphones.stop()
+        self.tasks.shutdown()
+        self.loader.shutdown()
+        if self._speaker is not None:
+            self._speaker.stop()
+        if wait_s <= 0:
+            return
+        deadline = time.monotonic() + wait_s
+        for worker in (self.microphones, self.tasks, self.loader):
+            worker.join(deadline - time.monotonic())
+
+    def _report(self, component: str, state: State, message: str) -> None:
         self.status.emit(Status(component, state, message))
 
     def _remember(self, status: Status) -> None:
         self.health[status.component] = status  # a screen built later shows it too
-
-
-def _side_of(role: MicRole) -> str:
-    return Side.STAFF.value if role is MicRole.STAFF else Side.VISITOR.value
-
-
-def _audio_loop(
-    source: AudioSource,
-    recogniser: Recogniser,
-    out: Channel,
-    tag: str,
-    muted: bool,
-) -> Callable[[Inbox], None]:
-    """Source → VAD → Whisper, taking commands between frames."""
-
-    def loop(inbox: Inbox) -> None:
-        silence = np.zeros(FRAME_SAMPLES, dtype=np.float32)
-        mute = muted
-        try:
-            for frame in source.frames():
-                for command in inbox.pending():
-                    match command:
-                        case _Languages(langs):
-                            recogniser.set_languages(langs)
-                        case _Forget():
-                            recogniser.reset()
-                        case _Mute(on):
-                            mute = on
-                if inbox.stopping.is_set():
-                    break
-                _post_all(out, recogniser.accept(silence if mute else frame, source.backlog_s()))
-            if not inbox.stopping.is_set():  # the recording ended: its last words become final
-                _post_all(out, recogniser.finish())
-        except Exception as exc:  # a device or model failure: a status, and the kiosk runs on
-            log.exception("audio input %s failed", tag)
-            out.post(Status(f"mic:{tag}", "error", str(exc)))
-        finally:
-            out.post(_Ended())  # dropped when the input was stopped (its channel is retired)
-
-    return loop
-
-
-def _post_all(out: Channel, utterances: Any) -> None:
-    """Post each result. In a function of its own so that no loop variable of the long-lived
-    audio loop keeps the last words heard alive after New visit."""
-    for u in utterances:
-        out.post(u)
-
-
-def _slot_values(raw: dict[str, str]) -> dict[str, object]:
-    """Slot text as staff typed it: numbers ("1,200", "3") become numbers, the rest stays text."""
-    values: dict[str, object] = {}
-    for name, text in raw.items():
-        digits = str(text).replace(",", "").replace(" ", "")
-        values[name] = int(digits) if digits.isdigit() else text
-    return values

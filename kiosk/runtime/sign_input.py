@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QObject, Signal
 
 from asr.events import Status
+from kiosk.core.events import CameraState
 from kiosk.core.health import Component, State
 from kiosk.runtime.workers import Bridge, Channel, Inbox, Worker
 from sign.draw import draw_landmarks
@@ -39,7 +40,7 @@ from sign.frames import CameraSource, Frame, FrameSource, VideoFileSource
 from sign.holistic import HolisticExtractor, downscale
 from sign.landmarks import Landmarks
 from sign.pipeline import SignPipeline
-from sign.stream import Mode, SignStream, StreamConfig
+from sign.stream import Mode, SignStream, SignStreamConfig
 from sign.vocabulary import SignVocabulary
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,7 @@ class _Event:
 
 @dataclass(frozen=True, slots=True)
 class _Activity:
-    activity: str
+    activity: CameraState
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ class SignInput(QObject):
 
     sign_event = Signal(object, float, float)  # a sign.events.SignEvent, ended_at, recognised_at
     status = Signal(object)  # asr.events.Status
-    activity = Signal(str)  # "off" | "starting" | "no camera" | "watching" | "signing"
+    activity = Signal(object)  # kiosk.core.events.CameraState
     frame_ready = Signal()  # a new picture waits in latest_frame()
     demo_vocabulary = Signal(bool)  # the vocabulary in use is the MSL demo pack (not KSL)
 
@@ -221,7 +222,7 @@ class SignInput(QObject):
         channel = self.bridge.channel(self.CHANNEL, self._deliver)  # retires the old one
         loop = _SignLoop(open_source, self, channel, previous)
         self._worker = Worker("camera", loop, on_stop=loop.stop)
-        self.activity.emit("starting")
+        self.activity.emit(CameraState.STARTING)
         self._worker.start()
 
     def stop(self, wait_s: float = 0.0) -> None:
@@ -237,7 +238,7 @@ class SignInput(QObject):
             deadline = time.monotonic() + wait_s
             for old in self._stopped:
                 old.join(max(0.0, deadline - time.monotonic()))
-        self.activity.emit("off")
+        self.activity.emit(CameraState.OFF)
 
     def set_mode(self, mode: Mode) -> None:
         """Signs or fingerspelling; applied by the worker before its next frame."""
@@ -297,7 +298,7 @@ class _SignLoop:
         self._pipeline: SignPipeline | None = None
         self._source: _ClockedSource | None = None
         self._stream: SignStream | None = None
-        self._activity = ""
+        self._activity: CameraState | None = None
         self._preview = Preview(owner.preview_fps, owner.preview_width)
 
     def stop(self) -> None:
@@ -325,16 +326,16 @@ class _SignLoop:
                     source = _ClockedSource(self.open_source(self._camera_status))
                 except (CameraError, VideoError) as exc:
                     self._say(Status(Component.CAMERA, State.ERROR, str(exc)))
-                    self._set_activity("no camera")
-                    if is_file:
+                    if is_file:  # a video that cannot be played is no missing camera
                         return
+                    self._set_activity(CameraState.NO_CAMERA)
                     inbox.stopping.wait(self.owner.retry_s)
                     continue
                 self._source = source
                 if self._stream is None:  # once a camera answers: no work while there is none
                     vocabulary, demo = self.owner.load_vocabulary()
                     self.channel.post(_Demo(demo))
-                    self._stream = SignStream(vocabulary, StreamConfig(mode=self.mode))
+                    self._stream = SignStream(vocabulary, SignStreamConfig(mode=self.mode))
                 if extractor is None:
                     extractor = HolisticExtractor()
                 pipeline = SignPipeline(
@@ -352,7 +353,7 @@ class _SignLoop:
                     pipeline.run()
                 except CameraError as exc:  # gone for good: keep looking while sign mode is on
                     self._say(Status(Component.CAMERA, State.ERROR, str(exc)))
-                    self._set_activity("no camera")
+                    self._set_activity(CameraState.NO_CAMERA)
                     self._stream.reset()
                     inbox.stopping.wait(self.owner.retry_s)
                     continue
@@ -377,7 +378,7 @@ class _SignLoop:
                 self._source.close()  # already closed by the pipeline, unless it never ran
             if extractor is not None:
                 extractor.close()
-            self._set_activity("off")
+            self._set_activity(CameraState.OFF)
 
     def _on_frame(self, frame: Frame, landmarks: Landmarks) -> None:
         stream = self._stream
@@ -388,7 +389,7 @@ class _SignLoop:
         if self.mode is not stream.mode:
             stream.set_mode(self.mode)
         signing = stream.signing if stream.mode is Mode.SIGNS else landmarks.has_hands
-        self._set_activity("signing" if signing else "watching")
+        self._set_activity(CameraState.SIGNING if signing else CameraState.WATCHING)
         if self._preview.due() and not self._stopping:
             live = self._preview.make(frame, landmarks, signing)
             if self.owner._slot.put(live):
@@ -405,16 +406,16 @@ class _SignLoop:
 
     def _camera_status(self, status: CameraStatus) -> None:
         self._say(Status(status.component, status.state, status.message))
-        if status.state != "ok":  # lost: reconnecting (the next frame says "watching" again)
-            self._set_activity("no camera")
+        if status.state != State.OK:  # lost: reconnecting (the next frame says "watching" again)
+            self._set_activity(CameraState.NO_CAMERA)
 
     def _pipeline_status(self, status: CameraStatus) -> None:
-        if status.state == "ok":
+        if status.state == State.OK:
             self._say(Status(Component.CAMERA, State.OK, "watching"))
         else:
             self._say(Status(status.component, status.state, status.message))
 
-    def _set_activity(self, activity: str) -> None:
+    def _set_activity(self, activity: CameraState) -> None:
         if activity != self._activity:
             self._activity = activity
             self.channel.post(_Activity(activity))

@@ -11,6 +11,9 @@ import logging
 import shutil
 import subprocess
 
+from asr.events import Status
+from kiosk.core.health import Component, State
+
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 4000  # well under a pipe's 64 KB, even in 4-byte characters
@@ -58,6 +61,17 @@ class Speaker:
             log.info("espeak-ng did not take the text")
             return False
         return True
+
+    def status(self) -> Status:
+        """What staff are told about speech out (a missing espeak-ng is a warning to act on)."""
+        if self.program is None:
+            return Status(
+                Component.SPEECH_OUT,
+                State.WARNING,
+                "espeak-ng is not installed: translations are not spoken aloud "
+                "(apt-get install espeak-ng); captions work as before",
+            )
+        return Status(Component.SPEECH_OUT, State.OK, "speaking")
 
     def stop(self) -> None:
         if self._current and self._current.poll() is None:

@@ -147,6 +147,12 @@ class Bridge(QObject):
         with self._lock:
             self._generation[name] = self._generation.get(name, 0) + 1
 
+    def post_current(self, name: str, payload: Any) -> None:
+        """Post on channel `name`'s generation of the moment (from any thread)."""
+        with self._lock:
+            generation = self._generation.get(name, 0)
+        self.posted.emit(Posted(name, generation, payload))
+
     def is_current(self, channel: Channel) -> bool:
         with self._lock:
             return self._generation.get(channel.name) == channel.generation
@@ -163,6 +169,7 @@ class _Job:
     work: Callable[[], Any]
     done: Callable[[Any], None]
     failed: Callable[[BaseException], None] | None
+    channel: Channel  # the generation it was queued in
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,10 +180,15 @@ class _Outcome:
 
 
 class Jobs:
-    """A worker that runs jobs one at a time and hands each result back on the UI thread."""
+    """A worker that runs jobs one at a time and hands each result back on the UI thread.
+
+    `drop_pending()` starts a new generation: jobs queued before it are skipped, and the result of
+    the one in flight is dropped when it arrives (New visit: nothing of one visit reaches the next).
+    """
 
     def __init__(self, bridge: Bridge, name: str) -> None:
         self.name = name
+        self._bridge = bridge
         self._channel = bridge.channel(name, self._deliver)
         self._worker = Worker(name, self._loop).start()
         self._closed = False
@@ -190,20 +202,26 @@ class Jobs:
         if self._closed:  # the kiosk is closing: late work (a last utterance) is dropped
             log.info("%s: job dropped, the kiosk is stopping", self.name)
             return
-        self._worker.send(_Job(work, done, failed))
+        self._worker.send(_Job(work, done, failed, self._channel))
+
+    def drop_pending(self) -> None:
+        self._channel = self._bridge.channel(self.name, self._deliver)
 
     def shutdown(self) -> None:
         self._closed = True
         self._worker.stop()
 
     def join(self, timeout_s: float) -> bool:
-        return self._worker.join(timeout_s)
+        if self._worker.join(timeout_s):
+            return True
+        log.warning("%s still running at exit", self.name)
+        return False
 
     def _loop(self, inbox: Inbox) -> None:
         while not inbox.stopping.is_set():
             job = inbox.wait(0.2)
-            if job is not None and not inbox.stopping.is_set():
-                self._channel.post(_run(job))
+            if job is not None and job.channel.current and not inbox.stopping.is_set():
+                job.channel.post(_run(job))
             job = None  # the job holds visit text: nothing of it stays behind in this frame
 
     def _deliver(self, outcome: _Outcome) -> None:

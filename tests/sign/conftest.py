@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from sign.holistic import HolisticExtractor
@@ -128,22 +127,3 @@ def named_pipe() -> Callable[[Path], NamedPipe]:
         return NamedPipe(path)
 
     return make
-
-
-@pytest.fixture
-def sound_only_mp4(tmp_path: Path) -> Path:
-    """An .mp4 holding one second of sound (a tone) and no video stream."""
-    import av
-
-    path = tmp_path / "sound-only.mp4"
-    rate = 16_000
-    tone = np.sin(2 * np.pi * 440 * np.arange(rate) / rate).astype(np.float32)[None]
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("aac", rate=rate, layout="mono")
-        frame = av.AudioFrame.from_ndarray(tone, format="fltp", layout="mono")
-        frame.sample_rate = rate
-        for packet in [*stream.encode(frame), *stream.encode(None)]:
-            container.mux(packet)
-    with av.open(str(path)) as check:
-        assert not check.streams.video and check.streams.audio
-    return path

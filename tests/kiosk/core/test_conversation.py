@@ -3,13 +3,13 @@ inputs are the engines' own event types)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from asr.events import Side, Utterance
-from kiosk.core import conversation as core
-from kiosk.core.conversation import Conversation, MicRole, VisitMode
+from kiosk.core import events as core
+from kiosk.core.conversation import Conversation
+from kiosk.core.events import Activity, CameraState, MicRole, VisitMode
 from kiosk.core.session import KO_CAPTIONS, KSL, Session, TurnKind
 from sign.events import SignRejected, SignResult
+from translate import Candidate, Translation, TranslationKind
 
 OFFERED = ("zh", "vi", "th", "en", "ru")
 
@@ -22,10 +22,10 @@ class Clock:
         return self.now
 
 
-def counter(two_mics: bool = False, clock: Clock | None = None) -> Conversation:
+def counter(clock: Clock | None = None) -> Conversation:
     clock = clock or Clock()
     session = Session(idle_timeout_s=60, clock=clock)
-    return Conversation(session, OFFERED, two_mics=two_mics, monotonic=clock)
+    return Conversation(session, OFFERED, monotonic=clock)
 
 
 def heard(
@@ -110,7 +110,7 @@ def test_choosing_a_spoken_language_ends_deaf_mode():
 
 
 def test_two_microphones_decide_the_side_whatever_the_language():
-    c = counter(two_mics=True)
+    c = counter()
     c.handle(core.LanguageChosen("en"))
     out = c.handle(core.Heard(heard("en", "OK", uid=1), "staff-mic", MicRole.STAFF))
     assert of(out, core.ShowTurn)[-1].turn.side is Side.STAFF
@@ -151,7 +151,8 @@ def test_a_late_translation_of_a_wiped_visit_is_dropped():
     out = c.handle(core.Heard(heard("en", "Hello"), "mic"))
     turn_id = of(out, core.Translate)[0].turn_id
     c.handle(core.NewVisit())
-    assert c.handle(core.Translated(turn_id, object())) == []
+    late = _translation("Hello", "안녕하세요", TranslationKind.VERIFIED, "greet.hello")
+    assert c.handle(core.Translated(turn_id, late)) == []
 
 
 def test_korean_captions_visitor_answers_with_the_talk_button():
@@ -184,22 +185,22 @@ def test_visitor_typing_on_the_pad_is_a_visitor_turn_translated_into_korean():
     assert turn.side is Side.VISITOR and turn.kind is TurnKind.ORIGINAL
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    phrase_id: str
-    source_text: str
-    text: str
-    score: float
-    reviewed: bool
+def _translation(
+    source: str,
+    text: str,
+    kind: TranslationKind,
+    phrase_id: str | None = None,
+    candidates: tuple[Candidate, ...] = (),
+    target: str = "ko",
+) -> Translation:
+    return Translation(
+        source, "en", target, text, kind, 0.9, phrase_id, True, candidates=candidates
+    )
 
 
-@dataclass(frozen=True)
-class _Translation:
-    text: str
-    kind: str
-    phrase_id: str | None
-    reviewed: bool
-    candidates: tuple = ()
+def _asked(text: str, phrase_id: str, cands: tuple[Candidate, ...]) -> Translation:
+    """A near miss: \"Did you mean …?\" with `cands`."""
+    return _translation("", text, TranslationKind.CONFIRM, phrase_id, cands)
 
 
 def test_a_near_miss_is_asked_and_yes_makes_it_a_checked_phrase():
@@ -207,10 +208,10 @@ def test_a_near_miss_is_asked_and_yes_makes_it_a_checked_phrase():
     c.handle(core.LanguageChosen("en"))
     turn_id = of(c.handle(core.Heard(heard("en", "renew passport"), "mic")), core.Translate)[0]
     cands = (
-        _Candidate("res.extend_stay", "extend my stay", "체류기간 연장", 0.7, True),
-        _Candidate("doc.passport", "my passport", "여권", 0.6, True),
+        Candidate("res.extend_stay", "extend my stay", "체류기간 연장", 0.7, True),
+        Candidate("doc.passport", "my passport", "여권", 0.6, True),
     )
-    t = _Translation("체류기간 연장", "confirm", "res.extend_stay", True, cands)
+    t = _asked("체류기간 연장", "res.extend_stay", cands)
     out = c.handle(core.Translated(turn_id.turn_id, t))
     asked = of(out, core.AskConfirm)
     assert asked and asked[0].turn.kind is TurnKind.CONFIRM
@@ -223,12 +224,8 @@ def test_no_to_a_near_miss_is_not_translated():
     c = counter()
     c.handle(core.LanguageChosen("en"))
     tr = of(c.handle(core.Heard(heard("en", "fishing licence"), "mic")), core.Translate)[0]
-    cands = (_Candidate("res.card", "residence card", "외국인등록증", 0.6, True),)
-    c.handle(
-        core.Translated(
-            tr.turn_id, _Translation("외국인등록증", "confirm", "res.card", True, cands)
-        )
-    )
+    cands = (Candidate("res.card", "residence card", "외국인등록증", 0.6, True),)
+    c.handle(core.Translated(tr.turn_id, _asked("외국인등록증", "res.card", cands)))
     out = c.handle(core.Confirmed(tr.turn_id, None))
     turn = of(out, core.ShowTurn)[-1].turn
     assert turn.kind is TurnKind.NONE and turn.translated_text == ""
@@ -240,9 +237,9 @@ def test_after_no_the_visitor_may_pick_an_alternative():
     c.handle(core.LanguageChosen("vi"))
     tr = of(c.handle(core.Heard(heard("vi", "gia hạn hộ chiếu"), "mic")), core.Translate)[0]
     cands = tuple(
-        _Candidate(f"p.{i}", f"phrase {i}", f"문장 {i}", 0.7 - i / 10, True) for i in range(5)
+        Candidate(f"p.{i}", f"phrase {i}", f"문장 {i}", 0.7 - i / 10, True) for i in range(5)
     )
-    c.handle(core.Translated(tr.turn_id, _Translation("문장 0", "confirm", "p.0", True, cands)))
+    c.handle(core.Translated(tr.turn_id, _asked("문장 0", "p.0", cands)))
     turn = of(c.handle(core.Confirmed(tr.turn_id, None)), core.ShowTurn)[-1].turn
     assert [x.phrase_id for x in turn.candidates] == ["p.1", "p.2", "p.3"]  # at most three
     turn = of(c.handle(core.Confirmed(tr.turn_id, "p.2")), core.ShowTurn)[-1].turn
@@ -272,3 +269,87 @@ def test_an_unsure_sign_is_a_question_for_staff():
     other = of(c.handle(core.Signed(SignUnsure(best, 2.0, 3.0, "far"))), core.ShowTurn)[0].turn
     no = of(c.handle(core.Confirmed(other.turn_id, None)), core.ShowTurn)[0].turn
     assert no.kind is TurnKind.NONE and no.translated_text == ""
+
+
+def test_a_translation_finished_after_new_visit_never_lands_on_the_next_visitors_turn():
+    c = counter()
+    c.handle(core.LanguageChosen("en"))
+    typed = of(c.handle(core.Typed("오늘 받으실 수 있습니다")), core.Translate)[0]
+    c.handle(core.NewVisit())
+    c.handle(core.LanguageChosen("en"))
+    fee = _translation("수수료는 1,200원입니다.", "The fee is 1,200 won.", TranslationKind.VERIFIED)
+    reply = of(c.handle(core.PhraseSaid(fee)), core.ShowTurn)[0].turn
+    assert reply.turn_id != typed.turn_id  # ids never repeat, across visits too
+    late = _translation("", "You can get it today.", TranslationKind.VERIFIED, "doc.today")
+    assert c.handle(core.Translated(typed.turn_id, late)) == []
+    assert c.handle(core.TranslationFailed(typed.turn_id, "failed")) == []
+    assert c.handle(core.Confirmed(typed.turn_id, "doc.today")) == []
+    assert [t.translated_text for t in c.session.turns] == ["The fee is 1,200 won."]
+
+
+def test_turn_ids_never_repeat_across_visits():
+    c = counter()
+    seen = set()
+    for _ in range(3):
+        c.handle(core.LanguageChosen("vi"))
+        for text in ("Xin chào", "Phí là bao nhiêu?"):
+            seen.add(of(c.handle(core.Typed(text, Side.VISITOR)), core.ShowTurn)[0].turn.turn_id)
+        c.handle(core.NewVisit())
+    assert len(seen) == 6
+
+
+def test_every_typed_or_heard_text_is_cleaned_before_it_is_shown():
+    c = counter()
+    c.handle(core.LanguageChosen(KO_CAPTIONS))  # Korean on the pad: no translation step at all
+    out = c.handle(core.Typed("등본\u202e 한 통\x00 주세요", Side.VISITOR, "ko"))
+    turn = of(out, core.ShowTurn)[-1].turn
+    assert turn.text == "등본 한 통 주세요" and turn.translated_text == "등본 한 통 주세요"
+    out = c.handle(core.Heard(heard("ko", "네\u200f\x07 알겠습니다"), "mic"))
+    assert of(out, core.ShowTurn)[-1].turn.text == "네 알겠습니다"
+    assert c.handle(core.Typed("\u202e\x00 ", Side.VISITOR, "ko")) == []  # nothing left to show
+
+
+def test_a_quick_reply_to_a_korean_reader_is_the_korean_itself():
+    c = counter()
+    c.handle(core.LanguageChosen(KO_CAPTIONS))
+    said = _translation(
+        "수수료는 1,200원입니다.",
+        "수수료는 1,200원입니다.",
+        TranslationKind.VERIFIED,
+        "fee.amount",
+        target="ko",
+    )
+    turn = of(c.handle(core.PhraseSaid(said)), core.ShowTurn)[0].turn
+    assert turn.kind is TurnKind.ORIGINAL and turn.side is Side.STAFF
+    c.handle(core.LanguageChosen("en"))
+    said = _translation(
+        "수수료는 1,200원입니다.",
+        "The fee is 1,200 won.",
+        TranslationKind.VERIFIED,
+        "fee.amount",
+        target="en",
+    )
+    turn = of(c.handle(core.PhraseSaid(said)), core.ShowTurn)[0].turn
+    assert turn.kind is TurnKind.VERIFIED and turn.translated_text == "The fee is 1,200 won."
+
+
+def test_settings_change_what_the_microphone_listens_for_and_the_idle_timeout():
+    clock = Clock()
+    c = counter(clock)
+    out = c.handle(core.SettingsChanged(("mn", "ne"), True, 10.0))
+    assert of(out, core.ListenFor)[0].languages[MicRole.COUNTER] == ("ko", "mn", "ne")
+    c.handle(core.LanguageChosen("mn"))
+    clock.now += 11
+    assert of(c.handle(core.Tick()), core.VisitEnded)
+
+
+def test_someone_signing_keeps_the_visit_alive():
+    clock = Clock()
+    c = counter(clock)
+    c.handle(core.LanguageChosen(KSL))
+    clock.now += 50
+    out = c.handle(core.CameraChanged(CameraState.SIGNING))
+    assert of(out, core.SetActivity)[0].activity is Activity.RECOGNISING
+    clock.now += 50  # 100 s since the language was chosen, 50 s since the signing
+    assert c.handle(core.Tick()) == []
+    assert of(c.handle(core.CameraChanged(CameraState.WATCHING)), core.SetActivity)

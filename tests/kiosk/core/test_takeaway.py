@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from asr.events import Side
-from kiosk.core.session import Turn
+from kiosk.core import strings
+from kiosk.core.session import Turn, TurnKind
 from kiosk.core.takeaway import ERROR_LEVEL, MAX_VERSION, build_note, qr_code, split_payloads
-from kiosk.ui import strings
 
 DAY = date(2026, 11, 30)
 
@@ -37,9 +37,11 @@ def visit(lang: str, answers: list[tuple[str, str]], kinds: tuple[str, ...] = ("
     """A visit's turns: the visitor asks, staff answer (Korean, translated into `lang`)."""
     turns = []
     for i, (korean, translated) in enumerate(answers):
-        turns.append(Turn(2 * i + 1, Side.VISITOR, lang, "question", "ko", "질문", "machine"))
+        turns.append(
+            Turn(2 * i + 1, Side.VISITOR, lang, "question", "ko", "질문", TurnKind.MACHINE)
+        )
         kind = kinds[i % len(kinds)]
-        turns.append(Turn(2 * i + 2, Side.STAFF, "ko", korean, lang, translated, kind))
+        turns.append(Turn(2 * i + 2, Side.STAFF, "ko", korean, lang, translated, TurnKind(kind)))
     return turns
 
 
@@ -68,7 +70,7 @@ def read_qr(image: np.ndarray) -> str:
 def test_note_holds_staff_answers_with_the_korean_beside_each() -> None:
     answers = staff_phrases("vi")[:3]
     turns = visit("vi", answers, kinds=("verified", "machine", "none"))
-    turns.append(Turn(99, Side.STAFF, "ko", "잠시만요", "vi", "", "pending", final=False))
+    turns.append(Turn(99, Side.STAFF, "ko", "잠시만요", "vi", "", TurnKind.PENDING, final=False))
     note = build_note(turns, "vi", DAY)
 
     assert [line.korean for line in note.lines] == [ko for ko, _ in answers]
@@ -92,7 +94,8 @@ def test_note_holds_staff_answers_with_the_korean_beside_each() -> None:
 def test_a_korean_reader_gets_the_korean_only(lang: str) -> None:
     answers = staff_phrases("en")[:2]
     turns = [
-        Turn(i, Side.STAFF, "ko", ko, "ko", ko, "original") for i, (ko, _) in enumerate(answers, 1)
+        Turn(i, Side.STAFF, "ko", ko, "ko", ko, TurnKind.ORIGINAL)
+        for i, (ko, _) in enumerate(answers, 1)
     ]
     note = build_note(turns, lang, DAY)
     assert note.text().splitlines()[1:] == [

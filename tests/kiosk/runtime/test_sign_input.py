@@ -17,11 +17,12 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Side
+from kiosk.core import strings
+from kiosk.core.events import CameraState, VisitMode
 from kiosk.core.session import KSL
 from kiosk.runtime.kiosk import Kiosk
 from kiosk.runtime.sign_input import LatestSlot, LiveFrame
 from kiosk.setup.settings import Layout, Settings
-from kiosk.ui import strings
 from kiosk.ui.theme import REFERENCE_DPI
 from sign.frames import Frame
 from sign.store import DEFAULT_VOCABULARY, VocabularyStore, demo_vocabulary
@@ -110,7 +111,7 @@ def test_a_sign_on_camera_becomes_a_korean_turn_on_the_staff_screen(
 
     kiosk.new_visit()  # the next visitor: camera off, nothing of this one left
     assert not kiosk.sign.running and not staff.camera.isVisibleTo(staff)
-    assert staff.cards == {} and kiosk.sign_results == {}
+    assert staff.cards == {} and kiosk.conversation.sign_results == {}
 
 
 def test_an_unknown_sign_asks_staff_to_have_it_repeated_or_written(
@@ -174,7 +175,7 @@ def test_someone_not_signing_produces_nothing(
         pytest.skip("SILFA photos not found")
     kiosk, ui = screens
     staff = ui.staff  # type: ignore[attr-defined]
-    kiosk.sign_source = StillHand(photo)
+    kiosk.camera.video = StillHand(photo)
     kiosk.choose_language(KSL)
     qtbot.waitUntil(lambda: staff.camera.landmarked_frames >= 3, timeout=WAIT_MS)  # type: ignore[attr-defined]
     staff.camera.spelling_button.click()  # fingerspelling: still no letter this office enrolled
@@ -261,3 +262,19 @@ def test_enrolment_borrows_the_camera_and_gives_it_back(
     ui.open_enrolment(check_pin=False)  # type: ignore[attr-defined]
     assert seen["dialog"] is True and seen["camera busy"] is False
     assert ui.enrolment is None and kiosk.sign.running  # type: ignore[attr-defined]
+
+
+def test_a_video_without_a_picture_in_the_cameras_place_says_so(
+    screens: tuple[Kiosk, object], qtbot: object, sound_only_mp4: Path
+) -> None:
+    kiosk, ui = screens
+    staff = ui.staff  # type: ignore[attr-defined]
+    states: list[CameraState] = []
+    kiosk.sign.activity.connect(states.append)
+    kiosk.play_sign_file(sound_only_mp4, realtime=False)
+    qtbot.waitUntil(lambda: "camera" in staff.status_labels, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not kiosk.sign.running, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    label = staff.status_labels["camera"]
+    assert "has no video picture" in label.toolTip() + label.text()
+    assert CameraState.NO_CAMERA not in states  # a file that cannot be played is no lost camera
+    assert kiosk.conversation.mode is VisitMode.DEAF  # the visit goes on: staff can still type

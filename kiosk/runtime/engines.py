@@ -1,0 +1,111 @@
+"""What the kiosk asks of its engines, and how it gets them.
+
+The engines are plain classes of `asr`, `translate` and `sign`; the kiosk sees them only through
+these Protocols, so a screen test can hand it a scripted engine and a city can swap a backend (a
+building server) without touching the screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from asr.audio import Audio
+from asr.events import Utterance
+from asr.streaming import StreamConfig
+from kiosk.setup import paths
+from kiosk.setup.settings import Settings
+from translate import Phrase, Topic, Translation
+from translate.slots import SlotValue
+
+
+class Recogniser(Protocol):
+    """A streaming recogniser for one audio input (`asr.streaming.StreamingRecogniser`)."""
+
+    def accept(self, frames: Audio, backlog_s: float = 0.0) -> Iterable[Utterance]: ...
+
+    def finish(self) -> Iterable[Utterance]: ...
+
+    def reset(self) -> None: ...
+
+    def set_languages(self, langs: Sequence[str]) -> None: ...
+
+
+class SpeechEngine(Protocol):
+    """The loaded speech models (`kiosk.runtime.speech.SpeechModels`)."""
+
+    def recogniser(
+        self, langs: Sequence[str], config: StreamConfig | None = None
+    ) -> Recogniser: ...
+
+
+class TranslationEngine(Protocol):
+    """The phrasebook and translation tiers (`translate.Translator`)."""
+
+    def translate(self, text: str, source_lang: str, target_lang: str) -> Translation: ...
+
+    def say(
+        self,
+        phrase_id: str,
+        source_lang: str,
+        target_lang: str,
+        slot_values: Mapping[str, SlotValue] | None = None,
+    ) -> Translation: ...
+
+    def topics(self) -> tuple[Topic, ...]: ...
+
+    def phrases(self, topic: str | None = None) -> list[Phrase]: ...
+
+    def forget(self) -> None:
+        """Drop every cache of visit text."""
+
+
+@dataclass(frozen=True)
+class Engines:
+    """How the kiosk gets its engines: the real ones by default, scripted ones in screen tests."""
+
+    phrasebook: Callable[[], TranslationEngine]  # at once: quick replies work before models load
+    translator: Callable[[], TranslationEngine]  # in the background (embeddings, MT packs)
+    speech: Callable[[Settings], SpeechEngine] | None  # None: no speech recognition (screens only)
+
+    def loading(
+        self, settings: Settings, speech: bool = True
+    ) -> Callable[[], tuple[TranslationEngine, SpeechEngine | None]]:
+        """The work of loading the full translator and (with `speech`) the speech models, to run
+        off the UI thread. Speech first: a missing model is what staff most need to hear of."""
+        make_speech = self.speech if speech else None
+
+        def load() -> tuple[TranslationEngine, SpeechEngine | None]:
+            loaded = make_speech(settings) if make_speech else None
+            return self.translator(), loaded
+
+        return load
+
+    @classmethod
+    def real(cls, speech: bool = True) -> Engines:
+        def phrasebook() -> TranslationEngine:
+            from translate import Translator
+
+            return Translator.load(paths.cache_dir(), semantic=False)
+
+        def translator() -> TranslationEngine:
+            from translate import Translator
+
+            return Translator.load(paths.cache_dir(), paths.models_dir() / "mt")
+
+        def speech_models(settings: Settings) -> SpeechEngine:
+            from kiosk.runtime.speech import SpeechModels
+
+            return SpeechModels(asr_model=settings.speech_model or None)
+
+        return cls(phrasebook, translator, speech_models if speech else None)
+
+
+def slot_values(typed: Mapping[str, str]) -> dict[str, SlotValue]:
+    """Slot text as staff typed it: numbers ("1,200", "3") become numbers, the rest stays text."""
+    values: dict[str, SlotValue] = {}
+    for name, text in typed.items():
+        digits = str(text).replace(",", "").replace(" ", "")
+        values[name] = int(digits) if digits.isdigit() else text
+    return values
