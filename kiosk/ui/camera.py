@@ -1,7 +1,7 @@
 """The staff's live view of the visitor's camera in deaf-visitor mode: the picture with the
 landmarks MediaPipe found drawn over it, whether a sign is in progress, and the fingerspelling
-switch. Pictures arrive already downscaled and drawn (`kiosk.runtime.sign_input.LiveFrame`); this widget
-only puts the newest one on the glass and keeps none of them.
+switch. Pictures arrive already downscaled and drawn (`kiosk.runtime.sign_input.LiveFrame`); this
+widget only puts the newest one on the glass and keeps none of them.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
+from kiosk.core import strings
+from kiosk.core.events import CameraState
 from kiosk.runtime.sign_input import LiveFrame
-from kiosk.ui import strings
 from kiosk.ui.theme import THEME
 
 VIDEO_WIDTH_IN = 4.4  # the picture is about 11 cm wide on the staff's monitor
@@ -55,7 +56,7 @@ class CameraPanel(QFrame):
         row = QHBoxLayout(self)
         row.addWidget(self.video)
         row.addLayout(side, stretch=1)
-        self.set_activity("off")
+        self.set_activity(CameraState.OFF)
 
     def set_video_width(self, width: int) -> None:
         """The picture's width (4:3), at most `max_video_width`: a narrow staff screen (one
@@ -77,19 +78,18 @@ class CameraPanel(QFrame):
         self.frames_shown += 1
         self.landmarked_frames += frame.pose
 
-    def set_activity(self, activity: str) -> None:
-        """ "off" | "starting" | "no camera" | "watching" | "signing"."""
+    def set_activity(self, activity: CameraState) -> None:
         key, colour = {
-            "starting": ("sign_starting", THEME.working),
-            "no camera": ("sign_no_camera", THEME.untranslated),
-            "watching": ("sign_watching", THEME.listening),
-            "signing": ("sign_signing", THEME.accent),
+            CameraState.STARTING: ("sign_starting", THEME.working),
+            CameraState.NO_CAMERA: ("sign_no_camera", THEME.untranslated),
+            CameraState.WATCHING: ("sign_watching", THEME.listening),
+            CameraState.SIGNING: ("sign_signing", THEME.accent),
         }.get(activity, ("sign_off", THEME.muted))
         self.indicator.setText(f"● {strings.staff(key)}")
         self.indicator.setStyleSheet(f"color: {colour};")
-        if activity == "no camera":
+        if activity is CameraState.NO_CAMERA:
             self.clear_picture(strings.staff("camera_missing"))
-        elif activity in ("off", "starting"):
+        elif activity in (CameraState.OFF, CameraState.STARTING):
             self.clear_picture(strings.staff(key))
 
     def set_vocabulary(self, demo: bool) -> None:

@@ -7,8 +7,8 @@ listed with a drawing of its landmarks and its length, can be replayed (as landm
 video) or deleted. Nothing reaches the disk until Save, and Save writes only landmarks to the
 office vocabulary (`sign.store.VocabularyStore`): no picture of anyone is ever stored.
 
-The camera is the kiosk's (`kiosk.runtime.take_camera.TakeCamera`, built by `Kiosk.take_camera()`): the
-dialog builds no engine and only listens to its signals.
+The camera is the kiosk's (`kiosk.runtime.take_camera.TakeCamera`, built by `kiosk.camera.take()`):
+the dialog builds no engine and only listens to its signals.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from __future__ import annotations
 import logging
 
 import numpy as np
+import numpy.typing as npt
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QIcon, QImage, QPixmap
+from PySide6.QtGui import QCloseEvent, QIcon, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,8 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core import strings
 from kiosk.runtime.take_camera import TakeCamera
-from kiosk.ui import strings
 from kiosk.ui.fonts import font_for
 from kiosk.ui.theme import THEME
 from sign.draw import draw_landmarks
@@ -305,8 +306,8 @@ class EnrolDialog(QDialog):
     def recording(self) -> bool:
         return self._timer.isActive() or self._armed
 
-    def showEvent(self, event: object) -> None:
-        super().showEvent(event)  # type: ignore[arg-type]
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         if self.live and not self.camera.running:
             self.camera.start(armed=False)  # staff see themselves before recording
 
@@ -411,7 +412,7 @@ class EnrolDialog(QDialog):
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def _put_picture(self, image: np.ndarray) -> None:  # type: ignore[type-arg]
+    def _put_picture(self, image: npt.NDArray[np.uint8]) -> None:
         h, w = image.shape[:2]
         picture = QImage(image.data, w, h, image.strides[0], QImage.Format.Format_BGR888)
         self.video.setPixmap(

@@ -102,6 +102,29 @@ def _glyph_sized(font_family: str, glyph: str, target: float, bold: bool) -> QFo
     return font
 
 
+def fitted(font: QFont, text: str, width: float) -> QFont:
+    """`font`, made smaller if `text` is wider than `width` pixels in it (never below 60%)."""
+    need = QFontMetricsF(font).horizontalAdvance(text)
+    if need <= width or need <= 0:
+        return font
+    smaller = QFont(font)
+    smaller.setPixelSize(max(round(font.pixelSize() * 0.6), int(font.pixelSize() * width / need)))
+    return smaller
+
+
+def jamo_font(latin: QFont) -> QFont:
+    """A bold Korean font in which a lone jamo (ㅁ) stands as tall as a capital H in `latin`. A
+    jamo is drawn smaller than a syllable in its em, so the Korean font at the Latin one's size
+    would make it look small beside a Latin key."""
+    cap = QFontMetricsF(latin).tightBoundingRect("H").height()
+    font = QFont(family("ko"))
+    font.setBold(True)
+    font.setPixelSize(100)
+    jamo_height = QFontMetricsF(font).tightBoundingRect("ㅁ").height() or 63.0
+    font.setPixelSize(max(8, round(100 * cap / jamo_height)))
+    return font
+
+
 def glyph_height_mm(font: QFont, lang: str, dpi: float) -> float:
     """How tall the language's sample glyph is, in mm, with this font on this screen."""
     px = QFontMetricsF(font).tightBoundingRect(sample_glyph(lang)).height()

@@ -1,10 +1,10 @@
 """The take-away note on the visitor screen: QR codes a phone reads, the text beside them, and a
 one-page bilingual print-out.
 
-`NoteView` shows a `kiosk.core.takeaway.Note`: one large QR code at a time (Previous/Next and "Code 1
-of 3" when the note needs several), the title and how to use it in the visitor's language, and
-staff's answers line by line, each in the visitor's language with the Korean beneath. Nothing is
-kept after `clear()` (New visit).
+`NoteView` shows a `kiosk.core.takeaway.Note`: one large QR code at a time (Previous/Next and
+"Code 1 of 3" when the note needs several), the title and how to use it in the visitor's language,
+and staff's answers line by line, each in the visitor's language with the Korean beneath. Nothing
+is kept after `clear()` (New visit).
 
 Printing is staff's choice: `print_note` paints the note on one page of any `QPrinter`;
 `print_or_save_pdf` asks staff for a printer, or, when the counter has none, for where to save a
@@ -40,12 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.takeaway import KOREAN_READERS, Note
-from kiosk.ui import strings
+from kiosk.core import strings
+from kiosk.core.strings import KOREAN, reading_lang
+from kiosk.core.takeaway import Note
 from kiosk.ui.fonts import family, optical_font
 from kiosk.ui.theme import THEME
 
-KOREAN = "ko"
 TEXT_MM = 5.5  # the note's lines on screen (×  the visitor screen's zoom)
 TITLE_MM = 7.0
 CHROME_MM = 6.0
@@ -271,8 +271,7 @@ class NoteView(QWidget):
 
     @property
     def _lang(self) -> str:
-        lang = self.note.visitor_lang if self.note is not None else KOREAN
-        return KOREAN if lang in KOREAN_READERS else lang
+        return reading_lang(self.note.visitor_lang if self.note is not None else None)
 
     def _t(self, key: str) -> str:
         return strings.visitor(self._lang, key)
@@ -336,7 +335,7 @@ def _layout_page(
     width, _ = size
     px = dpi / 72  # pixels per point
     y = 0
-    lang = KOREAN if note.visitor_lang in KOREAN_READERS else note.visitor_lang
+    lang = reading_lang(note.visitor_lang)
 
     def block(
         text: str, lang_of_text: str, points: float, bold: bool = False, colour: str = "black"

@@ -19,12 +19,13 @@ line and Escape closes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
     QFont,
-    QFontMetricsF,
     QInputMethodEvent,
     QKeyEvent,
     QResizeEvent,
@@ -40,17 +41,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import strings
-from kiosk.ui.fonts import family, font_for, optical_font
+from kiosk.core import strings
+from kiosk.core.strings import KOREAN, reading_lang
+from kiosk.ui.fonts import fitted, font_for, jamo_font, optical_font
 from kiosk.ui.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT, HangulComposer
 from kiosk.ui.theme import THEME, mm_to_px
 
-KOREAN = "ko"
 LATIN = "latin"
 FIELD_MM = 10.0  # the visitor's own words, large enough to check each syllable
 KEY_MM = 7.0  # capital height of a key's label
 COMMAND_MM = 5.5  # Send, Close, Space, … (shrunk further if a long word needs it)
-KOREAN_READERS = ("ko", "ksl", "ko-captions")  # visitors for whom the pad opens in Korean
 
 _LETTER_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _DIGITS = "1234567890"
@@ -77,7 +77,7 @@ class WritingPad(QWidget):
         self.dpi = dpi
         self.scale = scale
         self.lang = lang or "en"
-        self.layout_name = KOREAN if self.lang in KOREAN_READERS else LATIN
+        self.layout_name = self._opening_layout()
         self.shifted = False
         self.composer = HangulComposer()
         self._sending = False  # our own input-method events pass the field's filter untouched
@@ -128,7 +128,7 @@ class WritingPad(QWidget):
         """The visitor's language: the labels, and the layout the pad opens with."""
         self.lang = lang or "en"
         self._finish_composition()
-        self.layout_name = KOREAN if self.lang in KOREAN_READERS else LATIN
+        self.layout_name = self._opening_layout()
         self._retranslate()
 
     def set_scale(self, scale: float) -> None:
@@ -195,9 +195,9 @@ class WritingPad(QWidget):
         key.clicked.connect(lambda _=False, k=key: self._character_pressed(k))
         self.character_keys[position] = key
 
-    def _command_key(self, slot: _Slot, action: object) -> QPushButton:
+    def _command_key(self, slot: _Slot, action: Callable[[], None]) -> QPushButton:
         key = self._key(slot)
-        key.clicked.connect(lambda _=False: action())  # type: ignore[operator]
+        key.clicked.connect(lambda _=False: action())
         return key
 
     def _key(self, slot: _Slot) -> QPushButton:
@@ -217,8 +217,7 @@ class WritingPad(QWidget):
     # -- labels and sizes ------------------------------------------------------------------------
 
     def _retranslate(self) -> None:
-        field_lang = KOREAN if self.lang in KOREAN_READERS else self.lang
-        self.field.setFont(font_for(field_lang, FIELD_MM * self.scale, self.dpi))
+        self.field.setFont(font_for(reading_lang(self.lang), FIELD_MM * self.scale, self.dpi))
         self.field.setPlaceholderText(self._t("pad_placeholder"))
         self.field.setAccessibleName(self._t("pad_placeholder"))
         for column in range(_GRID):
@@ -258,23 +257,13 @@ class WritingPad(QWidget):
         self._fit_commands()
 
     def _label_font(self, jamo: bool) -> QFont:
-        """A character key's font. A lone jamo is drawn smaller than a syllable in its em: its
-        font is sized so that ㅁ stands as tall as a Latin capital H on the next key."""
+        """A character key's font: a jamo as tall as a Latin capital on the next key."""
         latin = optical_font("en", KEY_MM * self.scale, self.dpi, bold=True)
-        if not jamo:
-            return latin
-        cap = QFontMetricsF(latin).tightBoundingRect("H").height()
-        font = QFont(family(KOREAN))
-        font.setBold(True)
-        font.setPixelSize(100)
-        jamo_height = QFontMetricsF(font).tightBoundingRect("ㅁ").height() or 63.0
-        font.setPixelSize(max(8, round(100 * cap / jamo_height)))
-        return font
+        return jamo_font(latin) if jamo else latin
 
     def _fit_commands(self) -> None:
         """Command keys in the visitor's language; a long word shrinks until it fits its key."""
-        lang = KOREAN if self.lang in KOREAN_READERS else self.lang
-        base = optical_font(lang, COMMAND_MM * self.scale, self.dpi, bold=True)
+        base = optical_font(reading_lang(self.lang), COMMAND_MM * self.scale, self.dpi, bold=True)
         for key in (
             self.shift_key,
             self.backspace_key,
@@ -282,7 +271,7 @@ class WritingPad(QWidget):
             self.cancel_key,
             self.send_key,
         ):
-            key.setFont(_fitted(base, key.text(), self._key_width(key)))
+            key.setFont(fitted(base, key.text(), self._key_width(key)))
 
     def _key_width(self, key: QPushButton) -> float:
         """The width a key's label may use: its grid share, less padding."""
@@ -307,7 +296,11 @@ class WritingPad(QWidget):
         return position.upper() if self.shifted else position
 
     def _t(self, key: str) -> str:
-        return strings.visitor(KOREAN if self.lang in KOREAN_READERS else self.lang, key)
+        return strings.visitor(reading_lang(self.lang), key)
+
+    def _opening_layout(self) -> str:
+        """Korean keys for a visitor who writes Korean, Latin ones for everyone else."""
+        return KOREAN if reading_lang(self.lang) == KOREAN else LATIN
 
     # -- keys ------------------------------------------------------------------------------------
 
@@ -356,8 +349,8 @@ class WritingPad(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.field:
             return self._field_event(event)
-        if event.type() == QEvent.Type.KeyPress and isinstance(watched, QPushButton):
-            return self._key_event(watched, event)  # type: ignore[arg-type]
+        if _key_press(event) and isinstance(watched, QPushButton):
+            return self._key_event(watched, event)
         return False
 
     def _field_event(self, event: QEvent) -> bool:
@@ -366,8 +359,8 @@ class WritingPad(QWidget):
             self._finish_composition()  # the system input method types: our syllable is done
         elif kind == QEvent.Type.MouseButtonPress:
             self._finish_composition()  # the cursor is about to move
-        elif kind == QEvent.Type.KeyPress:
-            return self._physical_key(event)  # type: ignore[arg-type]
+        elif _key_press(event):
+            return self._physical_key(event)
         return False
 
     def _physical_key(self, event: QKeyEvent) -> bool:
@@ -434,11 +427,5 @@ class WritingPad(QWidget):
         )
 
 
-def _fitted(font: QFont, text: str, width: float) -> QFont:
-    """`font`, made smaller if `text` is wider than `width` pixels in it (never below 60%)."""
-    need = QFontMetricsF(font).horizontalAdvance(text)
-    if need <= width or need <= 0:
-        return font
-    smaller = QFont(font)
-    smaller.setPixelSize(max(round(font.pixelSize() * 0.6), int(font.pixelSize() * width / need)))
-    return smaller
+def _key_press(event: QEvent) -> TypeGuard[QKeyEvent]:
+    return event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)

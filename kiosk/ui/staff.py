@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
@@ -23,16 +22,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from asr.events import Side, Status
-from kiosk.core.session import KO_CAPTIONS, KSL, Turn
-from kiosk.ui import strings
+from asr.events import Status
+from kiosk.core import strings
+from kiosk.core.health import Component, State
+from kiosk.core.session import KO_CAPTIONS, KSL, Turn, TurnKind
+from kiosk.runtime.engines import TranslationEngine
 from kiosk.ui.camera import CameraPanel
 from kiosk.ui.fonts import font_for
 from kiosk.ui.theme import THEME
+from kiosk.ui.turn_card import TurnCard
 from sign.events import SignRejected, SignResult
+from translate import Phrase, SaidBy, Topic
 
 TEXT_MM = 4.2
 SMALL_MM = 3.0
+STATE_COLOURS: dict[str, str] = {
+    State.OK: THEME.verified,
+    State.WORKING: THEME.working,
+    State.WARNING: THEME.machine,
+    State.ENDED: THEME.muted,
+}  # any other state (an error, a lost camera) in the untranslated colour
 
 
 class StaffScreen(QWidget):
@@ -48,7 +57,9 @@ class StaffScreen(QWidget):
     confirmed = Signal(int, object)  # turn id, the phrase (or sign) meant; None: "No"
     show_note = Signal()  # show the visitor their take-away note (at the end of a visit)
 
-    def __init__(self, translator: object, languages: tuple[str, ...], dpi: float) -> None:
+    def __init__(
+        self, translator: TranslationEngine | None, languages: tuple[str, ...], dpi: float
+    ) -> None:
         super().__init__()
         self.setObjectName("staff")
         self.dpi = dpi
@@ -145,9 +156,7 @@ class StaffScreen(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setFont(self.small_font)
         self.phrase_buttons: list[QPushButton] = []
-        translator = self.translator
-        for topic in translator.topics():  # type: ignore[attr-defined]
-            phrases = [p for p in translator.phrases(topic.id) if p.said_by("staff")]  # type: ignore[attr-defined]
+        for topic, phrases in _staff_phrases(self.translator):
             if not phrases:
                 continue
             page = QWidget()
@@ -203,7 +212,7 @@ class StaffScreen(QWidget):
             card.show()  # now, not on the next event-loop pass: it is painted below
         card.update_turn(turn, sign)
         self._scroll_to_end()
-        if self.painted is not None and turn.kind not in ("pending",) and turn.final:
+        if self.painted is not None and turn.kind is not TurnKind.PENDING and turn.final:
             self.turns_layout.activate()  # the card's place, so that it paints where it shows
             card.repaint()
             self.painted(turn)
@@ -251,24 +260,8 @@ class StaffScreen(QWidget):
             label.setFont(self.small_font)
             self.status_labels[status.component] = label
             self.status_row.insertWidget(self.status_row.count() - 1, label)
-        colour = {
-            "ok": THEME.verified,
-            "working": THEME.working,
-            "warning": THEME.machine,
-            "ended": THEME.muted,
-        }.get(status.state, THEME.untranslated)
-        message = status.message
-        if status.component == "models":
-            message = {
-                "working": strings.staff("models_loading"),
-                "ok": strings.staff("models_ready"),
-            }.get(status.state, status.message)
-        elif status.component == "camera":  # the details stay in the tooltip
-            key = {"ok": "camera_ok", "lost": "camera_lost", "ended": "camera_ended"}.get(
-                status.state, "camera_missing"
-            )
-            message = strings.staff(key)
-        label.setText(f"{status.component}: {message}")
+        colour = STATE_COLOURS.get(status.state, THEME.untranslated)
+        label.setText(f"{status.component}: {_status_message(status)}")
         label.setToolTip(status.message)
         label.setStyleSheet(f"color: {colour};")
 
@@ -278,18 +271,16 @@ class StaffScreen(QWidget):
 
     # -- actions ---------------------------------------------------------------------------------
 
-    def _tap_phrase(self, phrase: object) -> None:
+    def _tap_phrase(self, phrase: Phrase) -> None:
         values: dict[str, str] = {}
-        for slot in sorted(phrase.slots):  # type: ignore[attr-defined]
+        for slot in sorted(phrase.slots):
             text, ok = QInputDialog.getText(
-                self,
-                strings.staff("slot_prompt"),
-                f"{{{slot}}} — {phrase.text['ko']}",  # type: ignore[attr-defined]
+                self, strings.staff("slot_prompt"), f"{{{slot}}} — {phrase.text['ko']}"
             )
             if not ok or not text.strip():
                 return
             values[slot] = text.strip()
-        self.quick_reply.emit(phrase.id, values)  # type: ignore[attr-defined]
+        self.quick_reply.emit(phrase.id, values)
 
     def _send(self) -> None:
         text = self.input.text().strip()
@@ -319,114 +310,30 @@ class StaffScreen(QWidget):
         return label
 
 
-class TurnCard(QFrame):
-    """One turn: who spoke, what they said (original), and its Korean / visitor-language side."""
-
-    def __init__(
-        self,
-        text_font: object,
-        small_font: object,
-        dpi: float,
-        answer: Callable[[int, object], None] | None = None,
-    ) -> None:
-        super().__init__()
-        self.dpi = dpi
-        self.answer = answer  # staff answer a question about this turn (their own near miss)
-        self.setObjectName("card")
-        layout = QGridLayout(self)
-        self.who = QLabel()
-        self.who.setFont(small_font)  # type: ignore[arg-type]
-        self.original = QLabel()
-        self.other = QLabel()
-        self.kind = QLabel()
-        self.kind.setFont(small_font)  # type: ignore[arg-type]
-        self.kind.setWordWrap(True)
-        for label in (self.original, self.other):
-            label.setWordWrap(True)
-            label.setFont(text_font)  # type: ignore[arg-type]
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.who, 0, 0, 1, 2)
-        layout.addWidget(self.original, 1, 0)
-        layout.addWidget(self.other, 1, 1)
-        layout.addWidget(self.kind, 2, 0, 1, 2)
-        buttons = QHBoxLayout()
-        self.yes_button = QPushButton(strings.staff("yes"))
-        self.no_button = QPushButton(strings.staff("no"))
-        for button in (self.yes_button, self.no_button):
-            button.setFont(small_font)  # type: ignore[arg-type]
-            button.setVisible(False)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        self.yes_button.clicked.connect(lambda: self._answer(True))
-        self.no_button.clicked.connect(lambda: self._answer(False))
-        layout.addLayout(buttons, 3, 0, 1, 2)
-        layout.setColumnStretch(0, 1)
-        layout.setColumnStretch(1, 1)
-        self.turn: Turn | None = None
-
-    def update_turn(self, turn: Turn, sign: SignResult | None = None) -> None:
-        self.turn = turn
-        visitor = turn.side is Side.VISITOR
-        signed = turn.lang == KSL
-        shown_lang = strings.staff("sign_language") if signed else turn.lang
-        self.who.setText(
-            f"{strings.staff('visitor' if visitor else 'staff')} · {shown_lang}"
-            + ("" if turn.final else f" · {strings.staff('partial')}…")
-        )
-        self.who.setStyleSheet(f"color: {THEME.accent if visitor else THEME.muted};")
-        self.original.setFont(font_for("ko" if signed else turn.lang, 4.2, self._dpi()))
-        if visitor:
-            # the visitor's words: original on the left, Korean on the right
-            self.original.setText(turn.text)
-            self.other.setText(turn.translated_text if turn.kind != "pending" else "…")
-        else:
-            self.original.setText(turn.translated_text if turn.kind != "pending" else "…")
-            self.original.setFont(font_for(turn.translated_lang, 4.2, self._dpi()))
-            self.other.setText(turn.text)
-        colour, key = {
-            "verified": (THEME.verified, "verified" if turn.reviewed else "draft"),
-            "machine": (THEME.machine, "machine"),
-            "none": (THEME.untranslated, "not_translated"),
-            "sign": (THEME.machine, ""),
-        }.get(turn.kind, (THEME.muted, ""))
-        extra = f" ({turn.phrase_id})" if turn.phrase_id else ""
-        parts = [strings.staff(key) + extra] if key else []
-        parts += self._question(turn)
-        if sign is not None:  # how sure the recogniser was, and what else it considered
-            parts.append(strings.staff("sign_recognised", percent=round(sign.confidence * 100)))
-            others = ", ".join(f"{g} {p:.0%}" for g, p in sign.alternatives if g != sign.gloss)
-            if others:
-                parts.append(strings.staff("sign_candidates", candidates=others))
-        self.kind.setText(" · ".join(parts))
-        self.kind.setStyleSheet(f"color: {colour};")
-
-    def _question(self, turn: Turn) -> list[str]:
-        """A near miss or an unsure sign is a question, not a result: say so, and let staff
-        answer the ones that are theirs (their own typed text, a sign)."""
-        asking = turn.kind in ("confirm", "sign-unsure") and turn.final
-        staff_answers = asking and (turn.side is Side.STAFF or turn.kind == "sign-unsure")
-        self.yes_button.setVisible(staff_answers)
-        self.no_button.setVisible(staff_answers)
-        if turn.kind == "sign-unsure":
-            return [strings.staff("sign_unsure", text=turn.translated_text)]
-        if turn.kind == "confirm" and turn.candidates:
-            best = turn.candidates[0]
-            if turn.side is Side.STAFF:
-                return [strings.staff("confirm_send", text=best.source_text)]
-            return [strings.staff("confirm_asking", text=best.text)]
-        if turn.kind == "none" and turn.candidates:  # the visitor said No: what else it may be
-            others = ", ".join(c.text for c in turn.candidates[:3])
-            return [strings.staff("confirm_declined"), f"{strings.staff('alternatives')}: {others}"]
+def _staff_phrases(translator: TranslationEngine | None) -> list[tuple[Topic, list[Phrase]]]:
+    """Each topic of the phrasebook with the phrases staff say (none before it is loaded)."""
+    if translator is None:
         return []
+    return [
+        (topic, [p for p in translator.phrases(topic.id) if p.said_by(SaidBy.STAFF)])
+        for topic in translator.topics()
+    ]
 
-    def _answer(self, yes: bool) -> None:
-        turn = self.turn
-        if turn is None or self.answer is None:
-            return
-        if turn.kind == "sign-unsure":
-            self.answer(turn.turn_id, turn.text if yes else None)
-        elif turn.candidates:
-            self.answer(turn.turn_id, turn.candidates[0].phrase_id if yes else None)
 
-    def _dpi(self) -> float:
-        return self.dpi
+def _status_message(status: Status) -> str:
+    """What the status bar says: the models and the camera in staff's words (the details stay in
+    the tooltip), anything else as reported."""
+    if status.component == Component.MODELS:
+        loading: dict[str, str] = {
+            State.WORKING: strings.staff("models_loading"),
+            State.OK: strings.staff("models_ready"),
+        }
+        return loading.get(status.state, status.message)
+    if status.component == Component.CAMERA:
+        camera: dict[str, str] = {
+            State.OK: "camera_ok",
+            State.LOST: "camera_lost",
+            State.ENDED: "camera_ended",
+        }
+        return strings.staff(camera.get(status.state, "camera_missing"))
+    return status.message

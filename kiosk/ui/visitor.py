@@ -1,4 +1,6 @@
-"""The visitor's screen: choose a language, then read the conversation in very large type.
+"""The visitor's screen: choose a language (`kiosk.ui.chooser`), then read the conversation in very
+large type. The writing pad (`kiosk.ui.pad`) and the take-away note (`kiosk.ui.note`) are pages of
+their own; "Did you mean …?" (`kiosk.ui.confirm`) shows on the visitor's own newest turn.
 
 Touch and keyboard alike: every control is a large button reachable with Tab and activated with
 Space/Enter; the talk button works by holding (touch or mouse) or by holding Space.
@@ -12,22 +14,23 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from asr.events import Side
-from kiosk.core.session import KO_CAPTIONS, KSL, Turn
+from kiosk.core import strings
+from kiosk.core.events import Activity
+from kiosk.core.session import KO_CAPTIONS, KSL, Turn, TurnKind
 from kiosk.core.takeaway import build_note
-from kiosk.ui import strings
-from kiosk.ui.fonts import font_for, optical_font
+from kiosk.ui.chooser import LanguageChooser
+from kiosk.ui.confirm import ConfirmBox
+from kiosk.ui.fonts import font_for
 from kiosk.ui.note import NoteView
 from kiosk.ui.pad import WritingPad
 from kiosk.ui.theme import THEME
@@ -57,10 +60,13 @@ class VisitorScreen(QWidget):
         self.scale = font_scale
         self.lang: str | None = None
         self.offered = languages
-        self.state = "idle"
+        self.state = Activity.IDLE
         self.setStyleSheet(f"QWidget#visitor {{ background: {THEME.background}; }}")
         self.pages = QStackedWidget()
-        self.chooser = self._build_chooser()
+        self.chooser = LanguageChooser(languages, dpi)
+        self.chooser.chosen.connect(self.language_chosen.emit)
+        self.confirm = ConfirmBox(dpi)
+        self.confirm.confirmed.connect(self.confirmed.emit)
         self.conversation = self._build_conversation()
         self.pad = WritingPad("en", dpi, font_scale)
         self.pad.submitted.connect(self._written)
@@ -93,14 +99,11 @@ class VisitorScreen(QWidget):
             self.history,
         ):
             label.clear()  # the previous visitor's words leave the screen's memory too
-        self._render_confirm(None)
-        self.confirm_question.clear()
+        self.confirm.clear()
         self.pad.clear()
         self.note_view.clear()
-        for button in self.alternative_buttons:
-            button.setText("")
         self.pages.setCurrentWidget(self.chooser)
-        self.language_buttons[0].setFocus()
+        self.chooser.buttons[0].setFocus()
 
     def set_language(self, lang: str | None) -> None:
         if lang is None:
@@ -133,8 +136,7 @@ class VisitorScreen(QWidget):
 
     def _reading_lang(self) -> str:
         """The language the visitor reads and writes (Korean for signing or captions)."""
-        lang = self.lang
-        return lang if lang is not None and lang not in (KSL, KO_CAPTIONS) else "ko"
+        return strings.reading_lang(self.lang)
 
     def show_turn(self, turn: Turn) -> None:
         for i, existing in enumerate(self._turns):
@@ -144,21 +146,22 @@ class VisitorScreen(QWidget):
         else:
             self._turns.append(turn)
         self._render()
-        shown = turn.kind != "pending" or self._captions  # captions show as soon as heard
+        shown = turn.kind is not TurnKind.PENDING or self._captions  # captions show when heard
         if self.painted is not None and turn.side is Side.STAFF and turn.final and shown:
             self.newest_label.repaint()
             self.painted(turn)
 
-    def set_state(self, state: str) -> None:
+    def set_state(self, state: Activity) -> None:
         self.state = state
         key = {
-            "listening": "listening",
-            "recognising": "recognising",
-            "translating": "translating",
+            Activity.LISTENING: "listening",
+            Activity.RECOGNISING: "recognising",
+            Activity.TRANSLATING: "translating",
         }.get(state, "your_turn")
         if self.lang == KSL:  # a Deaf visitor signs to the camera: no "please speak"
             key = {"your_turn": "sign_your_turn", "listening": "sign_watching"}.get(key, key)
-        colour = THEME.working if state in ("recognising", "translating") else THEME.listening
+        working = state in (Activity.RECOGNISING, Activity.TRANSLATING)
+        colour = THEME.working if working else THEME.listening
         self.state_label.setText(self._t(key))
         self.state_label.setStyleSheet(
             f"color: {colour}; background: {THEME.surface}; border-radius: 12px; padding: 6px 16px;"
@@ -175,41 +178,6 @@ class VisitorScreen(QWidget):
         self.scale_changed.emit(self.scale)
 
     # -- building --------------------------------------------------------------------------------
-
-    def _build_chooser(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.welcome = QLabel()
-        self.welcome.setWordWrap(True)
-        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        # the welcome line in several languages at once, so everyone finds their own
-        lines = [strings.visitor(code, "welcome") for code in ("ko", "en", "zh", "vi")]
-        self.welcome.setText("\n".join(lines))
-        self.welcome.setFont(font_for("ko", 5.0, self.dpi))
-        layout.addWidget(self.welcome)
-        grid = QGridLayout()
-        grid.setSpacing(16)
-        self.language_buttons: list[QPushButton] = []
-        from translate import languages
-
-        choices = [(code, languages.get(code).native) for code in self.offered]
-        choices.append((KSL, "한국수어 (KSL)"))
-        choices.append((KO_CAPTIONS, "한국어 자막"))  # hears little, does not sign
-        columns = 3
-        for i, (code, native) in enumerate(choices):
-            button = QPushButton(native)
-            # every script at the same apparent size (中文 and Русский as large as English)
-            script = "ko" if code in (KSL, KO_CAPTIONS) else code
-            button.setFont(optical_font(script, 7.0, self.dpi, bold=True))
-            button.setMinimumHeight(round(self.dpi * 0.9))  # ≥ 23 mm: a large touch target
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            button.setProperty("lang", code)
-            button.setAccessibleName(native)
-            button.clicked.connect(lambda _=False, c=code: self.language_chosen.emit(c))
-            grid.addWidget(button, i // columns, i % columns)
-            self.language_buttons.append(button)
-        layout.addLayout(grid, stretch=1)
-        return page
 
     def _build_conversation(self) -> QWidget:
         page = QWidget()
@@ -248,7 +216,7 @@ class VisitorScreen(QWidget):
         self.own_kind.setStyleSheet(f"color: {THEME.untranslated}; background: transparent;")
         card.addWidget(self.own_label)
         card.addWidget(self.own_kind)
-        card.addWidget(self._build_confirm())
+        card.addWidget(self.confirm)
         card.addWidget(self.newest_label, stretch=1)
         card.addWidget(self.newest_kind)
         layout.addWidget(self.newest, stretch=3)
@@ -280,75 +248,6 @@ class VisitorScreen(QWidget):
         layout.addLayout(bottom)
         return page
 
-    def _build_confirm(self) -> QWidget:
-        """ "Did you mean …?" with Yes and No; after No, up to three other phrases to pick."""
-        self.confirm_box = QFrame()
-        self.confirm_box.setObjectName("confirm")
-        self.confirm_box.setStyleSheet("QFrame#confirm { background: transparent; }")
-        box = QVBoxLayout(self.confirm_box)
-        box.setContentsMargins(0, 0, 0, 0)
-        self.confirm_question = QLabel()
-        self.confirm_question.setWordWrap(True)
-        self.confirm_question.setStyleSheet(f"color: {THEME.machine}; background: transparent;")
-        box.addWidget(self.confirm_question)
-        answers = QHBoxLayout()
-        self.yes_button = QPushButton()
-        self.no_button = QPushButton()
-        for button in (self.yes_button, self.no_button):
-            button.setMinimumHeight(round(self.dpi * 0.6))  # ≥ 15 mm: a large touch target
-            answers.addWidget(button)
-        self.yes_button.clicked.connect(lambda: self._answer(True))
-        self.no_button.clicked.connect(lambda: self._answer(False))
-        box.addLayout(answers)
-        self.alternative_buttons: list[QPushButton] = []
-        for _ in range(3):
-            button = QPushButton()
-            button.setMinimumHeight(round(self.dpi * 0.5))
-            button.clicked.connect(lambda _=False, b=button: self._pick(b))
-            box.addWidget(button)
-            self.alternative_buttons.append(button)
-        self.confirm_box.setVisible(False)
-        self._asking: Turn | None = None
-        return self.confirm_box
-
-    def _answer(self, yes: bool) -> None:
-        turn = self._asking
-        if turn is None or not turn.candidates:
-            return
-        self.confirmed.emit(turn.turn_id, turn.candidates[0].phrase_id if yes else None)
-
-    def _pick(self, button: QPushButton) -> None:
-        turn, phrase_id = self._asking, button.property("phrase_id")
-        if turn is not None and phrase_id:
-            self.confirmed.emit(turn.turn_id, phrase_id)
-
-    def _render_confirm(self, turn: Turn | None) -> None:
-        """The visitor's newest turn may be a question back to them."""
-        asking = turn is not None and turn.final and turn.kind == "confirm" and turn.candidates
-        offering = turn is not None and turn.kind == "none" and bool(turn.candidates)
-        self._asking = turn if asking or offering else None
-        self.confirm_box.setVisible(bool(asking or offering))
-        self.confirm_question.setVisible(bool(asking or offering))
-        self.yes_button.setVisible(bool(asking))
-        self.no_button.setVisible(bool(asking))
-        if turn is None or not (asking or offering):
-            for button in self.alternative_buttons:
-                button.setVisible(False)
-            return
-        if asking:
-            text = turn.candidates[0].source_text
-            self.confirm_question.setText(self._t("did_you_mean").format(text=text))
-            others: tuple[object, ...] = ()
-        else:
-            self.confirm_question.setText(self._t("other_phrases"))
-            others = turn.candidates[:3]
-        for button, candidate in zip(
-            self.alternative_buttons, (*others, None, None, None), strict=False
-        ):
-            button.setVisible(candidate is not None)
-            button.setText(getattr(candidate, "source_text", ""))
-            button.setProperty("phrase_id", getattr(candidate, "phrase_id", None))
-
     # -- rendering -------------------------------------------------------------------------------
 
     def _retranslate(self) -> None:
@@ -371,11 +270,11 @@ class VisitorScreen(QWidget):
         self.newest_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
         self.own_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
         self.history.setFont(font_for(lang, HISTORY_MM * self.scale, self.dpi))
-        self.confirm_question.setFont(font_for(lang, OWN_MM * self.scale, self.dpi, bold=True))
-        for button in (self.yes_button, self.no_button, *self.alternative_buttons):
-            button.setFont(font_for(lang, CHROME_MM * self.scale, self.dpi, bold=True))
-        self.yes_button.setText(self._t("yes"))
-        self.no_button.setText(self._t("no"))
+        self.confirm.set_language(
+            lang,
+            font_for(lang, OWN_MM * self.scale, self.dpi, bold=True),
+            font_for(lang, CHROME_MM * self.scale, self.dpi, bold=True),
+        )
         direction = self._direction(lang)
         for label in (self.newest_label, self.own_label, self.history):
             label.setLayoutDirection(direction)
@@ -403,10 +302,10 @@ class VisitorScreen(QWidget):
         else:
             self.own_label.setText(f"{self._mine(latest_mine)}: {self._own_text(latest_mine)}")
         # tell the visitor when staff could not get a translation of what they said
-        unreadable = latest_mine is not None and latest_mine.final and latest_mine.kind == "none"
+        unreadable = bool(latest_mine and latest_mine.final and latest_mine.kind is TurnKind.NONE)
         self.own_kind.setText(self._t("not_translated_write") if unreadable else "")
         self.own_kind.setVisible(unreadable)
-        self._render_confirm(latest_mine)
+        self.confirm.show_turn(latest_mine)
         older = [t for t in self._turns if t is not newest and t is not latest_mine][-MAX_HISTORY:]
         lines = []
         for t in reversed(older):
@@ -427,18 +326,18 @@ class VisitorScreen(QWidget):
         return (turn.translated_text or turn.text) if turn.lang == KSL else turn.text
 
     def _visible_text(self, turn: Turn) -> str:
-        if turn.kind in ("pending", "confirm"):  # staff have not sent it yet
-            return turn.text if self._captions and turn.kind == "pending" else "…"
-        if turn.kind in ("none", "") or not turn.translated_text:
+        if turn.kind in (TurnKind.PENDING, TurnKind.CONFIRM):  # staff have not sent it yet
+            return turn.text if self._captions and turn.kind is TurnKind.PENDING else "…"
+        if turn.kind is TurnKind.NONE or not turn.translated_text:
             return turn.text if self._captions else self._t("not_translated")
         return turn.translated_text
 
     def _kind_text(self, turn: Turn) -> str:
-        if self._captions or turn.kind in ("original", "pending"):
+        if self._captions or turn.kind in (TurnKind.ORIGINAL, TurnKind.PENDING):
             return ""
         colour, key = {
-            "verified": (THEME.verified, "verified" if turn.reviewed else "draft"),
-            "machine": (THEME.machine, "machine"),
+            TurnKind.VERIFIED: (THEME.verified, "verified" if turn.reviewed else "draft"),
+            TurnKind.MACHINE: (THEME.machine, "machine"),
         }.get(turn.kind, (THEME.untranslated, "not_translated"))
         self.newest_kind.setStyleSheet(f"color: {colour}; background: transparent;")
         return self._t(key) if key != "not_translated" else ""

@@ -1,45 +1,38 @@
 """Puts the two screens on the glass: two windows on two monitors, or one window split in two
 (optionally with the visitor half turned 180° for a flat screen between two people), in a
 full-screen kiosk mode a visitor cannot leave by accident (staff leave with Ctrl+Shift+Q and the
-PIN).
+PIN). `KioskUI` wires the screens to the kiosk and opens the staff's dialogs: the PIN
+(`kiosk.ui.pin`), export (`kiosk.ui.export`), settings (`kiosk.ui.settings_dialog`) and sign
+enrolment (`kiosk.ui.enrol`).
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, QRect, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
-    QInputDialog,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QSpinBox,
     QWidget,
 )
 
-from asr.audio import InputDevice
 from asr.events import Side, Status
+from kiosk.core import strings
+from kiosk.core.events import Activity
 from kiosk.core.health import Component, State
 from kiosk.core.session import KSL, Turn
+from kiosk.core.takeaway import Note
+from kiosk.runtime.engines import TranslationEngine
 from kiosk.runtime.kiosk import Kiosk
-from kiosk.setup.settings import OFFERED_LANGUAGES, Layout, Settings
-from kiosk.ui import strings
+from kiosk.setup.settings import OFFERED_LANGUAGES, Layout
+from kiosk.ui.export import export_transcript
+from kiosk.ui.pin import pin_given
+from kiosk.ui.settings_dialog import SettingsDialog
 from kiosk.ui.staff import StaffScreen
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
 from kiosk.ui.visitor import VisitorScreen
@@ -80,7 +73,7 @@ class KioskUI(QObject):
         for status in list(kiosk.health.values()):  # what happened before the screens existed
             self.staff.show_status(status)
         self.visitor.show_chooser()
-        self.visitor.set_state("idle")
+        self.visitor.set_state(Activity.IDLE)
 
     # -- wiring ----------------------------------------------------------------------------------
 
@@ -103,7 +96,7 @@ class KioskUI(QObject):
         s.mute.connect(k.set_muted)
         s.speak_out.connect(self._speak_out)
         s.enrol.connect(self.open_enrolment)
-        s.camera.spelling.connect(k.set_fingerspelling)
+        s.camera.spelling.connect(k.camera.set_fingerspelling)
         k.sign.frame_ready.connect(self._sign_frame)
         k.sign.activity.connect(s.camera.set_activity)
         k.sign.demo_vocabulary.connect(s.camera.set_vocabulary)
@@ -118,13 +111,13 @@ class KioskUI(QObject):
             shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), window)
             shortcut.activated.connect(self.request_exit)
 
-    def _print_note(self, note: object) -> None:
+    def _print_note(self, note: Note | None) -> None:
         """The visitor asked for a print-out of their note: staff's printer, or a PDF where staff
         choose (nothing else is written)."""
         from kiosk.ui.note import print_or_save_pdf
 
         if note is not None:
-            print_or_save_pdf(note, self.staff)  # type: ignore[arg-type]
+            print_or_save_pdf(note, self.staff)
 
     def _visitor_chose(self, lang: str | None) -> None:
         self.kiosk.choose_language(lang)
@@ -135,7 +128,7 @@ class KioskUI(QObject):
         self.staff.set_deaf_visitor(lang == KSL)
 
     def _turn_changed(self, turn: Turn) -> None:
-        self.staff.show_turn(turn, self.kiosk.sign_results.get(turn.turn_id))
+        self.staff.show_turn(turn, self.kiosk.conversation.sign_results.get(turn.turn_id))
         self.visitor.show_turn(turn)
 
     def _sign_frame(self) -> None:
@@ -143,7 +136,7 @@ class KioskUI(QObject):
         if frame is not None and self.staff.camera.isVisible():
             self.staff.camera.show_frame(frame)
 
-    def _state_changed(self, side: str, state: str) -> None:
+    def _state_changed(self, side: Side, state: Activity) -> None:
         # either side's progress shows; back to "your turn" when the last of it is done
         self.visitor.set_state(state)
 
@@ -164,51 +157,16 @@ class KioskUI(QObject):
     # -- staff actions ---------------------------------------------------------------------------
 
     def export(self, path: Path | None = None, confirm: bool = True) -> Path | None:
-        """Save the bilingual transcript, only after staff confirm; nothing is saved otherwise."""
-        if confirm:
-            answer = QMessageBox.question(
-                self.staff, strings.staff("export"), strings.staff("export_confirm")
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return None
-        if path is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self.staff, strings.staff("export"), "visit.txt", "Text (*.txt)"
-            )
-            if not name:
-                return None
-            path = Path(name)
-        existed = path.exists()
-        try:
-            saved = self.kiosk.session.export_text(path)
-        except OSError as exc:  # a full disk, a read-only folder: the visit stays on screen
-            if not existed and path.is_file():  # no half-written transcript left behind
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            self.staff.show_status(Status(Component.EXPORT, State.ERROR, _export_failed(path, exc)))
-            return None
-        self.staff.show_status(
-            Status(Component.EXPORT, State.OK, strings.staff("export_done", path=saved))
-        )
-        return saved
+        """The transcript, after staff confirm, to `path` or where they choose."""
+        return export_transcript(self.kiosk.session, self.staff, path, confirm)
 
     def check_pin(self) -> bool:
-        pin, ok = QInputDialog.getText(
-            self.staff,
-            strings.staff("settings"),
-            strings.staff("pin_prompt"),
-            QLineEdit.EchoMode.Password,
-        )
-        if ok and pin == self.kiosk.settings.pin:
-            return True
-        if ok:
-            QMessageBox.warning(self.staff, strings.staff("settings"), strings.staff("pin_wrong"))
-        return False
+        return pin_given(self.staff, self.kiosk.settings.pin)
 
     def open_settings(self) -> None:
         if not self.check_pin():
             return
-        dialog = SettingsDialog(self.kiosk.settings, self.staff, self.kiosk.input_devices())
+        dialog = SettingsDialog(self.kiosk.settings, self.staff, self.kiosk.microphones.devices())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             camera = self.kiosk.settings.camera
             dialog.apply()
@@ -230,10 +188,10 @@ class KioskUI(QObject):
 
         if check_pin and not self.check_pin():
             return
-        self.kiosk.sign.stop(wait_s=3.0)
+        self.kiosk.camera.stop(wait_s=3.0)
         dialog = EnrolDialog(
-            self.kiosk.sign_store(),
-            self.kiosk.take_camera(),
+            self.kiosk.camera.store(),
+            self.kiosk.camera.take(),
             self.dpi,
             phrase_ids=_phrase_ids(self.kiosk.translator),
             parent=self.staff,
@@ -310,154 +268,20 @@ class RotatedView(QGraphicsView):
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.rotate(180)
 
-    def resizeEvent(self, event: QEvent) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         self.proxy.resize(self.viewport().width(), self.viewport().height())
         self.scene_.setSceneRect(self.proxy.boundingRect())
         self.fitInView(self.proxy, Qt.AspectRatioMode.KeepAspectRatio)
-        super().resizeEvent(event)  # type: ignore[arg-type]
+        super().resizeEvent(event)
 
 
-class SettingsDialog(QDialog):
-    """The admin settings (behind the PIN): devices, languages, text size, timeout, screens."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        parent: QWidget | None = None,
-        devices: Sequence[InputDevice] = (),
-    ) -> None:
-        super().__init__(parent)
-        from translate import languages
-
-        self.settings = settings
-        self.setWindowTitle(strings.staff("settings"))
-        form = QFormLayout(self)
-        self.staff_device = QComboBox()
-        self.visitor_device = QComboBox()
-        for box, current in (
-            (self.staff_device, settings.staff_device),
-            (self.visitor_device, settings.visitor_device),
-        ):
-            box.addItem(strings.staff("setting_default_mic"), "")
-            for d in devices:
-                box.addItem(f"{d.index}: {d.name}", d.name)
-            box.setCurrentIndex(max(0, box.findData(current)))
-        self.languages = QListWidget()
-        for code in OFFERED_LANGUAGES:
-            item = QListWidgetItem(f"{languages.get(code).native} ({code})")
-            item.setData(Qt.ItemDataRole.UserRole, code)
-            item.setCheckState(
-                Qt.CheckState.Checked if code in settings.languages else Qt.CheckState.Unchecked
-            )
-            self.languages.addItem(item)
-        self.scale = QDoubleSpinBox()
-        self.scale.setRange(1.0, 2.0)
-        self.scale.setSingleStep(0.25)
-        self.scale.setValue(settings.font_scale)
-        self.timeout = QSpinBox()
-        self.timeout.setRange(30, 3600)
-        self.timeout.setValue(settings.idle_timeout_s)
-        self.layout_box = QComboBox()
-        for option in Layout:
-            self.layout_box.addItem(option.value, option)
-        self.layout_box.setCurrentIndex(self.layout_box.findData(settings.layout))
-        self.staff_screen = QSpinBox()
-        self.visitor_screen = QSpinBox()
-        for spin, value in (
-            (self.staff_screen, settings.staff_screen),
-            (self.visitor_screen, settings.visitor_screen),
-        ):
-            spin.setRange(0, max(0, len(QGuiApplication.screens()) - 1))
-            spin.setValue(value)
-        self.speak = QCheckBox()
-        self.speak.setChecked(settings.speak_translations)
-        self.camera = QLineEdit(settings.camera)
-        self.speech_model = QComboBox()
-        self.speech_model.addItem(strings.staff("setting_default_model"), "")
-        for name in _installed_speech_models():
-            if name != "whisper-base":
-                self.speech_model.addItem(name, name)
-        self.speech_model.setCurrentIndex(max(0, self.speech_model.findData(settings.speech_model)))
-        form.addRow(strings.staff("setting_staff_mic"), self.staff_device)
-        form.addRow(strings.staff("setting_visitor_mic"), self.visitor_device)
-        form.addRow(strings.staff("setting_languages"), self.languages)
-        form.addRow(strings.staff("setting_text_size"), self.scale)
-        form.addRow(strings.staff("setting_idle_timeout"), self.timeout)
-        form.addRow(strings.staff("setting_layout"), self.layout_box)
-        form.addRow(strings.staff("setting_staff_screen"), self.staff_screen)
-        form.addRow(strings.staff("setting_visitor_screen"), self.visitor_screen)
-        form.addRow(strings.staff("speak_out"), self.speak)
-        form.addRow(strings.staff("camera_setting"), self.camera)
-        form.addRow(strings.staff("setting_speech_model"), self.speech_model)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(strings.staff("ok"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.staff("cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def apply(self) -> None:
-        s = self.settings
-        s.staff_device = str(self.staff_device.currentData() or "")
-        s.visitor_device = str(self.visitor_device.currentData() or "")
-        s.languages = (
-            tuple(
-                str(self.languages.item(i).data(Qt.ItemDataRole.UserRole))
-                for i in range(self.languages.count())
-                if self.languages.item(i).checkState() == Qt.CheckState.Checked
-            )
-            or s.languages
-        )
-        s.font_scale = float(self.scale.value())
-        s.idle_timeout_s = int(self.timeout.value())
-        s.layout = Layout(self.layout_box.currentData())
-        s.staff_screen = int(self.staff_screen.value())
-        s.visitor_screen = int(self.visitor_screen.value())
-        s.speak_translations = self.speak.isChecked()
-        s.camera = self.camera.text().strip() or s.camera
-        s.speech_model = str(self.speech_model.currentData() or "")
-
-
-def _export_failed(path: Path, exc: OSError) -> str:
-    """What staff read when the transcript could not be saved (nothing of the visit is lost)."""
-    import errno
-
-    reason = {
-        errno.ENOSPC: "디스크가 가득 찼습니다 (disk full)",
-        errno.EROFS: "읽기 전용입니다 (read-only)",
-        errno.EACCES: "쓰기 권한이 없습니다 (no permission)",
-        errno.EPERM: "쓰기 권한이 없습니다 (no permission)",
-        errno.ENOENT: "폴더가 없습니다 (no such folder)",
-    }.get(exc.errno or 0, exc.strerror or str(exc))
-    return (
-        f"저장하지 못했습니다: {path} — {reason}. 대화는 화면에 그대로 있습니다; "
-        "다른 위치(USB 등)를 골라 다시 내보내세요. "
-        f"(not saved: {reason}; the visit is kept — export again to another place)"
-    )
-
-
-def _phrase_ids(translator: object) -> list[str]:
+def _phrase_ids(translator: TranslationEngine | None) -> list[str]:
     """Phrasebook ids a sign can answer to (offered when enrolling a sign)."""
-    try:
-        return sorted(p.id for p in translator.phrases())  # type: ignore[attr-defined]
-    except Exception:
+    if translator is None:
         return []
-
-
-def _installed_speech_models() -> list[str]:
-    """Whisper sizes installed on this counter (e.g. whisper-small from a USB stick)."""
-    from kiosk.setup.model_store import ModelManager, ModelState
-
     try:
-        manager = ModelManager()
-        return [
-            spec.name
-            for spec in manager.specs
-            if spec.role == "asr" and manager.state(spec.name) is ModelState.INSTALLED
-        ]
-    except Exception:  # a damaged manifest must not keep staff out of the settings
+        return sorted(p.id for p in translator.phrases())
+    except Exception:
         return []
 
 
@@ -467,9 +291,9 @@ def _fill(window: QWidget, content: QWidget) -> None:
     layout.addWidget(content)
 
 
-def _place(window: QWidget, geometry: object | None) -> None:
+def _place(window: QWidget, geometry: QRect | None) -> None:
     if geometry is not None:
-        window.setGeometry(geometry)  # type: ignore[call-overload]
+        window.setGeometry(geometry)
     else:
         window.resize(1600, 900)
 

@@ -7,6 +7,7 @@ temporary folder: the counter's own settings are never read or changed by a test
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,10 +16,14 @@ from PySide6.QtCore import QPoint
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
+from asr.events import Side, Utterance
+from kiosk.core.events import MicRole
+from kiosk.runtime.engines import Engines
 from kiosk.runtime.kiosk import Kiosk
 from kiosk.setup.settings import Layout, Settings
 from kiosk.ui.fonts import missing_glyphs
 from kiosk.ui.theme import REFERENCE_DPI
+from tests.pulse import FakeMicrophone, PulseUnavailable, fake_microphone
 
 SCREEN = (1920, 1080)  # a 24-inch 1080p monitor, the size the type sizes are specified for
 
@@ -29,18 +34,34 @@ def _own_settings_and_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("CHANGGU_LOG_DIR", str(tmp_path / "log"))
 
 
+@pytest.fixture
+def pulse_microphone(tmp_path: Path) -> Iterator[FakeMicrophone]:
+    """A PulseAudio pipe source that PortAudio sees as the default input, for the test's length
+    (skips where no PulseAudio server can run)."""
+    try:
+        started = fake_microphone(tmp_path / "pulse")
+        mic = started.__enter__()
+    except PulseUnavailable as exc:
+        pytest.skip(f"PulseAudio cannot start here: {exc}")
+    try:
+        yield mic
+    finally:
+        started.__exit__(None, None, None)
+
+
 def make_ui(
     qtbot: object,
     layout: Layout = Layout.TWO_WINDOWS,
     load_speech: bool = True,
     wait_ready: bool = True,
     settings: Settings | None = None,
+    engines: Engines | None = None,
 ) -> tuple[Kiosk, object]:
     """A started kiosk with both screens at 1920×1080 (the reference 24-inch screen)."""
     from kiosk.ui.window import KioskUI
 
     settings = settings or Settings(layout=layout)
-    kiosk = Kiosk(settings)
+    kiosk = Kiosk(settings, engines=engines)
     kiosk.start(load_speech=load_speech)
     ui = KioskUI(kiosk, dpi=REFERENCE_DPI)
     for window in ui.windows:
@@ -136,11 +157,55 @@ def wait_for_turn(
     return found[0]
 
 
-def tap(device: object, widget: QWidget) -> None:
-    """A finger down on the middle of `widget` and up again, as a touch screen sends it."""
+def tap(
+    device: object, widget: QWidget, hold_ms: int = 0, during: Callable[[], object] | None = None
+) -> None:
+    """A finger down on the middle of `widget` and up again, as a touch screen sends it (held for
+    `hold_ms`, and `during()` done while it is down)."""
     window = widget.window()
     point = widget.mapTo(window, QPoint(widget.width() // 2, widget.height() // 2))
     QTest.touchEvent(window, device).press(0, point, window).commit()
     QApplication.processEvents()
+    if hold_ms:
+        QTest.qWait(hold_ms)
+    if during is not None:
+        during()
     QTest.touchEvent(window, device).release(0, point, window).commit()
     QApplication.processEvents()
+
+
+def status_text(ui: object, component: str) -> str:
+    """What the staff's status bar says of `component`, with the details of its tooltip."""
+    label = ui.staff.status_labels.get(component)
+    return f"{label.text()} {label.toolTip()}" if label is not None else ""
+
+
+def status_colour(ui: object, component: str) -> str:
+    label = ui.staff.status_labels.get(component)
+    return label.styleSheet() if label is not None else ""
+
+
+_utterance_ids = itertools.count(1_000)
+
+
+def korean_heard_from(kiosk: Kiosk, text: str = "네, 여기 있습니다.") -> Side:
+    """Feed the counter microphone's recogniser result of Korean `text` (as a microphone's worker
+    posts it) and return whose turn the kiosk made of it."""
+    said = Utterance(next(_utterance_ids), Side.STAFF, "ko", text, True, 0.0, 1.5, 0.9)
+    kiosk.hear(said, "counter", MicRole.COUNTER)
+    turn = kiosk.session.turns[-1]
+    assert turn.text == text and turn.lang == "ko"
+    return turn.side
+
+
+class Clock:
+    """A monotonic clock the test moves on by hand (for the conversation's `monotonic`)."""
+
+    def __init__(self, now: float = 1_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

@@ -12,11 +12,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from asr.events import Side
-from kiosk.runtime.kiosk import Engines, Kiosk
+from kiosk.core.session import TurnKind
+from kiosk.runtime.engines import Engines
+from kiosk.runtime.kiosk import Kiosk
 from kiosk.setup import paths
-from kiosk.setup.settings import Settings
-from kiosk.ui.theme import REFERENCE_DPI
-from tests.kiosk.ui.conftest import SCREEN, close, glyph_problems
+from tests.kiosk.ui.conftest import close, glyph_problems, make_ui
 from translate import Translator
 from translate.translation import Candidate, Translation, TranslationKind
 
@@ -50,8 +50,6 @@ def candidate(book: Translator, phrase_id: str, source: str, target: str) -> Can
 
 @pytest.fixture
 def counter(qtbot: object, tmp_path: Path):
-    from kiosk.ui.window import KioskUI
-
     book = Translator.load(paths.cache_dir(), semantic=False)
     visitor_cands = tuple(
         candidate(book, pid, "en", "ko")
@@ -89,13 +87,8 @@ def counter(qtbot: object, tmp_path: Path):
     }
     fake = ScriptedTranslator(answers)
     engines = Engines(phrasebook=lambda: fake, translator=lambda: fake, speech=None)
-    kiosk = Kiosk(Settings(), engines=engines)
-    kiosk.start(load_speech=False)
-    ui = KioskUI(kiosk, dpi=REFERENCE_DPI)
-    for window in ui.windows:
-        window.resize(*SCREEN)
+    kiosk, ui = make_ui(qtbot, load_speech=False, engines=engines)
     ui.show()
-    qtbot.waitUntil(lambda: kiosk.ready, timeout=30_000)
     yield kiosk, ui
     close(ui)
 
@@ -107,27 +100,26 @@ def _visitor_turn(kiosk: Kiosk):
 def test_visitor_says_no_then_picks_an_alternative(counter, qtbot, tmp_path: Path) -> None:
     kiosk, ui = counter
     visitor = ui.visitor
-    english = next(b for b in visitor.language_buttons if b.property("lang") == "en")
-    qtbot.mouseClick(english, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(visitor.chooser.button("en"), Qt.MouseButton.LeftButton)
     kiosk.send_typed(NEAR_MISS, Side.VISITOR)
-    qtbot.waitUntil(lambda: visitor.yes_button.isVisible(), timeout=10_000)
-    assert "Did you mean" in visitor.confirm_question.text()
+    qtbot.waitUntil(lambda: visitor.confirm.yes_button.isVisible(), timeout=10_000)
+    assert "Did you mean" in visitor.confirm.question.text()
     card = ui.staff.cards[_visitor_turn(kiosk).turn_id]
     assert "확인 중" in card.kind.text() and not card.yes_button.isVisible()  # pending for staff
     visitor.grab().save(str(tmp_path / "visitor-did-you-mean.png"))
     assert glyph_problems(visitor) == []
-    qtbot.mouseClick(visitor.no_button, Qt.MouseButton.LeftButton)  # No
-    qtbot.waitUntil(lambda: _visitor_turn(kiosk).kind == "none", timeout=5_000)
+    qtbot.mouseClick(visitor.confirm.no_button, Qt.MouseButton.LeftButton)  # No
+    qtbot.waitUntil(lambda: _visitor_turn(kiosk).kind is TurnKind.NONE, timeout=5_000)
     assert "write it" in visitor.own_kind.text()
-    shown = [b for b in visitor.alternative_buttons if b.isVisible()]
-    assert len(shown) == 3 and not visitor.yes_button.isVisible()
+    shown = [b for b in visitor.confirm.alternative_buttons if b.isVisible()]
+    assert len(shown) == 3 and not visitor.confirm.yes_button.isVisible()
     assert "아니라고" in card.kind.text() and "다른 후보" in card.kind.text()  # staff see them
     visitor.grab().save(str(tmp_path / "visitor-alternatives.png"))
     ui.staff.grab().save(str(tmp_path / "staff-alternatives.png"))
     qtbot.mouseClick(shown[1], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _visitor_turn(kiosk).kind == "verified", timeout=5_000)
+    qtbot.waitUntil(lambda: _visitor_turn(kiosk).kind is TurnKind.VERIFIED, timeout=5_000)
     assert _visitor_turn(kiosk).phrase_id == shown[1].property("phrase_id")
-    assert not visitor.confirm_box.isVisible()
+    assert not visitor.confirm.isVisible()
 
 
 def test_visitor_answers_yes_by_keyboard(counter, qtbot) -> None:
@@ -135,10 +127,10 @@ def test_visitor_answers_yes_by_keyboard(counter, qtbot) -> None:
     kiosk.choose_language("en")
     kiosk.send_typed(NEAR_MISS, Side.VISITOR)
     visitor = ui.visitor
-    qtbot.waitUntil(lambda: visitor.yes_button.isVisible(), timeout=10_000)
-    visitor.yes_button.setFocus()
-    qtbot.keyClick(visitor.yes_button, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: _visitor_turn(kiosk).kind == "verified", timeout=5_000)
+    qtbot.waitUntil(lambda: visitor.confirm.yes_button.isVisible(), timeout=10_000)
+    visitor.confirm.yes_button.setFocus()
+    qtbot.keyClick(visitor.confirm.yes_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: _visitor_turn(kiosk).kind is TurnKind.VERIFIED, timeout=5_000)
     assert _visitor_turn(kiosk).phrase_id == "for.extend_stay"
 
 
@@ -146,11 +138,15 @@ def test_staff_confirm_their_own_near_miss_before_the_visitor_sees_it(counter, q
     kiosk, ui = counter
     kiosk.choose_language("en")
     kiosk.send_typed(STAFF_NEAR)
-    qtbot.waitUntil(lambda: kiosk.session.latest(Side.STAFF).kind == "confirm", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: kiosk.session.latest(Side.STAFF).kind is TurnKind.CONFIRM, timeout=10_000
+    )
     turn = kiosk.session.latest(Side.STAFF)
     card = ui.staff.cards[turn.turn_id]
     assert card.yes_button.isVisible() and "보낼까요" in card.kind.text()
     assert ui.visitor.newest_label.text() == "…"  # nothing reaches the visitor before Yes
     qtbot.mouseClick(card.yes_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: kiosk.session.latest(Side.STAFF).kind == "verified", timeout=5_000)
+    qtbot.waitUntil(
+        lambda: kiosk.session.latest(Side.STAFF).kind is TurnKind.VERIFIED, timeout=5_000
+    )
     assert ui.visitor.newest_label.text() == kiosk.session.latest(Side.STAFF).translated_text

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from kiosk.core import strings
 from kiosk.runtime.sign_input import VideoOpener
 from kiosk.runtime.take_camera import TakeCamera
 from kiosk.runtime.workers import Bridge
-from kiosk.ui import strings
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
 from sign.store import DEFAULT_VOCABULARY, VocabularyStore
 

@@ -17,55 +17,44 @@ from PySide6.QtCore import Qt, QTimer
 
 from asr.audio import load_audio
 from asr.events import Side
+from kiosk.core.session import TurnKind
 from kiosk.ui.theme import THEME
-from tests.kiosk.ui.conftest import close, make_ui, wait_for_turn
-from tests.pulse import PulseUnavailable, fake_microphone
+from tests.kiosk.ui.conftest import close, make_ui, status_colour, status_text, wait_for_turn
 
 DEMO = Path(str(resources.files("assets").joinpath("demo")))
 
 
-def _status(ui, component: str) -> str:
-    label = ui.staff.status_labels.get(component)
-    return label.text() if label is not None else ""
-
-
-def _colour(ui, component: str) -> str:
-    label = ui.staff.status_labels.get(component)
-    return label.styleSheet() if label is not None else ""
-
-
 @pytest.mark.pulse
-def test_microphone_lost_mid_visit_and_back(qtbot, tmp_path):
-    try:
-        mic_cm = fake_microphone(tmp_path / "pulse")
-        mic = mic_cm.__enter__()
-    except PulseUnavailable as exc:
-        pytest.skip(f"PulseAudio cannot start here: {exc}")
+def test_microphone_lost_mid_visit_and_back(qtbot, pulse_microphone):
+    mic = pulse_microphone
     kiosk, ui = make_ui(qtbot)
     try:
         kiosk.choose_language("en")
         kiosk.start_microphones()
-        qtbot.waitUntil(lambda: THEME.verified in _colour(ui, "mic:counter"), timeout=10_000)
+        qtbot.waitUntil(lambda: THEME.verified in status_colour(ui, "mic:counter"), timeout=10_000)
 
         mic.unplug()  # the cable is pulled
-        qtbot.waitUntil(lambda: THEME.untranslated in _colour(ui, "mic:counter"), timeout=15_000)
-        assert "mic:counter" in _status(ui, "mic:counter")
+        qtbot.waitUntil(
+            lambda: THEME.untranslated in status_colour(ui, "mic:counter"), timeout=15_000
+        )
+        assert "mic:counter" in status_text(ui, "mic:counter")
         # the rest of the counter works on: a quick reply reaches the visitor
         kiosk.quick_reply("greet.wait")
         assert ui.visitor.newest_label.text()
 
         mic.plug_in()  # and back
-        qtbot.waitUntil(lambda: THEME.verified in _colour(ui, "mic:counter"), timeout=20_000)
+        qtbot.waitUntil(lambda: THEME.verified in status_colour(ui, "mic:counter"), timeout=20_000)
         speech = load_audio(DEMO / "synthetic_en_02_fee.wav")
         mic.play(np.concatenate([speech, np.zeros(16000, np.float32)]))
         said = wait_for_turn(
-            qtbot, kiosk, lambda t: t.side is Side.VISITOR and t.final and t.kind != "pending"
+            qtbot,
+            kiosk,
+            lambda t: t.side is Side.VISITOR and t.final and t.kind is not TurnKind.PENDING,
         )
         assert said.lang == "en" and "fee" in said.text.lower()
         assert said.turn_id in ui.staff.cards
     finally:
         close(ui)
-        mic_cm.__exit__(None, None, None)
 
 
 def test_quick_replies_and_typing_work_while_models_load(qtbot):
@@ -77,24 +66,27 @@ def test_quick_replies_and_typing_work_while_models_load(qtbot):
     try:
         assert not kiosk.ready
         # "loading… (quick replies and typing work now)"
-        assert "불러오는 중" in _status(ui, "models")
+        assert "불러오는 중" in status_text(ui, "models")
         kiosk.choose_language("vi")
         button = next(b for b in ui.staff.phrase_buttons if b.property("phrase") == "greet.hello")
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         hello = kiosk.session.turns[-1]
-        assert hello.phrase_id == "greet.hello" and hello.kind == "verified"
+        assert hello.phrase_id == "greet.hello" and hello.kind is TurnKind.VERIFIED
         assert ui.visitor.newest_label.text() == hello.translated_text
         assert not kiosk.ready  # shown before the models finished loading
 
         ui.staff.input.setText("잠시만 기다려 주세요.")
         qtbot.mouseClick(ui.staff.send_button, Qt.MouseButton.LeftButton)
         typed = wait_for_turn(
-            qtbot, kiosk, lambda t: "잠시만" in t.text and t.kind != "pending", timeout_s=60
+            qtbot,
+            kiosk,
+            lambda t: "잠시만" in t.text and t.kind is not TurnKind.PENDING,
+            timeout_s=60,
         )
-        assert typed.kind == "verified" and typed.translated_lang == "vi"
+        assert typed.kind is TurnKind.VERIFIED and typed.translated_lang == "vi"
 
         qtbot.waitUntil(lambda: kiosk.ready, timeout=60_000)
-        assert "준비됨" in _status(ui, "models")
+        assert "준비됨" in status_text(ui, "models")
         assert False in ticks  # the UI thread kept running while the models loaded
     finally:
         timer.stop()
@@ -105,7 +97,7 @@ def test_missing_models_are_reported_and_the_counter_keeps_working(qtbot, tmp_pa
     monkeypatch.setenv("CHANGGU_DATA_DIR", str(tmp_path / "empty"))
     kiosk, ui = make_ui(qtbot, wait_ready=False)
     try:
-        qtbot.waitUntil(lambda: THEME.untranslated in _colour(ui, "models"), timeout=30_000)
+        qtbot.waitUntil(lambda: THEME.untranslated in status_colour(ui, "models"), timeout=30_000)
         message = ui.staff.status_labels["models"].toolTip()
         assert "changgu models install" in message
         assert not kiosk.ready

@@ -16,10 +16,11 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 
+from kiosk.core.session import TurnKind
 from kiosk.core.takeaway import build_note
 from kiosk.ui.note import NoteView, paint_page, save_pdf
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
-from tests.kiosk.test_takeaway import read_qr, staff_phrases, visit
+from tests.kiosk.core.test_takeaway import read_qr, staff_phrases, visit
 from tests.kiosk.ui.conftest import fit_problems, glyph_problems, tap
 
 SIZE = (1872, 1032)
@@ -27,7 +28,7 @@ DAY = date(2026, 11, 30)
 
 
 def note_of(lang: str, answers: int):
-    turns = visit(lang, staff_phrases(lang)[:answers], kinds=("verified", "machine"))
+    turns = visit(lang, staff_phrases(lang)[:answers], kinds=(TurnKind.VERIFIED, TurnKind.MACHINE))
     return build_note(turns, lang, DAY)
 
 
@@ -91,7 +92,9 @@ def test_one_code_has_no_steps(view):
 @pytest.mark.parametrize(("lang", "answers"), [("ko", 3), ("vi", 4), ("th", 6)])
 def test_screenshot_has_no_missing_glyphs(view, tmp_path: Path, lang: str, answers: int):
     if lang == "ko":  # a Korean-reading visitor: staff's Korean as it is
-        note = build_note(visit("ko", staff_phrases("en")[:answers], ("original",)), "ksl", DAY)
+        note = build_note(
+            visit("ko", staff_phrases("en")[:answers], (TurnKind.ORIGINAL,)), "ksl", DAY
+        )
     else:
         note = note_of(lang, answers)
     view.show_note(note)

@@ -14,8 +14,9 @@ from PySide6.QtGui import QFontMetricsF, QInputMethodEvent, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.core.strings import KOREAN
 from kiosk.ui.fonts import OPTICAL_BODY, glyph_height_mm, missing_glyphs
-from kiosk.ui.pad import KOREAN, LATIN, WritingPad
+from kiosk.ui.pad import LATIN, WritingPad
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
 from tests.kiosk.ui.conftest import fit_problems, glyph_problems, tap
 
@@ -203,13 +204,13 @@ def test_screenshot_has_no_missing_glyphs(pad, qtbot, tmp_path: Path, lang: str,
 
 
 def test_language_chooser_sets_every_script_at_one_apparent_size(qtbot):
-    from kiosk.ui.visitor import VisitorScreen
+    from kiosk.ui.chooser import LanguageChooser
     from translate import languages
 
     offered = ("ko", "en", "zh", "vi", "th", "uz", "ru", "mn", "ne", "km", "tl", "id", "ja")
-    screen = VisitorScreen(offered, REFERENCE_DPI)
-    qtbot.addWidget(screen)
-    fonts = {b.property("lang"): b.font() for b in screen.language_buttons}
+    chooser = LanguageChooser(offered, REFERENCE_DPI)
+    qtbot.addWidget(chooser)
+    fonts = {b.property("lang"): b.font() for b in chooser.buttons}
     english_cap = QFontMetricsF(fonts["en"]).tightBoundingRect("H").height()
     for lang in offered:
         glyph, ratio = OPTICAL_BODY[languages.get(lang).script]

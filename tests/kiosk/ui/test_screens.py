@@ -19,8 +19,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Side, Utterance
-from kiosk.core.session import KSL
-from kiosk.ui import strings
+from kiosk.core import strings
+from kiosk.core.session import KSL, TurnKind
 from kiosk.ui.fonts import glyph_height_mm
 from kiosk.ui.theme import MIN_CHAR_HEIGHT_MM, MIN_CONTRAST, REFERENCE_DPI, THEME, contrast_ratio
 from tests.kiosk.ui.conftest import close, fit_problems, glyph_problems, make_ui, wait_for_turn
@@ -65,11 +65,15 @@ def _visit(kiosk: object, lang: str, qtbot: object) -> None:
         phrase = next(p for p in kiosk.translator.phrases() if p.id == VISITOR_PHRASE)
         said = Utterance(1, Side.VISITOR, lang, phrase.text[lang], True, 0.0, 1.5, 0.9)
         kiosk.hear(said, "test")
-        wait_for_turn(qtbot, kiosk, lambda t: t.side is Side.VISITOR and t.kind != "pending")
+        wait_for_turn(
+            qtbot, kiosk, lambda t: t.side is Side.VISITOR and t.kind is not TurnKind.PENDING
+        )
     kiosk.quick_reply("fee.amount", {"amount": "1200"})
     kiosk.send_typed("서류를 확인하는 동안 잠시 기다려 주세요.")
     wait_for_turn(
-        qtbot, kiosk, lambda t: t.side is Side.STAFF and t.kind != "pending" and "서류" in t.text
+        qtbot,
+        kiosk,
+        lambda t: t.side is Side.STAFF and t.kind is not TurnKind.PENDING and "서류" in t.text,
     )
     QApplication.processEvents()
 
@@ -94,7 +98,7 @@ def test_both_screens_render_every_language(screens, shots_dir, qtbot, lang):
         assert newest  # typed Korean without a phrase: an honest "not translated" in their language
         # the quick reply before it, verified, in their language, with the amount in it
         reply = next(t for t in kiosk.session.turns if t.phrase_id == "fee.amount")
-        assert reply.kind == "verified" and reply.translated_lang == lang
+        assert reply.kind is TurnKind.VERIFIED and reply.translated_lang == lang
         assert "1" in reply.translated_text and "200" in reply.translated_text
         assert reply.translated_text in visitor.history.text()
 
@@ -106,13 +110,13 @@ def test_language_chooser_shows_every_language_in_its_own_script(screens, shots_
     chooser = ui.visitor.chooser
     assert ui.visitor.pages.currentWidget() is chooser
     ui.visitor.grab().save(str(shots_dir / "chooser-visitor.png"))
-    names = {b.property("lang"): b.text() for b in ui.visitor.language_buttons}
+    names = {b.property("lang"): b.text() for b in ui.visitor.chooser.buttons}
     assert names["th"] == "ภาษาไทย" and names["km"] == "ភាសាខ្មែរ" and names["ne"] == "नेपाली"
     assert names["zh"] == "中文" and names["mn"] == "Монгол хэл" and names["vi"] == "Tiếng Việt"
     assert names[KSL].startswith("한국수어")
     assert glyph_problems(chooser) == []
     assert fit_problems(chooser) == []
-    for button in ui.visitor.language_buttons:  # large touch targets: ≥ 20 mm tall
+    for button in ui.visitor.chooser.buttons:  # large touch targets: ≥ 20 mm tall
         assert button.height() / REFERENCE_DPI * 25.4 >= 20, button.text()
 
 

@@ -18,6 +18,8 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Side
+from kiosk.core.events import MicRole
+from kiosk.core.session import TurnKind
 from kiosk.setup import paths
 from tests.kiosk.ui.conftest import wait_for_turn
 
@@ -58,19 +60,21 @@ def test_full_visit_through_the_real_models(kiosk_ui, qtbot, tmp_path, monkeypat
     monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
 
     # the visitor picks English on their screen, by touch or mouse
-    english = next(b for b in visitor.language_buttons if b.property("lang") == "en")
-    qtbot.mouseClick(english, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(visitor.chooser.button("en"), Qt.MouseButton.LeftButton)
     assert kiosk.session.visitor_lang == "en"
     assert visitor.pages.currentWidget() is visitor.conversation
     assert staff.language_box.currentData() == "en"
 
-    # they speak: a recording goes through VAD and Whisper, then the phrasebook
-    kiosk.play_file(DEMO / "synthetic_en_02_fee.wav", Side.VISITOR, realtime=False)
+    # they speak into the counter microphone: a recording goes through VAD and Whisper, which
+    # tells English from Korean (so it is the visitor's), then the phrasebook
+    kiosk.play_file(DEMO / "synthetic_en_02_fee.wav", MicRole.COUNTER, realtime=False)
     said = wait_for_turn(
-        qtbot, kiosk, lambda t: t.side is Side.VISITOR and t.final and t.kind != "pending"
+        qtbot,
+        kiosk,
+        lambda t: t.side is Side.VISITOR and t.final and t.kind is not TurnKind.PENDING,
     )
     assert said.lang == "en" and "fee" in said.text.lower()
-    assert said.kind == "verified" and said.phrase_id is not None
+    assert said.kind is TurnKind.VERIFIED and said.phrase_id is not None
     card = staff.cards[said.turn_id]
     assert card.original.text() == said.text  # their words on the left …
     assert card.other.text() == said.translated_text  # … in Korean on the right
@@ -79,7 +83,7 @@ def test_full_visit_through_the_real_models(kiosk_ui, qtbot, tmp_path, monkeypat
 
     # staff tap a quick reply with a slot (the amount is asked in a dialog; given here)
     reply = kiosk.quick_reply("fee.amount", {"amount": "1200"})
-    assert reply is not None and reply.kind == "verified"
+    assert reply is not None and reply.kind is TurnKind.VERIFIED
     assert visitor.newest_label.text() == reply.translated_text
     assert "1,200" in reply.translated_text and "won" in reply.translated_text.lower()
     assert staff.cards[reply.turn_id].other.text() == "수수료는 1,200원입니다."
@@ -91,11 +95,13 @@ def test_full_visit_through_the_real_models(kiosk_ui, qtbot, tmp_path, monkeypat
     QApplication.sendEvent(staff.input, ime)
     qtbot.keyClick(staff.input, Qt.Key.Key_Return)
     typed = wait_for_turn(
-        qtbot, kiosk, lambda t: t.side is Side.STAFF and t.kind != "pending" and "잠시만" in t.text
+        qtbot,
+        kiosk,
+        lambda t: t.side is Side.STAFF and t.kind is not TurnKind.PENDING and "잠시만" in t.text,
     )
     assert staff.input.text() == ""
     qtbot.waitUntil(lambda: visitor.newest_label.text() == typed.translated_text, timeout=5000)
-    assert typed.kind == "verified" and "moment" in typed.translated_text.lower()
+    assert typed.kind is TurnKind.VERIFIED and "moment" in typed.translated_text.lower()
 
     words = [
         said.text,
@@ -127,11 +133,14 @@ def test_a_real_recording_is_identified_and_honestly_marked_untranslated(kiosk_u
     # one microphone for both sides: Korean or Russian decides who spoke
     kiosk.choose_language("ru")
     with qtbot.waitSignal(kiosk.playback_finished, timeout=120_000):
-        kiosk.play_file(DEMO / "ru_css10_ess_0021.wav", Side.VISITOR, realtime=False)
-    qtbot.waitUntil(lambda: all(t.kind != "pending" for t in kiosk.session.turns), timeout=30_000)
+        kiosk.play_file(DEMO / "ru_css10_ess_0021.wav", MicRole.COUNTER, realtime=False)
+    qtbot.waitUntil(
+        lambda: all(t.kind is not TurnKind.PENDING for t in kiosk.session.turns), timeout=30_000
+    )
     said = kiosk.session.turns[-1]
     assert said.lang == "ru" and kiosk.session.visitor_lang == "ru"
-    assert said.kind == "none"  # no phrase fits and no MT pack is installed: said honestly
+    assert said.side is Side.VISITOR  # Russian, not Korean: the visitor spoke
+    assert said.kind is TurnKind.NONE  # no phrase fits and no MT pack is installed: said honestly
     card = ui.staff.cards[said.turn_id]
     assert card.kind.text().startswith("번역 안 됨")
     assert not ui.visitor.own_kind.isHidden()

@@ -3,22 +3,28 @@
 Keyboard: Tab reaches every control, Space/Enter activates it, holding Space on the talk button
 talks, + and − change the text size. Touch: real touch events (a touch screen device), no mouse:
 tap a language, tap the size buttons, hold the talk button to talk, tap "language" to go back.
+
+Talking is judged by what it does: Korean heard on the one counter microphone is the visitor's
+while they hold the talk button (and for a short grace after), staff's otherwise.
 """
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from asr.events import Side
+from kiosk.core.conversation import TALK_RELEASE_GRACE_S
 from kiosk.core.session import KSL
-from tests.kiosk.ui.conftest import close, make_ui
+from tests.kiosk.ui.conftest import Clock, close, korean_heard_from, make_ui, tap
 
 
 @pytest.fixture
-def screen(qtbot):
+def screen(qtbot, monkeypatch):
     kiosk, ui = make_ui(qtbot, load_speech=False)
+    monkeypatch.setattr(kiosk.conversation, "monotonic", Clock())
     window = ui.visitor.window()
     window.show()
     window.activateWindow()
@@ -41,12 +47,12 @@ def test_keyboard_only(screen, qtbot):
     # the chooser: Tab walks over every language, Space picks the one with focus
     reached = set()
     first = QApplication.focusWidget()
-    assert first is visitor.language_buttons[0]
-    for _ in visitor.language_buttons:
+    assert first is visitor.chooser.buttons[0]
+    for _ in visitor.chooser.buttons:
         reached.add(QApplication.focusWidget())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert reached == set(visitor.language_buttons)
-    thai = next(b for b in visitor.language_buttons if b.property("lang") == "th")
+    assert reached == set(visitor.chooser.buttons)
+    thai = visitor.chooser.button("th")
     _tab_until(qtbot, thai)
     qtbot.keyClick(thai, Qt.Key.Key_Space)
     assert kiosk.session.visitor_lang == "th"
@@ -55,10 +61,13 @@ def test_keyboard_only(screen, qtbot):
     # the talk button has focus: holding Space talks, letting go stops
     talk = visitor.talk_button
     assert QApplication.focusWidget() is talk
+    assert korean_heard_from(kiosk) is Side.STAFF  # nobody holds it: Korean is staff's
     QTest.keyPress(talk, Qt.Key.Key_Space)
-    assert kiosk.conversation.talking is True
+    assert korean_heard_from(kiosk) is Side.VISITOR  # held: what is heard is the visitor's
     QTest.keyRelease(talk, Qt.Key.Key_Space)
-    assert kiosk.conversation.talking is False
+    assert korean_heard_from(kiosk) is Side.VISITOR  # just let go: the end of it is theirs too
+    kiosk.conversation.monotonic.advance(TALK_RELEASE_GRACE_S)
+    assert korean_heard_from(kiosk) is Side.STAFF
 
     # text size by the A+ / A− buttons and by the + / − keys
     _tab_until(qtbot, visitor.bigger)
@@ -76,55 +85,40 @@ def test_keyboard_only(screen, qtbot):
     _tab_until(qtbot, visitor.change_language)
     qtbot.keyClick(visitor.change_language, Qt.Key.Key_Space)
     assert visitor.pages.currentWidget() is visitor.chooser
-    ksl = next(b for b in visitor.language_buttons if b.property("lang") == KSL)
+    ksl = visitor.chooser.button(KSL)
     _tab_until(qtbot, ksl)
     qtbot.keyClick(ksl, Qt.Key.Key_Return)
     assert kiosk.session.visitor_lang == KSL
 
 
-def _tap(device, widget: QWidget, hold_ms: int = 0, during=None) -> None:
-    """A finger down on the middle of `widget` and up again, as a touch screen sends it."""
-    window = widget.window()
-    point = widget.mapTo(window, QPoint(widget.width() // 2, widget.height() // 2))
-    QTest.touchEvent(window, device).press(0, point, window).commit()
-    QApplication.processEvents()
-    if hold_ms:
-        QTest.qWait(hold_ms)
-    if during is not None:
-        during()
-    QTest.touchEvent(window, device).release(0, point, window).commit()
-    QApplication.processEvents()
-
-
 def test_touch_only(screen, qtbot):
     kiosk, visitor = screen
     finger = QTest.createTouchDevice()
-    mongolian = next(b for b in visitor.language_buttons if b.property("lang") == "mn")
-    _tap(finger, mongolian)
+    tap(finger, visitor.chooser.button("mn"))
     assert kiosk.session.visitor_lang == "mn"
     assert visitor.pages.currentWidget() is visitor.conversation
 
     held = []
-    _tap(
+    tap(
         finger,
         visitor.talk_button,
         hold_ms=300,
-        during=lambda: held.append(kiosk.conversation.talking),
+        during=lambda: held.append(korean_heard_from(kiosk)),
     )
-    assert held == [True]  # talking while the finger is down …
-    assert kiosk.conversation.talking is False  # … and not once it is lifted
+    assert held == [Side.VISITOR]  # talking while the finger is down …
+    kiosk.conversation.monotonic.advance(TALK_RELEASE_GRACE_S)
+    assert korean_heard_from(kiosk) is Side.STAFF  # … and not once it is lifted
 
-    _tap(finger, visitor.bigger)
-    _tap(finger, visitor.bigger)
+    tap(finger, visitor.bigger)
+    tap(finger, visitor.bigger)
     assert visitor.scale == 1.5
-    _tap(finger, visitor.smaller)
+    tap(finger, visitor.smaller)
     assert visitor.scale == 1.25
     for _ in range(6):
-        _tap(finger, visitor.bigger)
+        tap(finger, visitor.bigger)
     assert visitor.scale == 2.0  # 200% is the largest
 
-    _tap(finger, visitor.change_language)
+    tap(finger, visitor.change_language)
     assert visitor.pages.currentWidget() is visitor.chooser
-    nepali = next(b for b in visitor.language_buttons if b.property("lang") == "ne")
-    _tap(finger, nepali)
+    tap(finger, visitor.chooser.button("ne"))
     assert kiosk.session.visitor_lang == "ne"

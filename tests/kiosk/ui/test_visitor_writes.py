@@ -15,25 +15,23 @@ from PySide6.QtGui import QImage, QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
 from asr.events import Side
-from kiosk.core.session import KO_CAPTIONS, KSL
-from kiosk.runtime.kiosk import Engines, Kiosk
-from kiosk.setup.settings import Settings
+from kiosk.core.session import KO_CAPTIONS, KSL, TurnKind
+from kiosk.runtime.engines import Engines
 from kiosk.ui.theme import REFERENCE_DPI
-from tests.kiosk.ui.conftest import SCREEN, close, glyph_problems
+from tests.kiosk.ui.conftest import (
+    close,
+    glyph_problems,
+    korean_heard_from,
+    make_ui,
+    wait_for_turn,
+)
 from tests.kiosk.ui.test_pad import type_text
 
 
 @pytest.fixture
 def counter(qtbot: object):
-    from kiosk.ui.window import KioskUI
-
-    kiosk = Kiosk(Settings(), engines=Engines.real(speech=False))
-    kiosk.start(load_speech=False)
-    ui = KioskUI(kiosk, dpi=REFERENCE_DPI)
-    for window in ui.windows:
-        window.resize(*SCREEN)
+    kiosk, ui = make_ui(qtbot, load_speech=False, engines=Engines.real(speech=False))
     ui.show()
-    qtbot.waitUntil(lambda: kiosk.ready, timeout=60_000)
     yield kiosk, ui
     close(ui)
 
@@ -56,8 +54,7 @@ def _decode(image: QImage) -> str:
 def test_a_deaf_visitor_writes_korean_on_the_pad(counter, qtbot, tmp_path: Path) -> None:
     kiosk, ui = counter
     visitor = ui.visitor
-    ksl = next(b for b in visitor.language_buttons if b.property("lang") == KSL)
-    _tap(qtbot, ksl)
+    _tap(qtbot, visitor.chooser.button(KSL))
     assert visitor.write_button.isVisible() and not visitor.talk_button.isVisible()
     _tap(qtbot, visitor.write_button)
     assert visitor.pages.currentWidget() is visitor.pad
@@ -69,7 +66,8 @@ def test_a_deaf_visitor_writes_korean_on_the_pad(counter, qtbot, tmp_path: Path)
     visitor.pad.send()
     qtbot.waitUntil(lambda: kiosk.session.latest(Side.VISITOR) is not None, timeout=5_000)
     turn = kiosk.session.latest(Side.VISITOR)
-    assert (turn.side, turn.lang, turn.text, turn.kind) == (Side.VISITOR, "ko", "등본", "original")
+    assert (turn.side, turn.lang, turn.text) == (Side.VISITOR, "ko", "등본")
+    assert turn.kind is TurnKind.ORIGINAL
     assert visitor.pages.currentWidget() is visitor.conversation
     assert ui.staff.cards[turn.turn_id].original.text() == "등본"  # staff read it as written
 
@@ -84,12 +82,14 @@ def test_a_visitor_types_their_own_language_and_it_is_matched(counter, qtbot, tm
     assert glyph_problems(visitor) == []
     qtbot.keyClick(visitor.pad.field, Qt.Key.Key_Return)  # Enter sends
     qtbot.waitUntil(
-        lambda: (t := kiosk.session.latest(Side.VISITOR)) is not None and t.kind != "pending",
+        lambda: (
+            (t := kiosk.session.latest(Side.VISITOR)) is not None and t.kind is not TurnKind.PENDING
+        ),
         timeout=30_000,
     )
     turn = kiosk.session.latest(Side.VISITOR)
     assert turn.lang == "vi" and turn.translated_lang == "ko"
-    assert turn.kind == "verified" and turn.phrase_id == "fee.how_much"
+    assert turn.kind is TurnKind.VERIFIED and turn.phrase_id == "fee.how_much"
 
 
 @pytest.mark.parametrize("lang", ["ko", "vi", "th"])
@@ -125,22 +125,23 @@ def test_staff_offer_the_note_at_the_end_of_a_visit(counter, qtbot) -> None:
 def test_korean_captions_in_very_large_type_and_the_visitor_answers(counter, qtbot, tmp_path):
     kiosk, ui = counter
     visitor = ui.visitor
-    captions = next(b for b in visitor.language_buttons if b.property("lang") == KO_CAPTIONS)
-    _tap(qtbot, captions)
+    _tap(qtbot, visitor.chooser.button(KO_CAPTIONS))
     kiosk.send_typed("오늘 바로 받으실 수 있습니다.")
     qtbot.waitUntil(lambda: "오늘 바로" in visitor.newest_label.text(), timeout=5_000)
     height_mm = visitor.newest_label.fontMetrics().capHeight() / REFERENCE_DPI * 25.4
     assert visitor.talk_button.isVisible() and visitor.write_button.isVisible()
     visitor.grab().save(str(tmp_path / "captions.png"))
     assert height_mm >= 12.0
-    visitor.talk.emit(True)  # the visitor holds the talk button: what is heard is theirs
-    assert kiosk.conversation.talking
+    assert korean_heard_from(kiosk) is Side.STAFF  # captions mode: Korean heard is staff's …
+    visitor.talk.emit(True)  # … unless the visitor holds the talk button: then it is theirs
+    assert korean_heard_from(kiosk) is Side.VISITOR
     visitor.talk.emit(False)
     _tap(qtbot, visitor.write_button)
     event = QInputMethodEvent("", [])  # the system input method commits Korean
     event.setCommitString("네 알겠습니다")
     QApplication.sendEvent(visitor.pad.field, event)
     visitor.pad.send()
-    qtbot.waitUntil(lambda: kiosk.session.latest(Side.VISITOR) is not None, timeout=5_000)
-    turn = kiosk.session.latest(Side.VISITOR)
-    assert turn.lang == "ko" and turn.kind == "original"
+    turn = wait_for_turn(
+        qtbot, kiosk, lambda t: t.side is Side.VISITOR and t.text == "네 알겠습니다", timeout_s=5
+    )
+    assert turn.lang == "ko" and turn.kind is TurnKind.ORIGINAL

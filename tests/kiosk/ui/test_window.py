@@ -75,9 +75,9 @@ def test_staff_leave_kiosk_mode_with_the_pin_only(qtbot, monkeypatch):
 def test_settings_dialog_speaks_korean_and_saves_what_staff_chose(qtbot, tmp_path):
     from PySide6.QtWidgets import QLabel
 
+    from kiosk.core import strings
     from kiosk.setup.settings import Settings
-    from kiosk.ui import strings
-    from kiosk.ui.window import SettingsDialog
+    from kiosk.ui.settings_dialog import SettingsDialog
 
     settings = Settings()
     dialog = SettingsDialog(settings)

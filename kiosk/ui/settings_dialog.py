@@ -1,0 +1,147 @@
+"""The admin settings (behind the PIN): microphones, languages offered, text size, idle timeout,
+layout and screens, speech out, camera and speech model. `apply()` writes the choices into the
+`Settings`; saving them and telling the kiosk is the window's part."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QWidget,
+)
+
+from asr.audio import InputDevice
+from kiosk.core import strings
+from kiosk.setup.settings import OFFERED_LANGUAGES, Layout, Settings
+
+DEFAULT_SPEECH_MODEL = "whisper-base"  # offered as the default entry, not under its own name
+
+
+class SettingsDialog(QDialog):
+    """The admin settings (behind the PIN): devices, languages, text size, timeout, screens."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        devices: Sequence[InputDevice] = (),
+    ) -> None:
+        super().__init__(parent)
+        from translate import languages
+
+        self.settings = settings
+        self.setWindowTitle(strings.staff("settings"))
+        form = QFormLayout(self)
+        self.staff_device = QComboBox()
+        self.visitor_device = QComboBox()
+        for box, current in (
+            (self.staff_device, settings.staff_device),
+            (self.visitor_device, settings.visitor_device),
+        ):
+            box.addItem(strings.staff("setting_default_mic"), "")
+            for d in devices:
+                box.addItem(f"{d.index}: {d.name}", d.name)
+            box.setCurrentIndex(max(0, box.findData(current)))
+        self.languages = QListWidget()
+        for code in OFFERED_LANGUAGES:
+            item = QListWidgetItem(f"{languages.get(code).native} ({code})")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setCheckState(
+                Qt.CheckState.Checked if code in settings.languages else Qt.CheckState.Unchecked
+            )
+            self.languages.addItem(item)
+        self.scale = QDoubleSpinBox()
+        self.scale.setRange(1.0, 2.0)
+        self.scale.setSingleStep(0.25)
+        self.scale.setValue(settings.font_scale)
+        self.timeout = QSpinBox()
+        self.timeout.setRange(30, 3600)
+        self.timeout.setValue(settings.idle_timeout_s)
+        self.layout_box = QComboBox()
+        for option in Layout:
+            self.layout_box.addItem(option.value, option)
+        self.layout_box.setCurrentIndex(self.layout_box.findData(settings.layout))
+        self.staff_screen = QSpinBox()
+        self.visitor_screen = QSpinBox()
+        for spin, value in (
+            (self.staff_screen, settings.staff_screen),
+            (self.visitor_screen, settings.visitor_screen),
+        ):
+            spin.setRange(0, max(0, len(QGuiApplication.screens()) - 1))
+            spin.setValue(value)
+        self.speak = QCheckBox()
+        self.speak.setChecked(settings.speak_translations)
+        self.camera = QLineEdit(settings.camera)
+        self.speech_model = QComboBox()
+        self.speech_model.addItem(strings.staff("setting_default_model"), "")
+        for name in _installed_speech_models():
+            if name != DEFAULT_SPEECH_MODEL:
+                self.speech_model.addItem(name, name)
+        self.speech_model.setCurrentIndex(max(0, self.speech_model.findData(settings.speech_model)))
+        form.addRow(strings.staff("setting_staff_mic"), self.staff_device)
+        form.addRow(strings.staff("setting_visitor_mic"), self.visitor_device)
+        form.addRow(strings.staff("setting_languages"), self.languages)
+        form.addRow(strings.staff("setting_text_size"), self.scale)
+        form.addRow(strings.staff("setting_idle_timeout"), self.timeout)
+        form.addRow(strings.staff("setting_layout"), self.layout_box)
+        form.addRow(strings.staff("setting_staff_screen"), self.staff_screen)
+        form.addRow(strings.staff("setting_visitor_screen"), self.visitor_screen)
+        form.addRow(strings.staff("speak_out"), self.speak)
+        form.addRow(strings.staff("camera_setting"), self.camera)
+        form.addRow(strings.staff("setting_speech_model"), self.speech_model)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(strings.staff("ok"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.staff("cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def apply(self) -> None:
+        s = self.settings
+        s.staff_device = str(self.staff_device.currentData() or "")
+        s.visitor_device = str(self.visitor_device.currentData() or "")
+        s.languages = (
+            tuple(
+                str(self.languages.item(i).data(Qt.ItemDataRole.UserRole))
+                for i in range(self.languages.count())
+                if self.languages.item(i).checkState() == Qt.CheckState.Checked
+            )
+            or s.languages
+        )
+        s.font_scale = float(self.scale.value())
+        s.idle_timeout_s = int(self.timeout.value())
+        s.layout = Layout(self.layout_box.currentData())
+        s.staff_screen = int(self.staff_screen.value())
+        s.visitor_screen = int(self.visitor_screen.value())
+        s.speak_translations = self.speak.isChecked()
+        s.camera = self.camera.text().strip() or s.camera
+        s.speech_model = str(self.speech_model.currentData() or "")
+
+
+def _installed_speech_models() -> list[str]:
+    """Whisper sizes installed on this counter (e.g. whisper-small from a USB stick)."""
+    from kiosk.setup.model_store import ModelManager, ModelState
+
+    try:
+        manager = ModelManager()
+        return [
+            spec.name
+            for spec in manager.specs
+            if spec.role == "asr" and manager.state(spec.name) is ModelState.INSTALLED
+        ]
+    except Exception:  # a damaged manifest must not keep staff out of the settings
+        return []
