@@ -354,4 +354,3 @@ class StreamingRecogniser:
 
     def _post_roll_frames(self) -> int:
         return max(1, round(self.config.endpoint.post_roll_s / FRAME_S))
-

@@ -11,7 +11,7 @@
 #     painted screen: the visitor can pick a language) and to "models ready" (speech, translation
 #     and sign models loaded: the kiosk interprets), once the kiosk UI provides it;
 #   - `changgu --self-test` otherwise (loads every model: an upper bound of the kiosk's start-up).
-# Targets (issue 6): installer <= 400 MB with Whisper base; cold start <= 6 s.
+# Targets: installer <= 400 MB with Whisper base; cold start <= 6 s.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

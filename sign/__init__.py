@@ -24,14 +24,13 @@ videos).
 from __future__ import annotations
 
 from sign.errors import CameraError, SignError, VideoError, VocabularyError
-from sign.events import CameraStatus, ResultKind, SignEvent, SignRejected, SignResult
+from sign.events import ResultKind, SignEvent, SignRejected, SignResult, Status
 from sign.landmarks import Landmarks, LandmarkSequence
 from sign.stream import SignStream, SignStreamConfig
 from sign.vocabulary import Gloss, SignVocabulary, Take
 
 __all__ = [
     "CameraError",
-    "CameraStatus",
     "Gloss",
     "LandmarkSequence",
     "Landmarks",
@@ -43,6 +42,7 @@ __all__ = [
     "SignStream",
     "SignStreamConfig",
     "SignVocabulary",
+    "Status",
     "Take",
     "VideoError",
     "VocabularyError",

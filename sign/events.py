@@ -8,7 +8,7 @@ A finished sign segment produces exactly one event:
 - a `SignRejected` when nothing in the vocabulary fits (the staff screen then says "not recognised —
   ask to repeat or write").
 No event at all means nobody signed (or the hands barely moved). Device and model health is
-reported as `CameraStatus`.
+reported as `Status`.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ SignEvent = SignResult | SignRejected | SignUnsure
 
 
 @dataclass(frozen=True)
-class CameraStatus:
-    """Device health for the staff screen, e.g. `CameraStatus("camera", "lost", "Camera 0 …")`."""
+class Status:
+    """Device health for the staff screen, e.g. `Status("camera", "lost", "Camera 0 …")`."""
 
     component: str  # "camera" | "landmarks" | "vocabulary"
     state: str  # "ok" | "starting" | "lost" | "reconnecting" | "error"

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sign.errors import CameraError, VideoError
-from sign.events import CameraStatus
+from sign.events import Status
 from sign.files import NotAFileError, check_file, kind_of
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class FrameSource(Protocol):
     def close(self) -> None: ...
 
 
-StatusCallback = Callable[[CameraStatus], None]
+StatusCallback = Callable[[Status], None]
 
 
 class _CaptureSource:
@@ -190,7 +190,7 @@ class CameraSource(_CaptureSource):
 
     def _status(self, state: str, message: str) -> None:
         if self.on_status is not None:
-            self.on_status(CameraStatus("camera", state, message))
+            self.on_status(Status("camera", state, message))
 
     def _recover(self) -> bool:
         self._reconnect()

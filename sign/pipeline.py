@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sign.events import CameraStatus, SignEvent
+from sign.events import SignEvent, Status
 from sign.frames import Frame, FrameSource, LatestFrameReader, VideoFileSource
 from sign.holistic import HolisticExtractor
 from sign.landmarks import Landmarks, LandmarkSequence
@@ -48,7 +48,7 @@ class SignPipeline:
         extractor: HolisticExtractor | None = None,
         on_event: Callable[[SignEvent], None] | None = None,
         on_frame: Callable[[Frame, Landmarks], None] | None = None,
-        on_status: Callable[[CameraStatus], None] | None = None,
+        on_status: Callable[[Status], None] | None = None,
         drop_frames: bool = True,
     ) -> None:
         self.source = source
@@ -104,7 +104,7 @@ class SignPipeline:
 
     def _status(self, state: str, message: str) -> None:
         if self.on_status is not None:
-            self.on_status(CameraStatus("landmarks", state, message))
+            self.on_status(Status("landmarks", state, message))
 
 
 def landmarks_of_video(

@@ -1,4 +1,4 @@
-"""CI cannot pass on missing test data or models (issue 13, row 11): with CI=true the tests that
+"""CI cannot pass on missing test data or models: with CI=true the tests that
 need `../shared` or an installed model fail; a developer run skips them and says so at the end."""
 
 from __future__ import annotations

@@ -33,9 +33,10 @@ from asr.events import Status
 from kiosk.core.events import CameraState
 from kiosk.core.health import Component, State
 from kiosk.runtime.workers import Bridge, Channel, Inbox, Worker
+from sign import events as sign_events
 from sign.draw import draw_landmarks
 from sign.errors import CameraError, SignError, VideoError
-from sign.events import CameraStatus, SignEvent
+from sign.events import SignEvent
 from sign.frames import CameraSource, Frame, FrameSource, VideoFileSource
 from sign.holistic import HolisticExtractor, downscale
 from sign.landmarks import Landmarks
@@ -49,7 +50,7 @@ PREVIEW_FPS = 15.0
 PREVIEW_WIDTH = 480
 RETRY_S = 3.0  # how often a missing camera is looked for again
 
-StatusCallback = Callable[[CameraStatus], None]
+StatusCallback = Callable[[sign_events.Status], None]
 SourceOpener = Callable[[StatusCallback], FrameSource]  # raises CameraError / VideoError
 VocabularyLoader = Callable[[], tuple[SignVocabulary, bool]]  # (vocabulary, is the demo pack)
 
@@ -404,12 +405,12 @@ class _SignLoop:
         log.info("sign event: %s", type(event).__name__)  # never the recognised text
         self.channel.post(_Event(event, ended_at, recognised_at))
 
-    def _camera_status(self, status: CameraStatus) -> None:
+    def _camera_status(self, status: sign_events.Status) -> None:
         self._say(Status(status.component, status.state, status.message))
         if status.state != State.OK:  # lost: reconnecting (the next frame says "watching" again)
             self._set_activity(CameraState.NO_CAMERA)
 
-    def _pipeline_status(self, status: CameraStatus) -> None:
+    def _pipeline_status(self, status: sign_events.Status) -> None:
         if status.state == State.OK:
             self._say(Status(Component.CAMERA, State.OK, "watching"))
         else:

@@ -21,9 +21,9 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk.runtime.sign_input import LatestSlot, LiveFrame, Preview, SourceOpener
 from kiosk.runtime.workers import Bridge, Channel, Inbox, Worker
+from sign import events as sign_events
 from sign.enrolment import TakeRecorder
 from sign.errors import SignError
-from sign.events import CameraStatus
 from sign.frames import Frame
 from sign.landmarks import Landmarks, LandmarkSequence
 from sign.pipeline import SignPipeline
@@ -213,5 +213,5 @@ class _TakeLoop:
             if self.slot.put(live):
                 self.out.post(_Frame())
 
-    def _status(self, status: CameraStatus) -> None:
+    def _status(self, status: sign_events.Status) -> None:
         self.out.post(_Problem(status.message))

@@ -27,7 +27,7 @@ from kiosk.core import strings
 from kiosk.core.health import Component, State
 from kiosk.core.session import KO_CAPTIONS, KSL, Turn, TurnKind
 from kiosk.runtime.engines import TranslationEngine
-from kiosk.ui.camera import CameraPanel
+from kiosk.ui.camera_panel import CameraPanel
 from kiosk.ui.fonts import font_for
 from kiosk.ui.theme import THEME
 from kiosk.ui.turn_card import TurnCard

@@ -92,7 +92,7 @@ def test_source_build_is_unchanged(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert paths.cache_dir() == tmp_path / "cache"
 
 
-# -- the self-test checks what the models answer (issue 13, row 9) ---------------------------
+# -- the self-test checks what the models answer ---------------------------------------------
 
 
 def test_self_test_checks_model_outputs_on_the_installed_models(installed_models: Path) -> None:

@@ -1,4 +1,4 @@
-"""Speech out never puts the visit's words on a command line (issue 13, row 10).
+"""Speech out never puts the visit's words on a command line.
 
 espeak-ng really speaks here: into a user-space PulseAudio server's null sink, whose monitor is
 recorded to prove the words arrived through the pipe.

@@ -1,5 +1,5 @@
-"""Damaged receipts and models, links on a USB stick, read-only folders (issue 13, rows 4, 5, 7
-and the model half of row 8). Each runs on a throwaway data folder; the real models are only read.
+"""Damaged receipts and models, links on a USB stick, read-only folders, names that are no names.
+Each runs on a throwaway data folder; the real models are only read.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hand-edited settings never stop the kiosk (issue 13, row 6): each bad value falls back to its
+"""Hand-edited settings never stop the kiosk: each bad value falls back to its
 default and staff are told which setting was bad and what it must be."""
 
 from __future__ import annotations
