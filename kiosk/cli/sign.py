@@ -6,12 +6,18 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.setup.paths import data_dir
 
+if TYPE_CHECKING:  # the engines load on use: `changgu --help` stays quick
+    from sign.events import SignEvent
+    from sign.landmarks import LandmarkSequence
+    from sign.store import VocabularyStore
+    from sign.vocabulary import SignVocabulary
 
-def register(subparsers: Any) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sign = subparsers.add_parser("sign", help="sign language: recognise, enrol, vocabularies")
     sub = sign.add_subparsers(dest="sign_command", metavar="SUBCOMMAND", required=True)
 
@@ -62,13 +68,13 @@ def register(subparsers: Any) -> None:
     de.set_defaults(func=_vocab_delete)
 
 
-def _store() -> Any:
+def _store() -> VocabularyStore:
     from sign.store import VocabularyStore
 
     return VocabularyStore(data_dir() / "sign")
 
 
-def _vocabulary(name: str | None, demo: bool) -> Any:
+def _vocabulary(name: str | None, demo: bool) -> SignVocabulary:
     from sign.store import demo_vocabulary, office_or_demo
 
     if name is not None and not demo:
@@ -99,7 +105,7 @@ def _recognize(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe(event: Any) -> str:
+def _describe(event: SignEvent) -> str:
     """One line per segmented sign: its time span, then the result; a question ends with "?"."""
     from sign.events import SignResult, SignUnsure
 
@@ -153,7 +159,7 @@ def _enroll(args: argparse.Namespace) -> int:
     return 0
 
 
-def _keep_unsaved_takes(vocabulary: Any, error: Exception) -> int:
+def _keep_unsaved_takes(vocabulary: SignVocabulary, error: Exception) -> int:
     """The store could not be written (read-only or full disk): the recorded takes are not lost,
     they go into a pack in the first writable folder, with the command that brings them back."""
     import os
@@ -179,7 +185,7 @@ def _keep_unsaved_takes(vocabulary: Any, error: Exception) -> int:
     return 1
 
 
-def _camera_takes(camera: str, takes: int, timeout_s: float = 60.0) -> list[Any]:
+def _camera_takes(camera: str, takes: int, timeout_s: float = 60.0) -> list[LandmarkSequence]:
     from kiosk.setup.settings import camera_device
     from sign.enrolment import TakeRecorder
     from sign.errors import SignError

@@ -8,9 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.setup.paths import cache_dir, models_dir
+
+if TYPE_CHECKING:  # the engines load on use: `changgu --help` stays quick
+    from translate import MatchRule
 
 _TARGETS = (
     "dev set, cross-validated: precision >= 0.97, recall >= 0.80, NONE false-match <= 0.03; "
@@ -20,7 +23,7 @@ _TARGETS = (
 MAX_FILE_BYTES = 64 * 1024
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     tr = subparsers.add_parser("translate", help="translate a sentence (phrasebook first, then MT)")
     tr.add_argument("text", nargs="?", help="what was said or typed")
     tr.add_argument("--file", type=Path, help="read the text from a UTF-8 file instead")
@@ -192,7 +195,7 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe(rule: Any) -> str:
+def _describe(rule: MatchRule) -> str:
     return (
         f"top_k {rule.top_k}, lexical weight {rule.lexical_weight}; with key concepts: score >= "
         f"{rule.concept_min_score}, margin >= {rule.concept_min_margin}; without: score >= "
@@ -200,7 +203,9 @@ def _describe(rule: Any) -> str:
     )
 
 
-def _eval_parsers(subparsers: Any) -> Any:
+def _eval_parsers(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
     """The `eval` command's sub-commands, created here or shared with other command modules."""
     existing = subparsers.choices.get("eval")
     if existing is None:

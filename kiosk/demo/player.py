@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -25,6 +25,9 @@ from kiosk.demo.script import Script, Step, StepKind, demo_script
 from kiosk.runtime.app import make_app
 from kiosk.runtime.kiosk import Kiosk
 from kiosk.setup.settings import Layout, Settings
+
+if TYPE_CHECKING:  # the screens are built only when the demo runs
+    from kiosk.ui.window import KioskUI
 
 
 class DemoDriver(QObject):
@@ -41,7 +44,7 @@ class DemoDriver(QObject):
         script: Script,
         pause_s: float = 1.2,
         realtime: bool = True,
-        ui: Any = None,
+        ui: KioskUI | None = None,
     ) -> None:
         super().__init__()
         self.kiosk = kiosk
@@ -139,7 +142,7 @@ class DemoDriver(QObject):
     def _schedule_next(self) -> None:
         QTimer.singleShot(self.pause_ms, self._next)
 
-    def _when_settled(self, then: Any) -> None:
+    def _when_settled(self, then: Callable[[], None]) -> None:
         """Call `then` once no turn is waiting for its translation."""
         if any(t.kind is TurnKind.PENDING for t in self.kiosk.session.turns):
             QTimer.singleShot(50, lambda: self._when_settled(then))
@@ -256,7 +259,7 @@ def _stderr(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _save(ui: Any, folder: Path, stem: str) -> list[Path]:
+def _save(ui: KioskUI, folder: Path, stem: str) -> list[Path]:
     saved = []
     for name, widget in (("staff", ui.staff), ("visitor", ui.visitor)):
         path = folder / f"{stem}-{name}.png"

@@ -17,24 +17,26 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class Inbox:
     """A worker's commands and its stop flag (thread-safe)."""
 
     def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self.stopping = threading.Event()
 
-    def send(self, command: Any) -> None:
+    def send(self, command: object) -> None:
         self._queue.put(command)
 
-    def pending(self) -> list[Any]:
+    def pending(self) -> list[object]:
         """Every command waiting now (never blocks)."""
         out = []
         while True:
@@ -43,7 +45,7 @@ class Inbox:
             except queue.Empty:
                 return out
 
-    def wait(self, timeout_s: float) -> Any | None:
+    def wait(self, timeout_s: float) -> object | None:
         """The next command, waiting up to `timeout_s`; None if none came."""
         try:
             return self._queue.get(timeout=timeout_s)
@@ -70,7 +72,7 @@ class Worker:
         self._thread.start()
         return self
 
-    def send(self, command: Any) -> None:
+    def send(self, command: object) -> None:
         self.inbox.send(command)
 
     def stop(self) -> None:
@@ -103,7 +105,7 @@ class Worker:
 class Posted:
     channel: str
     generation: int
-    payload: Any
+    payload: object
 
 
 class Channel:
@@ -114,7 +116,7 @@ class Channel:
         self.name = name
         self.generation = generation
 
-    def post(self, payload: Any) -> None:
+    def post(self, payload: object) -> None:
         self._bridge.posted.emit(Posted(self.name, self.generation, payload))
 
     @property
@@ -147,7 +149,7 @@ class Bridge(QObject):
         with self._lock:
             self._generation[name] = self._generation.get(name, 0) + 1
 
-    def post_current(self, name: str, payload: Any) -> None:
+    def post_current(self, name: str, payload: object) -> None:
         """Post on channel `name`'s generation of the moment (from any thread)."""
         with self._lock:
             generation = self._generation.get(name, 0)
@@ -164,19 +166,13 @@ class Bridge(QObject):
             self._handlers[posted.channel](posted.payload)
 
 
+Delivery = Callable[[], None]  # what a finished job does on the UI thread
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
-    work: Callable[[], Any]
-    done: Callable[[Any], None]
-    failed: Callable[[BaseException], None] | None
+    run: Callable[[], Delivery]  # on the worker: the work, then what to do with its outcome
     channel: Channel  # the generation it was queued in
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    job: _Job
-    result: Any = None
-    error: BaseException | None = None
 
 
 class Jobs:
@@ -195,14 +191,24 @@ class Jobs:
 
     def run(
         self,
-        work: Callable[[], Any],
-        done: Callable[[Any], None],
+        work: Callable[[], T],
+        done: Callable[[T], None],
         failed: Callable[[BaseException], None] | None = None,
     ) -> None:
+        """Run `work` on the worker; `done(result)` or `failed(error)` follow on the UI thread."""
         if self._closed:  # the kiosk is closing: late work (a last utterance) is dropped
             log.info("%s: job dropped, the kiosk is stopping", self.name)
             return
-        self._worker.send(_Job(work, done, failed, self._channel))
+
+        def job() -> Delivery:
+            try:
+                result = work()
+            except Exception as exc:  # delivered to the UI as a status, never a crash
+                error: BaseException = exc  # `exc` itself is unbound when the block ends
+                return lambda: self._failed(error, failed)
+            return lambda: done(result)
+
+        self._worker.send(_Job(job, self._channel))
 
     def drop_pending(self) -> None:
         self._channel = self._bridge.channel(self.name, self._deliver)
@@ -220,21 +226,14 @@ class Jobs:
     def _loop(self, inbox: Inbox) -> None:
         while not inbox.stopping.is_set():
             job = inbox.wait(0.2)
-            if job is not None and job.channel.current and not inbox.stopping.is_set():
-                job.channel.post(_run(job))
+            if isinstance(job, _Job) and job.channel.current and not inbox.stopping.is_set():
+                job.channel.post(job.run())
             job = None  # the job holds visit text: nothing of it stays behind in this frame
 
-    def _deliver(self, outcome: _Outcome) -> None:
-        if outcome.error is None:
-            outcome.job.done(outcome.result)
-            return
-        log.warning("%s: job failed: %s", self.name, type(outcome.error).__name__)
-        if outcome.job.failed is not None:
-            outcome.job.failed(outcome.error)
+    def _deliver(self, delivery: Delivery) -> None:
+        delivery()
 
-
-def _run(job: _Job) -> _Outcome:
-    try:
-        return _Outcome(job, result=job.work())
-    except Exception as exc:  # delivered to the UI as a status, never a crash
-        return _Outcome(job, error=exc)
+    def _failed(self, error: BaseException, failed: Callable[[BaseException], None] | None) -> None:
+        log.warning("%s: job failed: %s", self.name, type(error).__name__)
+        if failed is not None:
+            failed(error)

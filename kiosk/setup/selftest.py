@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +33,8 @@ from kiosk.setup import paths
 if TYPE_CHECKING:
     from asr.vad import StreamingVad
     from kiosk.runtime.speech import SpeechModels
+    from translate import Phrasebook
+    from translate.embedding import E5Embedder
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ def check_phrase_model() -> list[Check]:
     return checks
 
 
-def _rank_by_embedding(embedder: Any, phrasebook: Any, text: str) -> list[str]:
+def _rank_by_embedding(embedder: E5Embedder, phrasebook: Phrasebook, text: str) -> list[str]:
     """Phrase ids of the visitor's topic-mates and a few others, closest Korean wording first."""
     ids = [p.id for p in phrasebook.phrases(side="visitor")]
     wordings = [phrasebook.get(i).wordings("ko")[0] for i in ids]
