@@ -144,10 +144,17 @@ class Microphones:
         return feed
 
     def play(self, role: MicRole, path: Path, trailing_silence_s: float) -> bool:
-        entry = self._inputs.get(f"feed:{role.value}")
+        """Queue a recording on `role`'s feed; False if there is none or the file cannot be
+        played (a status says why)."""
+        tag = f"feed:{role.value}"
+        entry = self._inputs.get(tag)
         if entry is None or entry.feed is None:
             return False
-        entry.feed.play(path, trailing_silence_s)
+        try:
+            entry.feed.play(path, trailing_silence_s)
+        except AsrError as exc:  # gone or spoilt since the script was checked
+            self._report(Component.microphone(tag), State.ERROR, str(exc))
+            return False
         return True
 
     def listen_for(self, languages: dict[MicRole, tuple[str, ...]]) -> None:
