@@ -99,7 +99,6 @@ class Conversation:
     _spelling_turn: int | None = None
     _talk: bool | None = None  # None: the talk button never used this visit
     _talk_released_at: float = -1e9
-    _confirm_asked: int = 0  # counts only (the log never carries text)
 
     # -- state ------------------------------------------------------------------------------------
 
@@ -282,8 +281,7 @@ class Conversation:
         )
         commands: list[Command] = [ShowTurn(updated), SetActivity(updated.side, Activity.IDLE)]
         if kind is TurnKind.CONFIRM:
-            self._confirm_asked += 1
-            log.info("confirmation asked (%d this session)", self._confirm_asked)
+            log.info("confirmation asked")  # never the text
             return [*commands, AskConfirm(updated)]
         return commands + self._speak(updated)
 
@@ -334,10 +332,12 @@ class Conversation:
         return [ShowTurn(updated), *self._speak(updated)]
 
     def _sign_confirmed(self, turn: Turn, yes: bool) -> list[Command]:
-        kind = TurnKind.VERIFIED if turn.phrase_id else TurnKind.SIGN
-        yes_or_no = replace(turn, kind=kind, reviewed=True) if yes else None
-        no = replace(turn, kind=TurnKind.NONE, translated_text="")
-        return [ShowTurn(self.session.put(yes_or_no or no))]
+        if yes:
+            kind = TurnKind.VERIFIED if turn.phrase_id else TurnKind.SIGN
+            answered = replace(turn, kind=kind, reviewed=True)
+        else:
+            answered = replace(turn, kind=TurnKind.NONE, translated_text="")
+        return [ShowTurn(self.session.put(answered))]
 
     def _speak(self, turn: Turn) -> list[Command]:
         if not self.speak_translations or turn.side is not Side.STAFF:
