@@ -322,6 +322,9 @@ class _SignLoop:
         extractor: HolisticExtractor | None = None
         try:
             is_file = bool(getattr(self.open_source, "is_file", False))  # a file plays once
+            # A camera (or a file paced like one) drops frames rather than lag; a file read as
+            # fast as it decodes would otherwise leave MediaPipe a handful of frames, by chance.
+            drop_frames = not is_file or bool(getattr(self.open_source, "realtime", True))
             while not self._stopping:
                 try:
                     source = _ClockedSource(self.open_source(self._camera_status))
@@ -346,6 +349,7 @@ class _SignLoop:
                     on_event=self._on_event,
                     on_frame=self._on_frame,
                     on_status=self._pipeline_status,
+                    drop_frames=drop_frames,
                 )
                 self._pipeline = pipeline
                 if self._stopping:

@@ -54,7 +54,8 @@ def test_scenario_plays_right_end_to_end(name: str, shared_dir: Path, tmp_path: 
     script, expected = instantiate(SCENARIOS / f"{name}.toml", shared_dir, tmp_path)
     turns, log = play(script, tmp_path)
     got = [{k: t.get(k) for k in e} for t, e in zip(turns, expected, strict=False)]
-    assert got == expected and len(turns) == len(expected), "\n".join(map(str, turns))
+    shown = "\n".join(map(str, turns))
+    assert got == expected and len(turns) == len(expected), f"{shown}\n--- stderr:\n{log[-4000:]}"
     for turn in turns:  # every finished turn carries the keys a script's reader relies on
         assert set(turn) == {
             "visit",
