@@ -231,10 +231,10 @@ def kiosk_latency(msl: Path, runs: int) -> tuple[list[float], list[float], list[
     shown: list[str] = []
     for _ in range(runs):
         for sign in SIGNS:
-            kiosk.new_visit()  # turn ids start again at 1
+            kiosk.new_visit()  # each sign in a visit of its own
             painted.clear()
             wait(lambda: False, 0.3)
-            kiosk.sign_source = PaddedVideo(msl / "original_source" / f"{sign}_001.mp4")
+            kiosk.camera.video = PaddedVideo(msl / "original_source" / f"{sign}_001.mp4")
             kiosk.choose_language(KSL)
             wait(lambda: not kiosk.sign.running, 20)  # the video and its empty tail played
             wait(lambda: False, 0.2)  # the last result's way to the screen
