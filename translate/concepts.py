@@ -11,10 +11,11 @@ car registration" is not "I want to register a car"); otherwise the best it can 
 to confirm.
 
 A form is one or more stems joined by "+" ("resident+regist"); the form is present when every stem
-is, in any order. In English, Vietnamese, Uzbek, Mongolian and Nepali a stem must start a word (so
-"car" is in "cars" but not in "scar"); elsewhere it may appear anywhere. A stem ending in "=" must
-also end a word ("xe=" is the Vietnamese word, not the start of "xem"). Matching is case- and
-width-insensitive.
+is, in any order. A stem must start a word, in every language (so "car" is in "cars" but not in
+"scar", "нов" in "новую" but not in "снова", ต่อ not in ติดต่อ): words are found by
+`translate.words` (ICU for Chinese, Japanese, Thai and Khmer; the eojeol for Korean; spaces
+elsewhere). A stem ending in "=" must also end a word ("xe=" is the Vietnamese word, not the start
+of "xem"). Matching is case- and width-insensitive.
 """
 
 from __future__ import annotations
@@ -22,18 +23,17 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Self
 
-from translate.catalogue import Catalogue, lacking
+from translate.catalogue import SHIPPED, Catalogue, lacking
 from translate.errors import PhrasebookError
+from translate.files import parse_toml, read_text
+from translate.words import split
 
-#: Languages whose words are separated by spaces and inflect mostly at the end: a stem must start a
-#: word there. Russian, Tagalog and Indonesian also put prefixes and infixes before a stem
-#: ("зарегистрировать", "iparehistro", "mendaftarkan"), so there, as in the languages written
-#: without spaces, a stem may appear anywhere.
 _FALLBACK = ("ko", "en")
-_WORD_START = frozenset({"en", "vi", "uz", "mn", "ne"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,27 +52,44 @@ class Concept:
     def blank(self, folded: str, langs: Iterable[str]) -> str:
         """`folded` with the words of every form of this concept that it contains blanked out."""
         for lang in langs:
-            spaced = _spaced(lang)
             for form in self.forms.get(lang, ()):
-                if all(_has_stem(folded, stem, spaced) for stem in form):
+                if all(_has_stem(folded, stem, lang) for stem in form):
                     for stem in form:
-                        folded = _blank_stem(folded, stem.rstrip(), spaced)
+                        folded = _blank_stem(folded, stem, lang)
         return folded
 
     def in_text(self, folded: str, lang: str) -> bool:
         """Whether `folded` (see `fold`) expresses this concept in `lang`."""
-        spaced = _spaced(lang)
         for word in self.exclude.get(lang, ()):
             folded = folded.replace(word, " ")
         return any(
-            all(_has_stem(folded, stem, spaced) for stem in form)
-            for form in self.forms.get(lang, ())
+            all(_has_stem(folded, stem, lang) for stem in form) for form in self.forms.get(lang, ())
         )
 
 
 class ConceptLexicon(Catalogue[Concept]):
     TABLE = "concept"
     UNKNOWN = "no concept {key!r} in {source}; add it or fix the phrase"
+
+    @classmethod
+    def load(cls, file: Traversable | None = None) -> Self:
+        """The concepts of a glossary file; the shipped lexicon (no file given) is the
+        `[[concept]]` tables of `assets/glossary.toml` plus those of `assets/concepts/*.toml`
+        (one file per group of topics)."""
+        if file is not None:
+            return super().load(file)
+        tables: list[Mapping[str, Any]] = []
+        assets = resources.files("assets")
+        sources = [assets.joinpath("glossary.toml")]
+        folder = assets.joinpath("concepts")
+        if folder.is_dir():
+            sources += sorted(
+                (f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name
+            )
+        for source in sources:
+            name = SHIPPED if source.name == "glossary.toml" else f"assets/concepts/{source.name}"
+            tables.extend(parse_toml(read_text(source), name).get(cls.TABLE, []))
+        return cls(cls.read_entries(tables, "assets/glossary.toml or assets/concepts/"), SHIPPED)
 
     @classmethod
     def read_entries(cls, tables: Sequence[Mapping[str, Any]], source: str) -> list[Concept]:
@@ -160,22 +177,20 @@ class ConceptLexicon(Catalogue[Concept]):
         return frozenset(c.key for c in self if c.in_text(folded, lang))
 
 
-def _blank_stem(folded: str, stem: str, spaced: bool) -> str:
+def _blank_stem(folded: str, stem: str, lang: str) -> str:
     """`folded` with the word(s) starting with `stem` replaced by spaces."""
-    needle = f" {stem}" if spaced else stem
-    start = folded.find(needle)
-    while start >= 0:
-        end = start + len(needle)
-        while end < len(folded) and folded[end] != " " and spaced:
-            end += 1  # the rest of the word ("regist" -> "registration")
+    words = split(folded, lang)
+    for start, end in words.spans(stem.rstrip(), stem.endswith(" ")):
+        end = min(e for e in (*words.ends, len(folded)) if e >= end)  # "regist" -> "registration"
         folded = folded[:start] + " " * (end - start) + folded[end:]
-        start = folded.find(needle, end)
     return folded
 
 
 def fold(text: str) -> str:
     """Casefolded NFKC text, punctuation turned into spaces (word starts stay visible)."""
+    # NFKC splits Thai and Lao sara am (ำ, ຳ) into two signs ICU's dictionaries do not know
     folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = folded.replace("\u0e4d\u0e32", "\u0e33").replace("\u0ecd\u0eb2", "\u0eb3")
     chars = [ch if unicodedata.category(ch)[0] in ("L", "M", "N") else " " for ch in folded]
     return " " + " ".join("".join(chars).split()) + " "
 
@@ -186,12 +201,6 @@ def _stem(part: str) -> str:
     return f"{stem} " if whole and stem else stem
 
 
-def _spaced(lang: str) -> bool:
-    return lang in _WORD_START
-
-
-def _has_stem(folded: str, stem: str, spaced: bool) -> bool:
-    if not spaced:
-        return stem in folded
+def _has_stem(folded: str, stem: str, lang: str) -> bool:
     # Uzbek and Tagalog write affixes with apostrophes/hyphens ("i-renew"): fold made them spaces
-    return f" {stem}" in folded
+    return split(folded, lang).occurs(stem.rstrip(), stem.endswith(" "))

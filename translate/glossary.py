@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from translate import languages
+from translate import languages, words
 from translate.catalogue import Catalogue, lacking
 from translate.errors import PhrasebookError
 from translate.normalise import normalise
@@ -128,7 +128,10 @@ _SPACED_SCRIPTS = frozenset({"Latn", "Cyrl", "Deva"})
 
 
 def _is_word(text: str, start: int, end: int, lang: str) -> bool:
-    """Latin/Cyrillic terms must stand as whole words ("fee" is not in "coffee")."""
+    """Latin/Cyrillic terms must stand as whole words ("fee" is not in "coffee"); in Chinese,
+    Japanese, Thai and Khmer a term must start a word (see `translate.words`)."""
+    if lang in words.UNSPACED:
+        return start in words.split(text, lang).starts
     if not languages.is_supported(lang) or languages.get(lang).script not in _SPACED_SCRIPTS:
         return True
     before = text[start - 1] if start > 0 else " "

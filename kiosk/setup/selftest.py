@@ -223,7 +223,24 @@ def check_phrase_model() -> list[Check]:
             )
         )
     checks += _check_mt_packs()
+    checks.append(_check_word_breaking())
     return checks
+
+
+def _check_word_breaking() -> Check:
+    """ICU finds the words of Thai (and Chinese, Japanese, Khmer): ต่อ (extend) is no word of
+    ติดต่อ (contact), so "contact staff" is never read as a request to extend."""
+    from translate.words import split
+
+    try:
+        words = split("กรุณาติดต่อเจ้าหน้าที่", "th")
+        ok = not words.occurs("ต่อ") and words.occurs("ติดต่อ")
+        detail = "ICU word breaking (icu4py) for zh, ja, th, km"
+    except (ImportError, OSError) as exc:  # its libraries missing from the bundle
+        ok, detail = False, f"ICU word breaking unavailable: {exc}"
+    return Check(
+        "word boundaries", ok, detail, fix="reinstall Changgu (ICU ships inside the program)"
+    )
 
 
 def _rank_by_embedding(embedder: E5Embedder, phrasebook: Phrasebook, text: str) -> list[str]:

@@ -62,6 +62,66 @@ def test_concepts_found_in_text(
     assert not absent & found, found
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "concept"),
+    [
+        ("아이디를 잊어버렸어요.", "ko", "child"),  # 아이디 (ID) holds 아이 (child)
+        ("3개월 걸려요.", "ko", "dog"),  # a counter after a digit, not 개 (dog)
+        ("กรุณาติดต่อเจ้าหน้าที่", "th", "extend"),  # ติดต่อ (contact) holds ต่อ
+        ("เขาบอกว่าให้มาที่นี่", "th", "chest"),  # บอก (tell) holds อก
+        ("我要办什么手续？", "zh", "extend"),  # 手续 (procedure) holds 续
+        ("Скажите, пожалуйста, снова.", "ru", "new"),
+        ("Что будет потом?", "ru", "child"),
+        ("Мы уже говорили об этом.", "ru", "steal"),
+        ("書類は一週間後に届きます。", "ja", "register"),  # 届く (arrive), not a 届 (report)
+        ("Bagaimana cara membayarnya?", "id", "car"),  # the English "car" starts "cara"
+        ("I want to talk about my career.", "en", "car"),
+        ("Where can I get a taxi?", "en", "tax"),
+    ],
+)
+def test_a_stem_inside_another_word_is_not_the_concept(
+    lexicon: ConceptLexicon, text: str, lang: str, concept: str
+) -> None:
+    assert concept not in lexicon.expressed(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "present"),
+    [
+        ("Я хочу новую карту.", "ru", "new"),  # a stem starts a word and inflects
+        ("Я хочу зарегистрировать брак.", "ru", "register"),  # after a prefix
+        ("Gusto ko pong iparehistro ang aking kasal.", "tl", "register"),
+        ("아이가 아파요.", "ko", "child"),
+        ("출생신고를 하고 싶어요.", "ko", "register"),  # inside a compound
+        ("ฉันอยากต่ออายุวีซ่า", "th", "extend"),
+        ("我想续签证。", "zh", "extend"),
+        ("転入届を出したいです。", "ja", "register"),
+        ("My car's battery is dead.", "en", "car"),
+        ("I need to pay my car tax.", "en", "tax"),
+    ],
+)
+def test_a_stem_that_starts_a_word_is_the_concept(
+    lexicon: ConceptLexicon, text: str, lang: str, present: str
+) -> None:
+    assert present in lexicon.found(text, lang)
+
+
+def test_one_vietnamese_word_expresses_one_concept(lexicon: ConceptLexicon) -> None:
+    """ "mất" (lose) is also said of a death; the lexicon gives it to losing alone."""
+    said = lexicon.found("Tôi bị mất hộ chiếu.", "vi")
+    assert "lose" in said and "death" not in said
+    assert "death" in lexicon.found("Bố tôi đã qua đời, tôi muốn khai tử.", "vi")
+    stems: dict[str, set[str]] = {}
+    for concept in lexicon:
+        if concept.modifier:
+            continue
+        for form in concept.forms["vi"]:
+            if len(form) == 1:
+                stems.setdefault(form[0], set()).add(concept.key)
+    shared = {stem: keys for stem, keys in stems.items() if len(keys) > 1}
+    assert "mất " not in shared, shared
+
+
 def test_korean_and_english_terms_count_in_any_language(lexicon: ConceptLexicon) -> None:
     assert not lexicon.missing("Tôi làm mất 외국인등록증", "vi", ["residence_card", "lose"])
     # other languages' forms do not: Chinese 新 ("new") sits inside Japanese 更新 ("renew")

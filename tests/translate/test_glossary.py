@@ -57,7 +57,9 @@ def test_a_glossary_file_given_by_path_serves_terms_and_concepts(tmp_path: Path)
     copy = tmp_path / "glossary.toml"
     copy.write_text(shipped, encoding="utf-8")
     assert [t.key for t in Glossary.load(copy)] == [t.key for t in Glossary.load()]
-    assert [c.key for c in ConceptLexicon.load(copy)] == [c.key for c in ConceptLexicon.load()]
+    assert [c.key for c in ConceptLexicon.load(copy)] == [
+        c.key for c in ConceptLexicon.parse(shipped)
+    ]
     copy.write_text('[[term]]\nkey = "x"\nkind = "document"\n', encoding="utf-8")
     with pytest.raises(PhrasebookError, match=re.escape(f"add it to {copy}")):
         Glossary.load(copy)
@@ -73,3 +75,9 @@ def test_a_pipe_given_as_the_glossary_is_refused(
     os.mkfifo(pipe)
     with pytest.raises(NotAFileError, match="is a named pipe"):
         call_beside_pipe(lambda: catalogue.load(pipe), pipe)
+
+
+def test_a_term_inside_another_word_is_not_found(glossary: Glossary) -> None:
+    """护照 (passport) is written across 保护 (protect) and 照片 (photo)."""
+    assert glossary.find("请保护照片。", "zh") == []
+    assert [h.term.key for h in glossary.find("我的护照丢了。", "zh")] == ["passport"]
