@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from translate.evaluation import NO_MATCH, LabelledUtterance, Outcome, Scores, score
 from translate.matcher import MatchRule, PhraseMatcher, SemanticRanking, speaker_side
+from translate.phrasebook import SaidBy
 
 TOP_KS = (1, 2, 3, 5)
 LEXICAL_WEIGHTS = (0.0, 0.1, 0.2)
@@ -85,8 +86,9 @@ class Calibration:
 def observe(matcher: PhraseMatcher, items: Sequence[LabelledUtterance]) -> list[Observation]:
     observations = []
     for item in items:
-        text_match = matcher.match_text_only(item.text, item.lang)
-        rankings = matcher.rankings(item.text, item.lang, VARIANTS, speaker_side(item.lang))
+        side = SaidBy(item.side) if item.side else speaker_side(item.lang)
+        text_match = matcher.match_text_only(item.text, item.lang, side)
+        rankings = matcher.rankings(item.text, item.lang, VARIANTS, side)
         slot_ok: dict[str, bool] = {}
         for ranking in rankings.values():
             if ranking.best and ranking.best not in slot_ok:
@@ -140,7 +142,7 @@ def confirm_rates(observations: Sequence[Observation], rules: Sequence[MatchRule
         if candidate is not None:
             asked += 1
             on_none += is_none
-            right += candidate == observation.item.expected
+            right += observation.item.is_right(candidate)
     return ConfirmRates(asked, len(observations), on_none, none_rows, right)
 
 

@@ -120,6 +120,19 @@ def cache_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / f"phrase-index-{key[:20]}.npz"
 
 
+def extend_index(
+    index: PhraseIndex, phrasebook: Phrasebook, glossary: Glossary, embedder: Embedder
+) -> PhraseIndex:
+    """`index` plus the wordings of `phrasebook`'s phrases, embedded now (an office's own few)."""
+    rows = index_rows(phrasebook, glossary)
+    vectors = embedder.embed_many([row.text for row in rows])
+    return PhraseIndex(
+        f"{index.key}+{phrasebook.content_hash()[:16]}",
+        (*index.rows, *rows),
+        np.vstack([index.vectors, vectors]).astype(np.float32),
+    )
+
+
 def build_phrase_index(
     cache_dir: Path,
     phrasebook: Phrasebook | None = None,

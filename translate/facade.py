@@ -17,16 +17,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from translate import languages, slots
+from translate import languages, slots, words
 from translate.errors import SlotError, TranslateError
 from translate.glossary import Glossary, Term
 from translate.machine import MachineResult, MachineTranslation
 from translate.matcher import Assessment, Match, PhraseMatcher
 from translate.normalise import MAX_MATCH_CHARS, clean_input, normalise
+from translate.office import TOPIC as OFFICE
+from translate.office import OfficeBook
 from translate.phrasebook import Phrase, Phrasebook, SaidBy, Topic
 from translate.translation import Candidate, Translation, TranslationKind
 
 log = logging.getLogger(__name__)
+
+#: How many nearest staff phrases staff are offered when their speech matches nothing.
+NEAREST = 4
+#: How a slot without a value shows in an offered phrase (staff are asked for it on the tap).
+OPEN_SLOT = "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,30 @@ class Translator:
         self.glossary = glossary
         self.matcher = matcher
         self.mt = mt
+        self._bundled = (phrasebook, matcher)  # what an office's own phrases are added to
+
+    def use_office(self, path: Path | None) -> int:
+        """Add the office's own phrases in `path` (`translate.office`) to the bundled book, in place
+        of any added before; returns how many. Their few wordings are embedded now. A damaged
+        file adds none (a warning; the file is left for staff to mend). Call it on the thread
+        that translates."""
+        from translate.embedding import extend_index
+
+        bundled, matcher = self._bundled
+        own = office_phrases(path)
+        if not own:
+            self.phrasebook, self.matcher = bundled, matcher
+            return 0
+        book = bundled.with_phrases(own, OFFICE_TOPIC)
+        index, embedder = matcher.index, matcher.embedder
+        if index is not None and embedder is not None:
+            index = extend_index(index, Phrasebook(own), self.glossary, embedder)
+        self.matcher = PhraseMatcher(
+            book, self.glossary, index, embedder, matcher.rule, matcher.concepts
+        )
+        self.phrasebook = book
+        log.info("%d office phrases in use", len(own))
+        return len(own)
 
     @classmethod
     def load(
@@ -56,12 +87,15 @@ class Translator:
         *,
         semantic: bool = True,
         build_index: bool = True,
+        office: Path | None = None,
     ) -> Translator:
         """The shipped phrasebook and glossary, the cached phrase index, and any installed MT packs.
 
         `semantic=False` skips the embedding model (exact and fuzzy matching only). With
         `build_index=False` a missing or stale index raises TranslateError instead of being built.
         A broken MT pack does not stop loading: it is skipped with a warning (see `mt.problems`).
+        `office`: the office's own phrases (`translate.office`), added to the book; a damaged file
+        does not stop loading either (warned, and left as it is for staff to mend).
         """
         from translate.embedding import E5Embedder, load_phrase_index
 
@@ -80,16 +114,37 @@ class Translator:
             from translate.mt import MachineTranslator
 
             mt = MachineTranslator.from_folder(mt_dir, glossary)
-        return cls(phrasebook, glossary, matcher, mt)
+        translator = cls(phrasebook, glossary, matcher, mt)
+        translator.use_office(office)  # embedded at start-up, never cached: the office edits them
+        return translator
 
     # --- translation ----------------------------------------------------------------------------
 
-    def translate(self, text: str, source_lang: str, target_lang: str) -> Translation:
+    def translate(
+        self,
+        text: str,
+        source_lang: str,
+        target_lang: str,
+        side: SaidBy | str | None = None,
+    ) -> Translation:
+        """`text` in `target_lang`. `side` says who spoke (staff or visitor): their words are
+        matched against the phrases that side says (or both sides say). Unsaid, Korean may be
+        either side's and any other language is a visitor's. Staff speech that matches nothing
+        comes back with the nearest staff phrases as candidates (`Translation.nearest`)."""
         languages.get(source_lang)  # unsupported codes raise UnsupportedLanguageError (a message)
         languages.get(target_lang)
         started = time.perf_counter()
         cleaned = clean_input(text)
-        result = self._translate(cleaned, source_lang, target_lang)
+        speaker = SaidBy(side) if side is not None else None
+        result = self._translate(cleaned, source_lang, target_lang, speaker)
+        if (
+            speaker is SaidBy.STAFF
+            and result.kind is TranslationKind.NONE
+            and not result.candidates
+        ):
+            nearest = self._nearest(cleaned, source_lang, target_lang)
+            if nearest:
+                result = replace(result, candidates=nearest, nearest=True)
         log.debug(
             "translated %s->%s: %s (%s) in %.0f ms",
             source_lang,
@@ -100,11 +155,13 @@ class Translator:
         )
         return result
 
-    def _translate(self, text: str, source_lang: str, target_lang: str) -> Translation:
+    def _translate(
+        self, text: str, source_lang: str, target_lang: str, side: SaidBy | None
+    ) -> Translation:
         if not normalise(text):
             return self._none(text, source_lang, target_lang, "nothing to translate")
         fits = len(text) <= MAX_MATCH_CHARS
-        assessment = self.matcher.assess(text, source_lang) if fits else Assessment(None)
+        assessment = self.matcher.assess(text, source_lang, side) if fits else Assessment(None)
         match = assessment.match
         if source_lang == target_lang:
             return Translation(
@@ -174,6 +231,39 @@ class Translator:
         result = self._none(text, source_lang, target_lang, note)
         return replace(result, candidates=candidates) if candidates else result
 
+    def _nearest(self, text: str, source_lang: str, target_lang: str) -> tuple[Candidate, ...]:
+        """The staff phrases closest to `text`, for staff to send one with a tap: slots read
+        from `text` are filled, the others are named in `Candidate.needs` and shown as "…"."""
+        out: list[Candidate] = []
+        for found in self.matcher.nearest(text, source_lang, SaidBy.STAFF, NEAREST):
+            phrase = self.phrasebook.get(found.phrase_id)
+            if not (phrase.has(source_lang) and phrase.has(target_lang)):
+                continue
+            needs = tuple(sorted(phrase.slots - set(found.slots)))
+            try:
+                source_text = self._render_open(phrase, source_lang, found.slots)
+                target_text = self._render_open(phrase, target_lang, found.slots)
+            except TranslateError:
+                continue
+            out.append(
+                Candidate(
+                    found.phrase_id,
+                    source_text,
+                    target_text,
+                    round(found.score, 4),
+                    phrase.is_reviewed(target_lang),
+                    needs,
+                )
+            )
+        return tuple(out)
+
+    def _render_open(self, phrase: Phrase, lang: str, values: Mapping[str, slots.SlotValue]) -> str:
+        """The phrase in `lang` with the given slots filled and the others shown as "…"."""
+        template = slots.FIELD.sub(
+            lambda m: m.group(0) if m.group(1) in values else OPEN_SLOT, phrase.text[lang]
+        )
+        return slots.render(template, lang, dict(values), self.glossary.render)
+
     def _candidates(
         self, assessment: Assessment, source_lang: str, target_lang: str
     ) -> tuple[Candidate, ...]:
@@ -201,6 +291,8 @@ class Translator:
         self, text: str, source_lang: str, target_lang: str, match: Match
     ) -> Translation:
         phrase = match.phrase
+        if not phrase.has(target_lang):  # an office phrase nobody has translated into it yet
+            return self._none(text, source_lang, target_lang, f"{phrase.id} has no {target_lang}")
         rendered = self.render(phrase.id, target_lang, match.slots)
         return Translation(
             text,
@@ -224,9 +316,11 @@ class Translator:
     def forget(self) -> None:
         """Leave nothing of the visit in memory: New visit calls this.
 
-        The MT tier's translation cache is the only store of visit text here (the phrase matcher
-        keeps per-phrase tables only, and the embedding model caches nothing); it is emptied.
+        Two caches hold visit text here, and both are emptied: the MT tier's translations and the
+        word boundaries of recent texts (`translate.words`). The phrase matcher keeps per-phrase
+        tables only, and the embedding model caches nothing.
         """
+        words.forget()
         if self.mt is not None:
             self.mt.forget()
         log.info("translation caches cleared")
@@ -248,6 +342,11 @@ class Translator:
         values = dict(slot_values or {})
         if "document" in values and str(values["document"]) not in self.glossary:
             raise SlotError(f"{values['document']!r} is not a document in the glossary")
+        if not phrase.has(lang):
+            raise TranslateError(
+                f"phrase {phrase_id} has no {lang} wording yet; add one "
+                f"(changgu office translate {phrase_id} {lang} …)"
+            )
         return slots.render(phrase.text[lang], lang, values, self.glossary.render)
 
     def say(
@@ -290,3 +389,19 @@ class Translator:
 def _confirm_confidence(score: float, bar: float) -> float:
     """0.3 at the confirm bar, rising to 0.59 (below any verified match's 0.6) 0.05 above it."""
     return round(0.3 + 0.29 * min(1.0, max(0.0, (score - bar) / 0.05)), 3)
+
+
+#: The staff's quick-reply tab of an office's own phrases.
+OFFICE_TOPIC = Topic(OFFICE, MappingProxyType({"ko": "우리 기관", "en": "This office"}), order=0)
+
+
+def office_phrases(path: Path | None) -> list[Phrase]:
+    """The office's own phrases (`translate.office`), or none: no file yet, or a damaged one
+    (a warning; the kiosk goes on with the bundled book, and the file is left for staff)."""
+    if path is None:
+        return []
+    try:
+        return OfficeBook.load(path).to_phrases()
+    except TranslateError as exc:
+        log.warning("the office's own phrases are not used: %s", exc)
+        return []

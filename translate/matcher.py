@@ -22,6 +22,7 @@ cannot be read is not accepted (a verified "The fee is … won" without the amou
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -37,8 +38,10 @@ from translate import languages, slots
 from translate.concepts import ConceptLexicon
 from translate.embedding import Embedder, PhraseIndex, Vectors
 from translate.glossary import Glossary
+from translate.mood import Mood, agrees, utterance_mood
 from translate.normalise import MAX_MATCH_CHARS, clean_input, normalise, normalise_spaced
 from translate.phrasebook import Phrase, Phrasebook, SaidBy
+from translate.units import Unit, units
 
 
 class MatchMethod(StrEnum):
@@ -152,6 +155,19 @@ class SemanticRanking:
         return self.score - self.second_score
 
 
+@dataclass(frozen=True, slots=True)
+class Said:
+    """What kind of sentence an utterance is, read once per utterance: its mood and the units of
+    time it names. A phrase of another mood, or without one of those units, is passed over."""
+
+    mood: Mood
+    units: frozenset[Unit]
+
+    @classmethod
+    def read(cls, text: str, lang: str) -> Said:
+        return cls(utterance_mood(text, lang), units(text, lang))
+
+
 class PhraseMatcher:
     def __init__(
         self,
@@ -174,13 +190,20 @@ class PhraseMatcher:
         self._templates: list[tuple[str, re.Pattern[str], Phrase]] = []
         self._fuzzy: dict[str, tuple[list[str], list[str]]] = {}
         self._build_text_tables()
+        self.index = index
         self._embedder = embedder if index is not None else None
         self._semantic = _SemanticTable(index, phrasebook) if index is not None else None
         ids = self._semantic.phrase_ids if self._semantic is not None else []
         self._phrase_count = len(ids)
         self._explained: dict[tuple[str, str], frozenset[str]] = {}
         self._worded: dict[tuple[str, str], frozenset[str]] = {}
+        self._units: dict[tuple[str, str], frozenset[Unit]] = {}
+        self._numbers: dict[tuple[str, str], frozenset[int]] = {}
         self._lexical = self._build_lexical_tables(ids)
+
+    @property
+    def embedder(self) -> Embedder | None:
+        return self._embedder
 
     @property
     def semantic(self) -> bool:
@@ -246,6 +269,35 @@ class PhraseMatcher:
         ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
         return [Candidate(pid, score) for pid, score in ranked]
 
+    def nearest(self, text: str, lang: str, side: SaidBy, limit: int = 4) -> list[Candidate]:
+        """The phrases `side` says that are closest to `text`, best first, whatever their score
+        (for staff to pick from when their words matched nothing). Slot values are read from
+        `text` where it gives them; a slot it does not give is left out of `Candidate.slots`."""
+        text = clean_input(text)[:MAX_MATCH_CHARS]
+        if not normalise(text):
+            return []
+        found: list[tuple[str, float]]
+        if self._semantic is not None and self._embedder is not None:
+            vector = self._embedder.embed_query(text)
+            scores = self._semantic.phrase_scores(vector, self.rule.top_k, side)
+            scores = scores + self.rule.lexical_weight * self._lexical_scores(text, lang)
+            order = [i for i in np.argsort(-scores)[: limit * 3] if scores[i] > -1.0]
+            found = [(self._semantic.phrase_ids[i], float(scores[i])) for i in order]
+        else:
+            found = [
+                (c.phrase_id, c.score)
+                for c in self.search(text, lang, limit * 3)
+                if self.phrasebook.get(c.phrase_id).said_by(side)
+            ]
+        out: list[Candidate] = []
+        for phrase_id, score in found[:limit]:
+            phrase = self.phrasebook.get(phrase_id)
+            values = slots.extract(
+                text, phrase.slots, find_document=lambda t: self.glossary.first_document(t, lang)
+            )
+            out.append(Candidate(phrase_id, score, MappingProxyType(values)))
+        return out
+
     # --- tiers ------------------------------------------------------------------------------
 
     def _match_exact(self, text: str, lang: str) -> Match | None:
@@ -287,9 +339,13 @@ class PhraseMatcher:
             return None
         score = hits[0][1] / 100.0
         margin = (hits[0][1] - runner_up) / 100.0
-        concepts_ok = self._qualifies(
-            phrase, text, lang, self.concepts.actions(text, lang)
-        ) and not self.foreign_concepts(phrase, text, lang)
+        concepts_ok = (
+            self._qualifies(
+                phrase, text, lang, self.concepts.actions(text, lang), Said.read(text, lang)
+            )
+            and not self.foreign_concepts(phrase, text, lang)
+            and self.numbers_agree(phrase, text, lang, values)
+        )
         return Match(
             phrase, MatchMethod.FUZZY, score, margin, score, MappingProxyType(values), concepts_ok
         )
@@ -324,6 +380,7 @@ class PhraseMatcher:
         lexical = self._lexical_scores(text, lang)
         ids = self._semantic.phrase_ids
         actions = self.concepts.actions(text, lang)
+        said = Said.read(text, lang)
         present: dict[str, bool] = {}  # phrase id -> it qualifies (cached)
         clean: dict[str, bool] = {}  # phrase id -> no concept of the utterance is foreign to it
         out: dict[tuple[int, float], SemanticRanking] = {}
@@ -334,7 +391,9 @@ class PhraseMatcher:
             for i in order:
                 pid = ids[i]
                 if pid not in present:
-                    present[pid] = self._qualifies(self.phrasebook.get(pid), text, lang, actions)
+                    present[pid] = self._qualifies(
+                        self.phrasebook.get(pid), text, lang, actions, said
+                    )
                 top.append(Candidate(pid, float(scores[i]), concepts_ok=present[pid]))
             qualified = [c for c in top if c.concepts_ok]
             best = qualified[0] if qualified else Candidate("", -1.0)
@@ -368,7 +427,7 @@ class PhraseMatcher:
             return None
         phrase = self.phrasebook.get(ranking.best)
         values = self._read_slots(text, lang, phrase)
-        if values is None:
+        if values is None or not self.numbers_agree(phrase, text, lang, values):
             return None
         confidence = min(0.99, 0.6 + 0.4 * min(1.0, (ranking.margin - min_margin) / 0.05))
         return Match(
@@ -404,9 +463,17 @@ class PhraseMatcher:
 
     # --- helpers ----------------------------------------------------------------------------
 
-    def _qualifies(self, phrase: Phrase, text: str, lang: str, actions: frozenset[str]) -> bool:
+    def _qualifies(
+        self, phrase: Phrase, text: str, lang: str, actions: frozenset[str], said: Said
+    ) -> bool:
         """The utterance expresses every key concept of the phrase, and no action that the
-        phrase's own wording in `lang` does not express."""
+        phrase's own wording in `lang` does not express; its mood agrees with the phrase's and,
+        when the phrase names units of time, every unit the utterance names is one of them."""
+        if not agrees(said.mood, phrase.mood):
+            return False
+        named = self.phrase_units(phrase, lang)
+        if said.units and named and not said.units <= named:
+            return False
         if self.concepts.missing(text, lang, phrase.concepts):
             return False
         if not actions:
@@ -440,6 +507,49 @@ class PhraseMatcher:
             )
             self._worded[key] = worded
         return frozenset(key for key in said - worded if not self.concepts.get(key).modifier)
+
+    def phrase_units(self, phrase: Phrase, lang: str) -> frozenset[Unit]:
+        """The units of time a phrase's wordings (in `lang`, Korean or English) name, its duration
+        slots included ("{weeks}주" names weeks)."""
+        key = (phrase.id, lang)
+        found = self._units.get(key)
+        if found is None:
+            found = frozenset().union(
+                *(
+                    units(_blank_slots(wording), code)
+                    for code in dict.fromkeys((lang, "ko", "en"))
+                    for wording in phrase.wordings(code)
+                )
+            )
+            self._units[key] = found
+        return found
+
+    def numbers_agree(
+        self, phrase: Phrase, text: str, lang: str, values: Mapping[str, slots.SlotValue]
+    ) -> bool:
+        """Every number written in the utterance fills one of the phrase's slots or is written in
+        the phrase itself: "window 5" is not "window {counter}" read as 3, and "14 days" is no
+        phrase that says "3 days"."""
+        said = slots.numbers_in(text)
+        if not said:
+            return True
+        filled: set[int] = set()
+        for value in values.values():
+            if isinstance(value, int):
+                filled.update((value, abs(value)))
+            elif isinstance(value, dt.date):
+                filled.update((value.month, value.day, value.year))
+        key = (phrase.id, lang)
+        written = self._numbers.get(key)
+        if written is None:
+            written = frozenset(
+                n
+                for code in dict.fromkeys((lang, "ko", "en"))
+                for wording in phrase.wordings(code)
+                for n in slots.numbers_in(slots.FIELD.sub(" ", wording))
+            )
+            self._numbers[key] = written
+        return said <= filled | written
 
     def _read_slots(
         self, text: str, lang: str, phrase: Phrase
@@ -522,17 +632,20 @@ class _SemanticTable:
         table = table.reshape(self._shape)
         k = max(1, min(top_k, self._shape[1]))
         best = np.partition(table, -k, axis=1)[:, -k:]
-        scores = np.asarray(best.mean(axis=1), dtype=np.float32)
+        # a phrase with fewer than k languages (an office's own) is the mean of those it has
+        present = best > -1.0
+        counts = np.maximum(present.sum(axis=1), 1)
+        scores = np.asarray(np.where(present, best, 0.0).sum(axis=1) / counts, dtype=np.float32)
+        scores[~present.any(axis=1)] = -1.0
         scores[~self._allowed[side]] = -1.0  # phrases this speaker does not say
         return scores
 
 
 def speaker_side(lang: str) -> SaidBy:
-    """Whose phrases an utterance is matched against when the caller does not say. Every side's:
-    visitors ask with staff phrases too ("Can I pay by card?" is fee.card_ok), so restricting by
-    the speaker's language lost more right answers than wrong ones on the dev set."""
-    del lang
-    return SaidBy.BOTH
+    """Whose phrases an utterance is matched against when the caller does not say who spoke:
+    anything but Korean is a visitor's; Korean may be either side's (staff, or a Korean
+    visitor). The kiosk always says (`Translator.translate(..., side=)`)."""
+    return SaidBy.BOTH if lang == languages.STAFF_LANGUAGE else SaidBy.VISITOR
 
 
 def _template_pattern(template: str) -> re.Pattern[str]:
@@ -541,7 +654,11 @@ def _template_pattern(template: str) -> re.Pattern[str]:
     for found in slots.FIELD.finditer(template):
         literal = normalise_spaced(template[last : found.start()])
         parts.append(re.escape(literal).replace(r"\ ", r"\s*"))
-        parts.append(r"\s*(.+?)\s*" if found.group(2) is None else r"\s*\S*\s*")
+        if found.group(2) is None:
+            parts.append(r"\s*(.+?)\s*")
+        else:  # a plural field: only its own forms ("hour|hours" is never "months")
+            forms = (re.escape(normalise_spaced(f)) for f in found.group(2).split("|"))
+            parts.append(rf"\s*(?:{'|'.join(forms)})\s*")
         last = found.end()
     parts.append(re.escape(normalise_spaced(template[last:])).replace(r"\ ", r"\s*"))
     return re.compile("".join(parts))

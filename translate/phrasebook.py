@@ -17,6 +17,7 @@ from types import MappingProxyType
 from translate import languages, slots
 from translate.errors import PhrasebookError, UnknownPhraseError
 from translate.files import parse_toml, read_text
+from translate.mood import Mood, phrase_mood
 
 
 class SaidBy(StrEnum):
@@ -44,6 +45,18 @@ class Phrase:
     match: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: key concepts (assets/glossary.toml) an utterance must express to be verified as this phrase
     concepts: frozenset[str] = frozenset()
+    #: "question", "request" or "statement" when the entry says; else read from its wording
+    declared_mood: str | None = None
+
+    @property
+    def mood(self) -> Mood:
+        """Question, request or statement (`translate.mood`), from the English wording (the
+        Korean when an office phrase has no English)."""
+        return phrase_mood(self.text.get("en") or self.text.get("ko", ""), self.declared_mood)
+
+    def has(self, lang: str) -> bool:
+        """Whether the phrase has a wording in `lang` (an office phrase may lack languages)."""
+        return bool(self.text.get(lang))
 
     @property
     def slots(self) -> frozenset[str]:
@@ -56,8 +69,9 @@ class Phrase:
         return self.side is SaidBy.BOTH or self.side == SaidBy(side) or SaidBy(side) is SaidBy.BOTH
 
     def wordings(self, lang: str) -> tuple[str, ...]:
-        """The shown wording and any match-only wordings in `lang`."""
-        return (self.text[lang], *self.match.get(lang, ()))
+        """The shown wording and any match-only wordings in `lang` (none if it lacks `lang`)."""
+        shown = (self.text[lang],) if self.text.get(lang) else ()
+        return (*shown, *self.match.get(lang, ()))
 
 
 class Phrasebook:
@@ -88,6 +102,11 @@ class Phrasebook:
             topics.append(topic)
             phrases.extend(entries)
         return cls(phrases, topics)
+
+    def with_phrases(self, phrases: Iterable[Phrase], topic: Topic) -> Phrasebook:
+        """This book plus more phrases (an office's own, in their own topic); an id already in
+        the book is refused, so a bundled phrase is never replaced."""
+        return Phrasebook([*self, *phrases], [*self.topics(), topic])
 
     def __len__(self) -> int:
         return len(self._phrases)
@@ -180,6 +199,9 @@ def _parse_phrase(
     concepts_raw = raw.get("concepts", [])
     if not isinstance(concepts_raw, list) or not all(isinstance(c, str) for c in concepts_raw):
         raise PhrasebookError(f"{where}: concepts must be a list of concept keys")
+    mood = raw.get("mood")
+    if mood is not None and mood not in {m.value for m in Mood}:
+        raise PhrasebookError(f"{where}: mood must be question, request or statement")
     return Phrase(
         id=phrase_id,
         topic=topic,
@@ -188,4 +210,5 @@ def _parse_phrase(
         reviewed=reviewed,
         match=MappingProxyType(match),
         concepts=frozenset(concepts_raw),
+        declared_mood=str(mood) if mood is not None else None,
     )

@@ -7,6 +7,7 @@ of the slot (English: one|other; Russian: one|few|many). Slot types:
 |------------|----------------------|------------------------------------------------|
 | `amount`   | int (won)            | 3,000 / 3,000 / 3.000 / 3 000                   |
 | `days`     | int                  | 14                                             |
+| `minutes`, `hours`, `weeks`, `months` | int | 10 (durations: "about {minutes} minutes")   |
 | `date`     | datetime.date        | 5월 3일 / May 3 / ngày 3 tháng 5 / 3 мая        |
 | `floor`    | int (< 0: basement)  | 2, B1                                          |
 | `counter`  | int                  | 3                                              |
@@ -25,13 +26,17 @@ from translate.errors import SlotError
 SlotValue = int | dt.date | str
 Slots = Mapping[str, SlotValue]
 
-NUMBER_SLOTS: Final = ("amount", "days", "floor", "counter")
+NUMBER_SLOTS: Final = ("amount", "days", "minutes", "hours", "weeks", "months", "floor", "counter")
 SLOT_NAMES: Final = (*NUMBER_SLOTS, "date", "document")
 
 #: Values used to show a template as a sentence (embedding, listings) when no real value is known.
 EXAMPLE_VALUES: Final[dict[str, SlotValue]] = {
     "amount": 3000,
     "days": 3,
+    "minutes": 10,
+    "hours": 2,
+    "weeks": 2,
+    "months": 3,
     "date": dt.date(2025, 5, 7),
     "floor": 2,
     "counter": 3,
@@ -282,7 +287,10 @@ def _as_int(name: str, value: SlotValue) -> int:
 
 _DIGITS = re.compile(r"(?<![\d.,])\d{1,3}(?:([,.\u00a0 ])\d{3})(?:\1\d{3})*(?![\d])|\d+")
 _KO_NUMBER = re.compile(r"[\d일이삼사오육칠팔구십백천만 ]*[\d십백천만]")
-_KO_DIGIT: Final = dict(zip("일이삼사오육칠팔구", range(1, 10), strict=True))
+_KO_DIGIT: Final = {
+    **dict(zip("일이삼사오육칠팔구", range(1, 10), strict=True)),
+    **dict(zip("한두세네", range(1, 5), strict=True)),  # native numbers: 한 시간, 두 달, 세 주
+}
 _KO_UNIT: Final = {"십": 10, "백": 100, "천": 1000}
 _ISO_DATE = re.compile(r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})")
 _CJK_DATE = re.compile(r"(\d{1,2})\s*[월月]\s*(\d{1,2})\s*[일日号號]?")
@@ -292,6 +300,12 @@ _UNIT_PATTERNS: Final = {
         r"([\d일이삼사오육칠팔구십백천만][\d,.일이삼사오육칠팔구십백천만 ]*)\s*원"
     ),
     "days": re.compile(r"([\d일이삼사오육칠팔구십]+)\s*일(?![본])"),
+    "minutes": re.compile(r"([\d일이삼사오육칠팔구십]+)\s*분"),
+    "hours": re.compile(r"([\d일이삼사오육칠팔구십한두세네]+)\s*시간"),
+    "weeks": re.compile(
+        r"(\d+|[일이삼사오육칠팔구십]+|한|두|세|네)\s*(?:주일|주간|주(?=\s*(?:정도|후|뒤|이내|안|걸|동안)|[^가-힣]|$))"
+    ),
+    "months": re.compile(r"([\d일이삼사오육칠팔구십]+)\s*개월|([\d]+|한|두|세|네)\s*달"),
     "floor": re.compile(r"(지하\s*)?([\d일이삼사오육칠팔구십]+)\s*층"),
     "counter": re.compile(r"([\d일이삼사오육칠팔구십]+)\s*번"),
 }
@@ -335,6 +349,16 @@ def extract(
         if name not in found and numbers:
             found[name] = numbers.pop(0)
     return found
+
+
+def numbers_in(text: str) -> frozenset[int]:
+    """The numbers written in digits in `text` ("3,000" is one number); digits that a number
+    word multiplies ("3천", "2万") are part of a number read with it, and left out."""
+    return frozenset(
+        _parse_digits(m.group(0))
+        for m in _DIGITS.finditer(text)
+        if not re.match(r"\s*[천만백십억千万萬百億]", text[m.end() :])
+    )
 
 
 def korean_number(raw: str) -> int | None:

@@ -26,6 +26,9 @@ class Candidate:
     text: str  # its wording in the target language (slots filled)
     score: float
     reviewed: bool  # the target wording has been reviewed (else a draft)
+    #: slots the utterance did not give a value for: ask staff before sending (the texts show
+    #: them as "…")
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +44,9 @@ class Translation:
 
     `CONFIRM`: the best phrase is plausible but not verified; `phrase_id` and `text` are that
     candidate (rendered in `target_lang`) and `candidates` holds it first, then up to 3 others.
-    `candidates` may also be filled for NONE and MACHINE results when some phrase is plausible.
+    `candidates` may also be filled for NONE and MACHINE results when some phrase is plausible;
+    for staff speech that matches nothing they are the nearest staff phrases (`nearest` True),
+    offered to staff to send with one tap and shown to nobody else.
     `machine_text` is the MT output when a pack translated the utterance too (for CONFIRM, what to
     show if the speaker says No).
     """
@@ -59,6 +64,8 @@ class Translation:
     notes: tuple[str, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     machine_text: str = ""
+    #: the candidates are the nearest staff phrases to staff speech that matched nothing
+    nearest: bool = False
 
     @property
     def verified(self) -> bool:

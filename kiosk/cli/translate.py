@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.setup.paths import cache_dir, models_dir
+from kiosk.setup.paths import cache_dir, models_dir, office_phrases
 
 if TYPE_CHECKING:  # the engines load on use: `changgu --help` stays quick
     from translate import MatchRule
@@ -30,6 +30,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     tr.add_argument("--to", dest="target", required=True, help="target language code, e.g. vi")
     tr.add_argument("--from", dest="source", default="ko", help="source language (default ko)")
     tr.add_argument("--no-semantic", action="store_true", help="exact and fuzzy matching only")
+    tr.add_argument(
+        "--side",
+        choices=("staff", "visitor"),
+        help="who said it (default: Korean is either side's, other languages a visitor's)",
+    )
     tr.set_defaults(func=run_translate)
 
     phrases = subparsers.add_parser("phrases", help="search and show phrasebook entries")
@@ -82,8 +87,10 @@ def run_translate(args: argparse.Namespace) -> int:
         text = args.text
     else:
         raise TranslateError("give the text to translate, or --file PATH")
-    translator = Translator.load(cache_dir(), models_dir() / "mt", semantic=not args.no_semantic)
-    result = translator.translate(text, args.source, args.target)
+    translator = Translator.load(
+        cache_dir(), models_dir() / "mt", semantic=not args.no_semantic, office=office_phrases()
+    )
+    result = translator.translate(text, args.source, args.target, args.side)
     if result.needs_confirmation:
         print(f"[confirm · {result.phrase_id} · not verified] did you mean:")
         for candidate in result.candidates:
@@ -97,6 +104,10 @@ def run_translate(args: argparse.Namespace) -> int:
         return 0
     if not result.found:
         print(f"[none] no trustworthy translation ({'; '.join(result.notes)})", file=sys.stderr)
+        if result.nearest:
+            print("nearest staff phrases (the kiosk offers them to staff to send with a tap):")
+            for candidate in result.candidates:
+                print(f"  {candidate.phrase_id:<28} {candidate.source_text}  →  {candidate.text}")
         return 1
     tags = [result.kind.value, result.method]
     if result.phrase_id:

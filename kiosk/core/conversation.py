@@ -49,6 +49,7 @@ from kiosk.core.events import (
     NewVisit,
     PhraseSaid,
     Report,
+    SayPhrase,
     SetActivity,
     SettingsChanged,
     ShowTurn,
@@ -151,7 +152,7 @@ class Conversation:
             case CameraChanged():
                 return self._camera(event.state)
             case PhraseSaid():
-                return self._phrase(event.phrase)
+                return self._phrase(event.phrase, event.replaces)
             case Typed():
                 return self._typed(event)
             case LanguageChosen():
@@ -237,8 +238,22 @@ class Conversation:
         turn = self.session.open(side, lang, text, self.target_for(side), written=True)
         return [ShowTurn(turn), *self._translate(turn)]
 
-    def _phrase(self, phrase: Translation) -> list[Command]:
+    def _phrase(self, phrase: Translation, replaces: int | None = None) -> list[Command]:
         same = phrase.target_lang == self.staff_lang  # a captions or Deaf visitor reads Korean
+        kind = TurnKind.ORIGINAL if same else TurnKind(phrase.kind.value)
+        old = self.session.get(replaces) if replaces is not None else None
+        if old is not None:  # staff picked a nearest phrase: it takes their unmatched words' place
+            picked = replace(
+                old,
+                text=phrase.source_text,
+                translated_text=phrase.text,
+                kind=kind,
+                phrase_id=phrase.phrase_id,
+                reviewed=phrase.reviewed,
+                candidates=(),
+            )
+            turn = self.session.put(picked)
+            return [ShowTurn(turn), *self._speak(turn)]
         turn = self.session.open(
             Side.STAFF,
             self.staff_lang,
@@ -261,7 +276,7 @@ class Conversation:
             return [ShowTurn(same), SetActivity(same.side, Activity.IDLE), *self._speak(same)]
         return [
             SetActivity(turn.side, Activity.TRANSLATING),
-            Translate(turn.turn_id, turn.text, turn.lang, turn.translated_lang),
+            Translate(turn.turn_id, turn.text, turn.lang, turn.translated_lang, turn.side),
         ]
 
     def _translated(self, turn_id: int, translation: Translation) -> list[Command]:
@@ -306,6 +321,8 @@ class Conversation:
             return self._sign_confirmed(turn, event.phrase_id is not None)
         # "Did you mean …?" — or, after No, one of the alternatives picked
         chosen = next((c for c in turn.candidates if c.phrase_id == event.phrase_id), None)
+        if chosen is not None and chosen.needs:  # a nearest phrase with slots staff filled in
+            return [SayPhrase(turn.turn_id, chosen.phrase_id, event.slots)]
         if chosen is None:
             if turn.kind is not TurnKind.CONFIRM:
                 return []

@@ -69,9 +69,11 @@ class Signed:
 @dataclass(frozen=True, slots=True)
 class PhraseSaid:
     """Staff tapped a quick reply; the phrasebook rendered it (`Translator.say`: the Korean as
-    `source_text`, the visitor's wording as `text`)."""
+    `source_text`, the visitor's wording as `text`). `replaces`: the staff turn whose nearest
+    phrase this is (their words matched nothing; they picked a phrase whose slots they filled)."""
 
     phrase: Translation
+    replaces: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +123,13 @@ class TranslationFailed:
 
 @dataclass(frozen=True, slots=True)
 class Confirmed:
-    """The answer to "Did you mean …?": the phrase meant, or None for No."""
+    """The answer to "Did you mean …?": the phrase meant, or None for No. Also staff's pick among
+    the nearest phrases to their words that matched nothing, with the values they typed for its
+    open slots (`slots`, by slot name)."""
 
     turn_id: int
     phrase_id: str | None
+    slots: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +181,8 @@ class Translate:
     text: str
     source_lang: str
     target_lang: str
+    #: who spoke: their words are matched against the phrases their side says
+    side: Side = Side.VISITOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +228,16 @@ class Speak:
 
 
 @dataclass(frozen=True, slots=True)
+class SayPhrase:
+    """Render a phrase with staff's slot values (`Translator.say`) for the staff turn it
+    replaces; answer with `PhraseSaid(replaces=turn_id)`."""
+
+    turn_id: int
+    phrase_id: str
+    slots: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AskConfirm:
     """Ask the side who said `turn` whether they meant its best candidate phrase."""
 
@@ -247,6 +264,7 @@ Command = (
     | Camera
     | SetActivity
     | Speak
+    | SayPhrase
     | AskConfirm
     | SignNotRecognised
     | Report

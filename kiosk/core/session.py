@@ -58,6 +58,12 @@ class Turn:
     candidates: tuple[Candidate, ...] = ()  # with CONFIRM: the phrases it may mean (best first)
     written: bool = False  # typed (staff's keyboard, the visitor's pad), not spoken or signed
 
+    @property
+    def awaiting_staff(self) -> bool:
+        """Staff's words that matched no phrase, with the nearest phrases offered to staff: the
+        visitor sees nothing of the turn until staff pick one."""
+        return self.side is Side.STAFF and self.kind is TurnKind.NONE and bool(self.candidates)
+
 
 @dataclass
 class Session:

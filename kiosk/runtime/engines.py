@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from asr.audio import Audio
@@ -43,7 +44,11 @@ class SpeechEngine(Protocol):
 class TranslationEngine(Protocol):
     """The phrasebook and translation tiers (`translate.Translator`)."""
 
-    def translate(self, text: str, source_lang: str, target_lang: str) -> Translation: ...
+    def translate(
+        self, text: str, source_lang: str, target_lang: str, side: str | None = None
+    ) -> Translation: ...
+
+    def use_office(self, path: Path | None) -> int: ...
 
     def say(
         self,
@@ -87,12 +92,14 @@ class Engines:
         def phrasebook() -> TranslationEngine:
             from translate import Translator
 
-            return Translator.load(paths.cache_dir(), semantic=False)
+            return Translator.load(paths.cache_dir(), semantic=False, office=paths.office_phrases())
 
         def translator() -> TranslationEngine:
             from translate import Translator
 
-            return Translator.load(paths.cache_dir(), paths.models_dir() / "mt")
+            return Translator.load(
+                paths.cache_dir(), paths.models_dir() / "mt", office=paths.office_phrases()
+            )
 
         def speech_models(settings: Settings) -> SpeechEngine:
             from kiosk.runtime.speech import SpeechModels

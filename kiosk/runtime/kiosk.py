@@ -30,6 +30,7 @@ from kiosk.runtime.microphones import Microphones
 from kiosk.runtime.sign_input import SignTiming
 from kiosk.runtime.speech_out import Speaker
 from kiosk.runtime.workers import Bridge, Jobs
+from kiosk.setup import paths
 from kiosk.setup.settings import Settings
 from sign.events import SignEvent
 from translate import TranslateError
@@ -122,8 +123,11 @@ class Kiosk(QObject):
     def new_visit(self) -> None:
         self._handle(core.NewVisit())
 
-    def quick_reply(self, phrase_id: str, slots: dict[str, str] | None = None) -> Turn | None:
-        """Staff tap a phrase: shown (and optionally spoken) to the visitor, verified."""
+    def quick_reply(
+        self, phrase_id: str, slots: dict[str, str] | None = None, replaces: int | None = None
+    ) -> Turn | None:
+        """Staff tap a phrase: shown (and optionally spoken) to the visitor, verified. `replaces`:
+        the staff turn whose unmatched words this nearest phrase stands for."""
         c = self.conversation
         try:
             if self.translator is None:
@@ -133,8 +137,18 @@ class Kiosk(QObject):
         except TranslateError as exc:
             self._report(Component.QUICK_REPLY, State.WARNING, str(exc))
             return None
-        self._handle(core.PhraseSaid(said))
+        self._handle(core.PhraseSaid(said, replaces))
         return self.session.latest(Side.STAFF)
+
+    def reload_office_phrases(self) -> None:
+        """The office's own phrases changed (the settings' editor): taken up on the worker."""
+        translator = self.translator
+        if translator is not None:
+            self.tasks.run(
+                lambda: translator.use_office(paths.office_phrases()),
+                lambda n: self._report(Component.TRANSLATION, State.OK, f"{n} office phrases"),
+                lambda e: self._report(Component.TRANSLATION, State.WARNING, str(e)),
+            )
 
     def send_typed(self, text: str, side: Side = Side.STAFF, lang: str | None = None) -> None:
         """Typed text (staff's Korean, or the visitor's pad): translated on the worker thread."""
@@ -144,9 +158,12 @@ class Kiosk(QObject):
         """A recogniser's result, as a microphone's worker posts it (tests feed results here)."""
         self._handle(core.Heard(utterance, source, role))
 
-    def confirm(self, turn_id: int, phrase_id: str | None) -> None:
-        """The answer to "Did you mean …?": the phrase meant, or None for No."""
-        self._handle(core.Confirmed(turn_id, phrase_id))
+    def confirm(
+        self, turn_id: int, phrase_id: str | None, slots: dict[str, str] | None = None
+    ) -> None:
+        """The answer to "Did you mean …?" (the phrase meant, or None for No), or staff's pick of
+        a nearest phrase with the values of its open slots."""
+        self._handle(core.Confirmed(turn_id, phrase_id, tuple((slots or {}).items())))
 
     def settings_changed(self) -> None:
         """Staff changed the settings: the languages offered, speech out, the idle timeout."""
@@ -242,6 +259,8 @@ class Kiosk(QObject):
                     self.state_changed.emit(side, activity)
                 case core.Speak(text, lang):
                     self._speak(text, lang)
+                case core.SayPhrase(turn_id, phrase_id, slots):
+                    self.quick_reply(phrase_id, dict(slots), replaces=turn_id)
                 case core.AskConfirm(turn):
                     self.confirm_asked.emit(turn)
                 case core.SignNotRecognised(event):
@@ -265,7 +284,9 @@ class Kiosk(QObject):
             self._handle(core.TranslationFailed(turn_id, "the phrasebook is not loaded"))
             return
         self.tasks.run(
-            lambda: translator.translate(command.text, command.source_lang, command.target_lang),
+            lambda: translator.translate(
+                command.text, command.source_lang, command.target_lang, command.side.value
+            ),
             lambda t: self._handle(core.Translated(turn_id, t)),
             lambda e: self._handle(core.TranslationFailed(turn_id, str(e))),
         )

@@ -34,6 +34,11 @@ def data_dir() -> Path:
     return _user_folder("CHANGGU_DATA_DIR", platformdirs.user_data_dir)
 
 
+def office_phrases() -> Path:
+    """The office's own phrases (`changgu office`, the settings' phrase editor)."""
+    return data_dir() / "office" / "phrases.toml"
+
+
 def models_dir() -> Path:
     bundle = frozen_root()
     if bundle is not None and not os.environ.get("CHANGGU_DATA_DIR"):

@@ -1,12 +1,14 @@
 """The admin settings (behind the PIN): microphones, languages offered, text size, idle timeout,
 layout and screens, speech out, camera and speech model. `apply()` writes the choices into the
-`Settings`; saving them and telling the kiosk is the window's part."""
+`Settings`; saving them and telling the kiosk is the window's part. A button opens the office
+phrase editor (`kiosk.ui.office_phrases`), which saves its own file; `office_phrases_saved` tells
+the window to have the kiosk take the phrases up."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 from asr.audio import InputDevice
 from kiosk.core import strings
 from kiosk.setup.settings import OFFERED_LANGUAGES, Layout, Settings
+from kiosk.ui.theme import REFERENCE_DPI
 
 DEFAULT_SPEECH_MODEL = "whisper-base"  # offered as the default entry, not under its own name
 
@@ -32,16 +36,20 @@ DEFAULT_SPEECH_MODEL = "whisper-base"  # offered as the default entry, not under
 class SettingsDialog(QDialog):
     """The admin settings (behind the PIN): devices, languages, text size, timeout, screens."""
 
+    office_phrases_saved = Signal()  # the office phrase editor wrote the office's phrase file
+
     def __init__(
         self,
         settings: Settings,
         parent: QWidget | None = None,
         devices: Sequence[InputDevice] = (),
+        dpi: float = REFERENCE_DPI,
     ) -> None:
         super().__init__(parent)
         from translate import languages
 
         self.settings = settings
+        self.dpi = dpi
         self.setWindowTitle(strings.staff("settings"))
         form = QFormLayout(self)
         self.staff_device = QComboBox()
@@ -101,6 +109,11 @@ class SettingsDialog(QDialog):
         form.addRow(strings.staff("speak_out"), self.speak)
         form.addRow(strings.staff("camera_setting"), self.camera)
         form.addRow(strings.staff("setting_speech_model"), self.speech_model)
+        self.office_phrases = QPushButton(strings.staff("office_phrases"))
+        self.office_phrases.setMinimumHeight(round(dpi * 0.5))
+        self.office_phrases.setAutoDefault(False)
+        self.office_phrases.clicked.connect(self.open_office_phrases)
+        form.addRow(self.office_phrases)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -109,6 +122,16 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def open_office_phrases(self) -> None:
+        """The office phrase editor; when it saved, the kiosk is told (through the window)."""
+        from kiosk.setup.paths import office_phrases
+        from kiosk.ui.office_phrases import OfficePhrasesDialog
+
+        editor = OfficePhrasesDialog(office_phrases(), self.dpi, parent=self)
+        editor.exec()
+        if editor.saves:
+            self.office_phrases_saved.emit()
 
     def apply(self) -> None:
         s = self.settings

@@ -55,6 +55,7 @@ class StaffScreen(QWidget):
     mute = Signal(bool)
     speak_out = Signal(bool)
     confirmed = Signal(int, object)  # turn id, the phrase (or sign) meant; None: "No"
+    nearest_picked = Signal(int, str, dict)  # turn id, a nearest phrase, its slot values
     show_note = Signal()  # show the visitor their take-away note (at the end of a visit)
 
     def __init__(
@@ -206,7 +207,13 @@ class StaffScreen(QWidget):
         """Add or update a turn's card; `sign` is the recogniser's result for a signed turn."""
         card = self.cards.get(turn.turn_id)
         if card is None:
-            card = TurnCard(self.text_font, self.small_font, self.dpi, self.confirmed.emit)
+            card = TurnCard(
+                self.text_font,
+                self.small_font,
+                self.dpi,
+                self.confirmed.emit,
+                self.nearest_picked.emit,
+            )
             self.cards[turn.turn_id] = card
             self.turns_layout.insertWidget(self.turns_layout.count() - 1, card)
             card.show()  # now, not on the next event-loop pass: it is painted below

@@ -8,7 +8,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from asr.events import Side
 from kiosk.core import strings
@@ -16,6 +24,10 @@ from kiosk.core.session import KSL, Turn, TurnKind
 from kiosk.ui.fonts import font_for
 from kiosk.ui.theme import THEME
 from sign.events import SignResult
+from translate import Candidate
+
+#: Most nearest phrases offered on a staff turn that matched nothing.
+NEAREST_BUTTONS = 4
 
 
 class TurnCard(QFrame):
@@ -27,10 +39,12 @@ class TurnCard(QFrame):
         small_font: QFont,
         dpi: float,
         answer: Callable[[int, str | None], None] | None = None,
+        pick: Callable[[int, str, dict[str, str]], None] | None = None,
     ) -> None:
         super().__init__()
         self.dpi = dpi
         self.answer = answer  # staff answer a question about this turn (their own near miss)
+        self.pick = pick  # staff send one of the nearest phrases (turn id, phrase id, slot values)
         self.setObjectName("card")
         layout = QGridLayout(self)
         self.who = QLabel()
@@ -59,6 +73,18 @@ class TurnCard(QFrame):
         self.yes_button.clicked.connect(lambda: self._answer(True))
         self.no_button.clicked.connect(lambda: self._answer(False))
         layout.addLayout(buttons, 3, 0, 1, 2)
+        nearest = QVBoxLayout()
+        self.nearest_buttons: list[QPushButton] = []
+        for _ in range(NEAREST_BUTTONS):  # one tap sends a phrase (Korean shown; slots asked)
+            button = QPushButton()
+            button.setFont(small_font)
+            button.setMinimumHeight(round(dpi * 0.45))  # ≥ 11 mm: a touch target
+            button.setStyleSheet("text-align: left; padding: 6px 12px;")
+            button.setVisible(False)
+            button.clicked.connect(lambda _=False, b=button: self._pick(b))
+            nearest.addWidget(button)
+            self.nearest_buttons.append(button)
+        layout.addLayout(nearest, 4, 0, 1, 2)
         layout.setColumnStretch(0, 1)
         layout.setColumnStretch(1, 1)
         self.turn: Turn | None = None
@@ -91,7 +117,7 @@ class TurnCard(QFrame):
             TurnKind.SIGN: (THEME.machine, ""),
         }.get(turn.kind, (THEME.muted, ""))
         extra = f" ({turn.phrase_id})" if turn.phrase_id else ""
-        parts = [strings.staff(key) + extra] if key else []
+        parts = [strings.staff(key) + extra] if key and not turn.awaiting_staff else []
         parts += self._question(turn)
         if sign is not None:  # how sure the recogniser was, and what else it considered
             parts.append(strings.staff("sign_recognised", percent=round(sign.confidence * 100)))
@@ -115,6 +141,14 @@ class TurnCard(QFrame):
             if turn.side is Side.STAFF:
                 return [strings.staff("confirm_send", text=best.source_text)]
             return [strings.staff("confirm_asking", text=best.text)]
+        offered = turn.candidates[:NEAREST_BUTTONS] if turn.awaiting_staff else ()
+        for i, button in enumerate(self.nearest_buttons):
+            candidate = offered[i] if i < len(offered) else None
+            button.setVisible(candidate is not None)
+            button.setText(f"➤ {candidate.source_text}" if candidate is not None else "")
+            button.setProperty("phrase_id", candidate.phrase_id if candidate else None)
+        if turn.awaiting_staff:
+            return [strings.staff("nearest_phrases")]
         if turn.kind is TurnKind.NONE and turn.candidates:  # the visitor said No: what it may be
             others = ", ".join(c.text for c in turn.candidates[:3])
             return [strings.staff("confirm_declined"), f"{strings.staff('alternatives')}: {others}"]
@@ -128,6 +162,29 @@ class TurnCard(QFrame):
             self.answer(turn.turn_id, turn.text if yes else None)
         elif turn.candidates:
             self.answer(turn.turn_id, turn.candidates[0].phrase_id if yes else None)
+
+    def _pick(self, button: QPushButton) -> None:
+        """Send a nearest phrase: its open slots are asked first (Cancel sends nothing)."""
+        turn, phrase_id = self.turn, button.property("phrase_id")
+        if turn is None or self.pick is None or not phrase_id:
+            return
+        chosen = next((c for c in turn.candidates if c.phrase_id == phrase_id), None)
+        if chosen is None:
+            return
+        values = self._ask_slots(chosen)
+        if values is not None:
+            self.pick(turn.turn_id, chosen.phrase_id, values)
+
+    def _ask_slots(self, candidate: Candidate) -> dict[str, str] | None:
+        values: dict[str, str] = {}
+        for slot in candidate.needs:
+            text, ok = QInputDialog.getText(
+                self, strings.staff("slot_prompt"), f"{{{slot}}} — {candidate.source_text}"
+            )
+            if not ok or not text.strip():
+                return None
+            values[slot] = text.strip()
+        return values
 
     def _dpi(self) -> float:
         return self.dpi

@@ -126,7 +126,7 @@ class VisitorScreen(QWidget):
     def show_note(self) -> None:
         """The take-away note: staff's answers of this visit as QR codes and text."""
         lang = self.lang or "en"
-        self.note_view.show_note(build_note(self._turns, lang))
+        self.note_view.show_note(build_note([t for t in self._turns if not t.awaiting_staff], lang))
         self.pages.setCurrentWidget(self.note_view)
         self.note_view.close_button.setFocus()
 
@@ -147,6 +147,7 @@ class VisitorScreen(QWidget):
             self._turns.append(turn)
         self._render()
         shown = turn.kind is not TurnKind.PENDING or self._captions  # captions show when heard
+        shown = shown and not turn.awaiting_staff
         if self.painted is not None and turn.side is Side.STAFF and turn.final and shown:
             self.newest_label.repaint()
             self.painted(turn)
@@ -284,8 +285,9 @@ class VisitorScreen(QWidget):
     def _render(self) -> None:
         if self.lang is None:
             return
-        staff = [t for t in self._turns if t.side is Side.STAFF]
-        mine = [t for t in self._turns if t.side is Side.VISITOR]
+        turns = [t for t in self._turns if not t.awaiting_staff]  # staff pick a phrase first
+        staff = [t for t in turns if t.side is Side.STAFF]
+        mine = [t for t in turns if t.side is Side.VISITOR]
         newest = staff[-1] if staff else None
         if newest is None:
             self.newest_label.setText(
@@ -306,7 +308,7 @@ class VisitorScreen(QWidget):
         self.own_kind.setText(self._t("not_translated_write") if unreadable else "")
         self.own_kind.setVisible(unreadable)
         self.confirm.show_turn(latest_mine)
-        older = [t for t in self._turns if t is not newest and t is not latest_mine][-MAX_HISTORY:]
+        older = [t for t in turns if t is not newest and t is not latest_mine][-MAX_HISTORY:]
         lines = []
         for t in reversed(older):
             who = self._t("staff_said") if t.side is Side.STAFF else self._mine(t)

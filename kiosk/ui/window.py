@@ -86,6 +86,7 @@ class KioskUI(QObject):
         v.print_requested.connect(self._print_note)
         s.show_note.connect(v.show_note)
         s.confirmed.connect(k.confirm)
+        s.nearest_picked.connect(k.confirm)
         v.scale_changed.connect(self._scale_changed)
         s.quick_reply.connect(lambda pid, slots: k.quick_reply(pid, slots))
         s.typed.connect(k.send_typed)
@@ -166,7 +167,11 @@ class KioskUI(QObject):
     def open_settings(self) -> None:
         if not self.check_pin():
             return
-        dialog = SettingsDialog(self.kiosk.settings, self.staff, self.kiosk.microphones.devices())
+        dialog = SettingsDialog(
+            self.kiosk.settings, self.staff, self.kiosk.microphones.devices(), dpi=self.dpi
+        )
+        # the office phrase editor saves its own file, whether or not the settings are kept
+        dialog.office_phrases_saved.connect(self.kiosk.reload_office_phrases)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             camera = self.kiosk.settings.camera
             dialog.apply()

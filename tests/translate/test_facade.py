@@ -7,7 +7,12 @@ import pytest
 from mt_models import word_pack
 
 from translate import MachineResult, Translation, TranslationKind, Translator
-from translate.errors import SlotError, UnknownPhraseError, UnsupportedLanguageError
+from translate.errors import (
+    SlotError,
+    TranslateError,
+    UnknownPhraseError,
+    UnsupportedLanguageError,
+)
 from translate.glossary import Glossary
 from translate.matcher import PhraseMatcher
 from translate.mt import MachineTranslator, validate_pack
@@ -250,3 +255,66 @@ def test_forget_leaves_nothing_of_the_visit_in_memory(
     # and the engine still works after forgetting
     again = translator.translate(" ".join(source), "id", "en")
     assert again.kind is TranslationKind.MACHINE and again.text == " ".join(target)
+
+
+def test_staff_speech_that_matches_nothing_offers_the_nearest_staff_phrases(
+    translator: Translator,
+) -> None:
+    """Staff's words are not a dead end: the nearest staff phrases come back (for staff only);
+    a slot the words do not give is named, to be asked for on the tap."""
+    said = "아 그건 담당자가 지금 휴가 중이라서요"
+    result = translator.translate(said, "ko", "vi", side="staff")
+    assert result.kind is TranslationKind.NONE and result.nearest
+    assert 1 <= len(result.candidates) <= 4
+    for candidate in result.candidates:
+        phrase = translator.phrasebook.get(candidate.phrase_id)
+        assert phrase.said_by("staff")
+        assert set(candidate.needs) <= phrase.slots
+        assert candidate.source_text and candidate.text
+    # a visitor's words that match nothing are not offered staff phrases
+    visitor = translator.translate("Mình muốn hỏi chuyện linh tinh thôi", "vi", "ko", "visitor")
+    assert not visitor.nearest
+
+
+def test_a_nearest_phrase_with_an_open_slot_shows_it_and_names_it(translator: Translator) -> None:
+    result = translator.translate("수수료가 좀 나오는데요", "ko", "en", side="staff")
+    open_slots = [c for c in result.candidates if c.needs]
+    assert [c.phrase_id for c in open_slots] == ["fee.amount"]
+    for candidate in open_slots:
+        assert "…" in candidate.source_text and "…" in candidate.text
+        assert "{" not in candidate.source_text
+
+
+def test_office_phrases_join_the_book_and_lack_no_translation_they_do_not_have(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    from translate.office import OfficeBook
+
+    book = OfficeBook()
+    book.add("office.hours", "staff", "저희 민원실은 오후 여섯 시에 문을 닫습니다.", by="김민지")
+    book.translate("office.hours", "en", "Our service hall closes at 6 p.m.", by="Kim Minji")
+    book.translate(
+        "office.hours", "vi", "Phòng dân nguyện của chúng tôi đóng cửa lúc 6 giờ chiều.", by="Lan"
+    )
+    file = tmp_path / "office" / "phrases.toml"
+    book.save(file)
+    translator = Translator.load(index_dir, None, build_index=False, office=file)
+    assert "office.hours" in translator.phrasebook
+    assert any(t.id == "office" for t in translator.topics())
+    said = translator.say("office.hours", "ko", "vi")
+    assert said.text.startswith("Phòng dân nguyện") and not said.reviewed
+    with pytest.raises(TranslateError, match="no th wording"):
+        translator.say("office.hours", "ko", "th")
+    heard = translator.translate("저희 민원실은 오후 여섯 시에 문을 닫습니다.", "ko", "vi", "staff")
+    assert heard.verified and heard.phrase_id == "office.hours"
+    # toward a language nobody translated it into: not translated, never a guess
+    assert not translator.translate("저희 민원실은 오후 여섯 시에 문을 닫습니다.", "ko", "th").found
+
+
+def test_a_damaged_office_file_leaves_the_bundled_book(index_dir: Path, tmp_path: Path) -> None:
+    file = tmp_path / "phrases.toml"
+    file.write_text("[[phrase]\nbroken", encoding="utf-8")
+    translator = Translator.load(index_dir, None, build_index=False, office=file)
+    assert "fee.amount" in translator.phrasebook
+    assert not [p for p in translator.phrasebook if p.topic == "office"]
+    assert file.read_text(encoding="utf-8").startswith("[[phrase]")  # left for staff to mend

@@ -166,3 +166,55 @@ def test_own_probes_meet_the_unseen_targets(matcher: PhraseMatcher, name: str) -
     assert scores.precision >= 0.95, scores.summary()
     assert scores.recall >= 0.80, scores.summary()
     assert scores.none_false_match_rate <= 0.05, scores.summary()
+
+
+def test_a_visitors_words_never_verify_a_staff_phrase(matcher: PhraseMatcher) -> None:
+    """ "Is this document free?" sits next to staff's "This document is free." in any embedding;
+    a visitor asking it must not be shown the staff's statement as checked."""
+    from translate.phrasebook import SaidBy
+
+    asked = matcher.assess("Is this document free?", "en", SaidBy.VISITOR)
+    assert asked.match is None or asked.match.phrase.side is not SaidBy.STAFF
+    told = matcher.assess("이 서류는 무료예요.", "ko", SaidBy.STAFF)
+    assert told.match is not None and told.match.phrase.id == "fee.free"
+    # by default a non-Korean speaker is a visitor
+    default = matcher.assess("Is this document free?", "en")
+    assert default.match is None or default.match.phrase.side is not SaidBy.STAFF
+
+
+def test_a_question_is_not_verified_as_a_statement(matcher: PhraseMatcher) -> None:
+    from translate.phrasebook import SaidBy
+
+    found = matcher.assess("Is this document free?", "en", SaidBy.BOTH)
+    assert found.match is None or found.match.phrase.id != "fee.free"
+
+
+def test_a_duration_in_other_units_is_not_the_phrase(matcher: PhraseMatcher) -> None:
+    """ "It takes two weeks" is no "It takes about {days} days" with days read as 2."""
+    from translate.phrasebook import SaidBy
+
+    weeks = matcher.assess("처리하는 데 2주 정도 걸립니다.", "ko", SaidBy.STAFF)
+    assert weeks.match is None or weeks.match.phrase.id != "time.days"
+    days = matcher.assess("처리하는 데 2일 정도 걸립니다.", "ko", SaidBy.STAFF)
+    assert days.match is not None and days.match.phrase.id == "time.days"
+    assert days.match.slots["days"] == 2
+
+
+def test_a_number_the_phrase_cannot_hold_is_not_verified(matcher: PhraseMatcher) -> None:
+    from translate.phrasebook import SaidBy
+
+    phrase = matcher.phrasebook.get("time.days")
+    assert matcher.numbers_agree(phrase, "2일 걸려요", "ko", {"days": 2})
+    assert not matcher.numbers_agree(phrase, "2일 걸리고 5번 창구예요", "ko", {"days": 2})
+    found = matcher.assess("3번 창구에서 2일 정도 걸립니다.", "ko", SaidBy.STAFF)
+    assert found.match is None or found.match.phrase.id != "time.days"
+
+
+def test_nearest_staff_phrases_read_what_slots_they_can(matcher: PhraseMatcher) -> None:
+    from translate.phrasebook import SaidBy
+
+    nearest = matcher.nearest("수수료가 삼천 원 정도 나올 거예요", "ko", SaidBy.STAFF, 4)
+    assert len(nearest) == 4
+    assert all(matcher.phrasebook.get(c.phrase_id).said_by(SaidBy.STAFF) for c in nearest)
+    amounts = [c for c in nearest if c.phrase_id == "fee.amount"]
+    assert amounts and amounts[0].slots["amount"] == 3000

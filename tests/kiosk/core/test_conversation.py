@@ -353,3 +353,63 @@ def test_someone_signing_keeps_the_visit_alive():
     clock.now += 50  # 100 s since the language was chosen, 50 s since the signing
     assert c.handle(core.Tick()) == []
     assert of(c.handle(core.CameraChanged(CameraState.WATCHING)), core.SetActivity)
+
+
+def _nearest(*cands: Candidate) -> Translation:
+    return Translation(
+        "", "ko", "vi", "", TranslationKind.NONE, 0.0, candidates=cands, nearest=True
+    )
+
+
+def test_staff_words_that_match_nothing_wait_for_staff_to_pick_a_nearest_phrase():
+    """Staff's unmatched words are translated as staff's (their side), show nothing to the
+    visitor, and one tap on a nearest phrase sends it in their place."""
+    c = counter()
+    c.handle(core.LanguageChosen("vi"))
+    out = c.handle(core.Typed("담당자가 지금 휴가 중이라서요", Side.STAFF, None))
+    translate = of(out, core.Translate)[0]
+    assert translate.side is Side.STAFF
+    plain = Candidate(
+        "greet.tomorrow", "내일 다시 와 주세요.", "Vui lòng quay lại ngày mai.", 0.8, True
+    )
+    out = c.handle(core.Translated(translate.turn_id, _nearest(plain)))
+    waiting = of(out, core.ShowTurn)[-1].turn
+    assert waiting.awaiting_staff and not of(out, core.Speak) and not of(out, core.AskConfirm)
+    out = c.handle(core.Confirmed(translate.turn_id, "greet.tomorrow"))
+    sent = of(out, core.ShowTurn)[-1].turn
+    assert sent.turn_id == translate.turn_id and sent.kind is TurnKind.VERIFIED
+    assert sent.translated_text == "Vui lòng quay lại ngày mai." and not sent.awaiting_staff
+
+
+def test_a_nearest_phrase_with_an_open_slot_is_rendered_with_staffs_value_in_place():
+    c = counter()
+    c.handle(core.LanguageChosen("vi"))
+    turn_id = of(c.handle(core.Typed("수수료 얘기인데요", Side.STAFF, None)), core.Translate)[
+        0
+    ].turn_id
+    fee = Candidate("fee.amount", "수수료는 …원입니다.", "Lệ phí là … won.", 0.7, True, ("amount",))
+    c.handle(core.Translated(turn_id, _nearest(fee)))
+    out = c.handle(core.Confirmed(turn_id, "fee.amount", (("amount", "3000"),)))
+    assert of(out, core.SayPhrase) == [core.SayPhrase(turn_id, "fee.amount", (("amount", "3000"),))]
+    said = Translation(
+        "수수료는 3,000원입니다.",
+        "ko",
+        "vi",
+        "Lệ phí là 3.000 won.",
+        TranslationKind.VERIFIED,
+        1.0,
+        "fee.amount",
+        True,
+    )
+    out = c.handle(core.PhraseSaid(said, replaces=turn_id))
+    sent = of(out, core.ShowTurn)[-1].turn
+    assert sent.turn_id == turn_id and sent.kind is TurnKind.VERIFIED
+    assert sent.text == "수수료는 3,000원입니다." and sent.translated_text == "Lệ phí là 3.000 won."
+    assert len(c.session.turns) == 1  # the phrase took the place of the unmatched words
+
+
+def test_a_visitors_words_are_translated_as_the_visitors():
+    c = counter()
+    c.handle(core.LanguageChosen("en"))
+    out = c.handle(core.Heard(heard("en", "Is this free?"), "mic"))
+    assert of(out, core.Translate)[0].side is Side.VISITOR

@@ -31,8 +31,10 @@ class ScriptedTranslator:
         self.real = Translator.load(paths.cache_dir(), semantic=False)
         self.answers = answers
 
-    def translate(self, text: str, source_lang: str, target_lang: str) -> Translation:
-        return self.answers.get(text) or self.real.translate(text, source_lang, target_lang)
+    def translate(
+        self, text: str, source_lang: str, target_lang: str, side: str | None = None
+    ) -> Translation:
+        return self.answers.get(text) or self.real.translate(text, source_lang, target_lang, side)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.real, name)
