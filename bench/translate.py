@@ -28,6 +28,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from translate.facade import Translator
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -56,6 +60,12 @@ def main() -> int:
         ],
         help="unseen-style probe sets, scored with the shipped rule and never fitted on",
     )
+    parser.add_argument(
+        "--counter-talk",
+        type=Path,
+        default=REPO / "tests/translate/data/counter_talk.tsv",
+        help="counter talk as people say it (side, split dev/held): what reaches the other side",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--seeds",
@@ -77,6 +87,7 @@ def main() -> int:
     from translate.calibration import calibrate, confirm_rates, observe
     from translate.embedding import E5Embedder, build_phrase_index, load_phrase_index
     from translate.evaluation import evaluate_matcher, read_labelled
+    from translate.facade import Translator
     from translate.glossary import Glossary
     from translate.matcher import PhraseMatcher
     from translate.phrasebook import Phrasebook
@@ -245,6 +256,9 @@ def main() -> int:
             ("  probes: confirm asked", f"{probe.asked_count}/{ps.rows}", ""),
         ]
 
+    if args.counter_talk is not None:
+        rows += counter_talk_rows(Translator(phrasebook, glossary, matcher), args.counter_talk)
+
     if args.compare_prefix:
         passage = E5Embedder(phrase_prefix="passage")
         other_dir = args.cache / "passage-prefix"
@@ -272,6 +286,53 @@ def main() -> int:
     for name, detail, value in rows:
         print(f"{name:<{width}}  {detail:<{middle}}  {value}")
     return 0
+
+
+def counter_talk_rows(translator: Translator, path: Path) -> list[tuple[str, str, str]]:
+    """What reaches the other side, per split (dev: looked at while building; held: kept aside),
+    per side and per language: the share right, checked-but-wrong, and asked ("Did you mean")."""
+    from collections import defaultdict
+
+    from translate.evaluation import CounterTalk, Reached, counter_talk, read_labelled
+
+    results = counter_talk(translator, read_labelled(path))
+    rows: list[tuple[str, str, str]] = [
+        (
+            f"COUNTER TALK {path.name}",
+            "right = checked right, asked with the right first guess, or nothing shown when the "
+            "book has no phrase",
+            "",
+        )
+    ]
+    for split in ("dev", "held"):
+        chosen = [r for r in results if r.item.split == split]
+        if not chosen:
+            continue
+        label = "looked at while building" if split == "dev" else "KEPT ASIDE, never looked at"
+        groups: dict[str, list[CounterTalk]] = defaultdict(list)
+        for r in chosen:
+            groups["all"].append(r)
+            groups[f"side {r.item.side}"].append(r)
+            groups[f"  {r.item.side} {r.item.lang}"].append(r)
+        for name in ["all", *sorted(k for k in groups if k != "all")]:
+            group = groups[name]
+            n = len(group)
+            right = sum(r.reached is Reached.RIGHT for r in group)
+            wrong = sum(r.reached is Reached.CHECKED_WRONG for r in group)
+            asked_wrong = sum(r.reached is Reached.ASKED_WRONG for r in group)
+            nothing = sum(r.reached is Reached.NOTHING for r in group)
+            asked = sum(r.asked for r in group)
+            head = f"  {split} ({label}) {name}" if name == "all" else f"    {name}"
+            rows.append(
+                (
+                    head,
+                    f"{n} rows: right {right}, nothing {nothing}, asked-wrong {asked_wrong}, "
+                    f"checked-wrong {wrong}; asked {asked}",
+                    f"right {right / n:.2f}  checked-wrong {wrong} ({70 * wrong / n:.1f} per 70)"
+                    f"  asked {asked / n:.2f}",
+                )
+            )
+    return rows
 
 
 if __name__ == "__main__":

@@ -12,13 +12,17 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from translate.errors import TranslateError
 from translate.files import read_bytes
+from translate.phrasebook import SaidBy
+from translate.translation import TranslationKind
 
 if TYPE_CHECKING:
+    from translate.facade import Translator
     from translate.matcher import PhraseMatcher
 
 NO_MATCH = "NONE"
@@ -28,7 +32,16 @@ NO_MATCH = "NONE"
 class LabelledUtterance:
     lang: str
     text: str
-    expected: str  # a phrase id or NONE
+    expected: str  # a phrase id, several separated by "|" (each right), or NONE
+    side: str | None = None  # who said it (staff | visitor), when the file says
+    split: str = ""  # the file's `split` column (dev | held), when it has one
+
+    @property
+    def expected_ids(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.expected.split("|"))
+
+    def is_right(self, predicted: str) -> bool:
+        return predicted in self.expected_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +51,7 @@ class Outcome:
 
     @property
     def correct(self) -> bool:
-        return self.predicted == self.item.expected
+        return self.item.is_right(self.predicted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +110,8 @@ class MatcherEvaluation:
 
 
 def read_labelled(path: Path) -> list[LabelledUtterance]:
-    """Read a lang/utterance/expected_id TSV; bad bytes or a wrong header give a clear error."""
+    """Read a lang/utterance/expected_id TSV (optional columns: side, split); bad bytes or a
+    wrong header give a clear error."""
     try:
         raw = read_bytes(path)
     except OSError as exc:
@@ -113,7 +127,13 @@ def read_labelled(path: Path) -> list[LabelledUtterance]:
     if reader.fieldnames is None or not needed <= set(reader.fieldnames):
         raise TranslateError(f"{path} needs the tab-separated columns lang, utterance, expected_id")
     items = [
-        LabelledUtterance(row["lang"].strip(), row["utterance"].strip(), row["expected_id"].strip())
+        LabelledUtterance(
+            row["lang"].strip(),
+            row["utterance"].strip(),
+            row["expected_id"].strip(),
+            (row.get("side") or "").strip() or None,
+            (row.get("split") or "").strip(),
+        )
         for row in reader
         if row.get("utterance")
     ]
@@ -151,10 +171,53 @@ def evaluate_matcher(
     where it would ask "Did you mean …?" instead."""
     asked: list[bool] = []
 
-    def predict(text: str, lang: str) -> str | None:
-        found = matcher.assess(text, lang)
+    outcomes = []
+    for item in items:
+        found = matcher.assess(item.text, item.lang, _side(item))
         asked.append(found.plausible)
-        return found.match.phrase.id if found.match else None
+        outcomes.append(Outcome(item, found.match.phrase.id if found.match else NO_MATCH))
+    return MatcherEvaluation(score(outcomes), tuple(outcomes), tuple(asked))
 
-    scores, outcomes = evaluate(items, predict)
-    return MatcherEvaluation(scores, tuple(outcomes), tuple(asked))
+
+def _side(item: LabelledUtterance) -> SaidBy | None:
+    return SaidBy(item.side) if item.side else None
+
+
+class Reached(StrEnum):
+    """What became of an utterance at the counter (issue table of `bench/translate.py`)."""
+
+    RIGHT = "right"  # a checked phrase that means it, "Did you mean …?" with it first, or, for
+    # words the book has no phrase for, nothing shown as checked and nothing asked
+    NOTHING = "nothing"  # the book has a phrase for it, but nothing was shown or asked
+    ASKED_WRONG = "asked wrong"  # "Did you mean …?" with a phrase that means something else
+    CHECKED_WRONG = "checked wrong"  # a checked phrase that means something else
+
+
+@dataclass(frozen=True, slots=True)
+class CounterTalk:
+    item: LabelledUtterance
+    reached: Reached
+    shown: str  # the phrase verified or asked about first, or NONE
+    asked: bool
+
+
+def counter_talk(translator: Translator, items: Sequence[LabelledUtterance]) -> list[CounterTalk]:
+    """Run each utterance through the kiosk's own `Translator.translate`, as its side says it
+    (a visitor toward Korean, staff toward English), and say what reached the other side. The
+    nearest phrases offered to staff after unmatched words are shown to nobody: nothing."""
+    out: list[CounterTalk] = []
+    for item in items:
+        target = "en" if item.side == "staff" or item.lang == "ko" else "ko"
+        result = translator.translate(item.text, item.lang, target, _side(item))
+        none = item.expected_ids == {NO_MATCH}
+        if result.kind is TranslationKind.VERIFIED:
+            shown = result.phrase_id or NO_MATCH
+            reached = Reached.RIGHT if item.is_right(shown) else Reached.CHECKED_WRONG
+        elif result.kind is TranslationKind.CONFIRM:
+            shown = result.phrase_id or NO_MATCH
+            reached = Reached.RIGHT if item.is_right(shown) else Reached.ASKED_WRONG
+        else:
+            shown = NO_MATCH
+            reached = Reached.RIGHT if none else Reached.NOTHING
+        out.append(CounterTalk(item, reached, shown, result.kind is TranslationKind.CONFIRM))
+    return out
