@@ -222,7 +222,7 @@ class PhraseMatcher:
         if not text or len(text) > MAX_MATCH_CHARS or not normalise(text):
             return Assessment(None)
         speaker = side or speaker_side(lang)
-        found = self._match_exact(text, lang) or self._match_fuzzy(text, lang, speaker)
+        found = self._match_exact(text, lang, speaker) or self._match_fuzzy(text, lang, speaker)
         if found is not None and found.concepts_ok:
             return Assessment(found)
         ranking = self.rank(text, lang, speaker)
@@ -300,7 +300,15 @@ class PhraseMatcher:
 
     # --- tiers ------------------------------------------------------------------------------
 
-    def _match_exact(self, text: str, lang: str) -> Match | None:
+    def _match_exact(self, text: str, lang: str, speaker: SaidBy = SaidBy.BOTH) -> Match | None:
+        """A phrase's own wording, said by its side in its mood ("Можно оплатить картой?" asked
+        by a visitor is not staff's "Можно оплатить картой.": punctuation is normalised away)."""
+        found = self._exact_wording(text, lang)
+        if found is None or not found.phrase.said_by(speaker):
+            return None
+        return found if agrees(utterance_mood(text, lang), found.phrase.mood) else None
+
+    def _exact_wording(self, text: str, lang: str) -> Match | None:
         key = normalise(text)
         phrase_id = self._exact.get((lang, key)) or self._exact_any.get(key)
         if phrase_id is not None:
@@ -357,7 +365,7 @@ class PhraseMatcher:
         if not text or len(text) > MAX_MATCH_CHARS or not normalise(text):
             return None
         speaker = side or speaker_side(lang)
-        return self._match_exact(text, lang) or self._match_fuzzy(text, lang, speaker)
+        return self._match_exact(text, lang, speaker) or self._match_fuzzy(text, lang, speaker)
 
     def rankings(
         self,

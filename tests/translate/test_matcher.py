@@ -8,7 +8,7 @@ from translate.calibration import calibrate, observe
 from translate.evaluation import evaluate, read_labelled
 from translate.glossary import Glossary
 from translate.matcher import MatchMethod, PhraseMatcher
-from translate.phrasebook import Phrasebook
+from translate.phrasebook import Phrasebook, SaidBy
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_exact_match_reads_slot_values_in_any_language(matcher: PhraseMatcher) -
     match = matcher.match("수수료는 12,000원입니다.", "ko")
     assert match is not None and match.method is MatchMethod.EXACT
     assert match.phrase.id == "fee.amount" and dict(match.slots) == {"amount": 12000}
-    match = matcher.match("Please go to counter number 7.", "en")
+    match = matcher.match("Please go to counter number 7.", "en", SaidBy.STAFF)
     assert match is not None and dict(match.slots) == {"counter": 7}
 
 
@@ -218,3 +218,16 @@ def test_nearest_staff_phrases_read_what_slots_they_can(matcher: PhraseMatcher) 
     assert all(matcher.phrasebook.get(c.phrase_id).said_by(SaidBy.STAFF) for c in nearest)
     amounts = [c for c in nearest if c.phrase_id == "fee.amount"]
     assert amounts and amounts[0].slots["amount"] == 3000
+
+
+def test_a_phrase_said_word_for_word_is_still_its_sides_and_its_mood(
+    matcher: PhraseMatcher,
+) -> None:
+    """Staff's "Можно оплатить картой." asked by a visitor ("…?") is the visitor's question."""
+    from translate.phrasebook import SaidBy
+
+    staff = matcher.phrasebook.get("fee.card_ok").text["ru"].rstrip(".")
+    asked = matcher.assess(f"{staff}?", "ru", SaidBy.VISITOR)
+    assert asked.match is None or asked.match.phrase.id != "fee.card_ok"
+    told = matcher.assess(f"{staff}.", "ru", SaidBy.STAFF)
+    assert told.match is not None and told.match.phrase.id == "fee.card_ok"
