@@ -63,10 +63,15 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
 def _check_regular(mode: int, path: Path) -> None:
     if stat.S_ISREG(mode):
         return
-    raise NotAFileError(f"{path} is {_kind(mode)}, not a saved file; give the path of a saved file")
+    raise NotAFileError(
+        f"{path} is {kind_of(mode)}, not a saved file; give the path of a saved file"
+    )
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular one is ("a named pipe", …), for messages."""
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):

@@ -45,7 +45,7 @@ from typing import Any
 
 from translate import languages, slots
 from translate.errors import NotAFileError, TranslateError
-from translate.files import open_regular
+from translate.files import kind_of, open_regular
 from translate.phrasebook import Phrase, SaidBy
 
 TOPIC = "office"
@@ -670,7 +670,7 @@ def _write_atomically(path: Path, data: bytes, what: str = "office phrase file")
     else:
         if not stat.S_ISREG(mode):
             raise OfficeError(
-                f"cannot write the {what} {path}: it is {_kind(mode)}, not a file; "
+                f"cannot write the {what} {path}: it is {kind_of(mode)}, not a file; "
                 "give another path"
             )
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
@@ -743,7 +743,7 @@ def _check_pack_mode(mode: int, path: Path) -> None:
             "itself to this computer and import the copy"
         )
     raise OfficeError(
-        f"phrase pack {path} is {_kind(mode)}, not a saved file; give the path of a "
+        f"phrase pack {path} is {kind_of(mode)}, not a saved file; give the path of a "
         f"{PACK_SUFFIX} file"
     )
 
@@ -785,7 +785,7 @@ def _check_member(info: zipfile.ZipInfo) -> None:
         )
     mode = info.external_attr >> 16
     if stat.S_IFMT(mode) not in (0, stat.S_IFREG):  # 0: the zip does not say (Windows tools)
-        raise OfficeError(f"its {name} is {_kind(mode)}, not a file")
+        raise OfficeError(f"its {name} is {kind_of(mode)}, not a file")
     if info.flag_bits & 0x1:
         raise OfficeError(f"its {name} is encrypted")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -810,17 +810,3 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
             f"({MAX_MEMBER_BYTES // 1024} KB)"
         )
     return data
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
