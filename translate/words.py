@@ -10,6 +10,7 @@ no 개, a dog); loanwords that hold a stem (아이디 holds 아이) are listed a
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,6 +43,9 @@ PREFIXES: dict[str, tuple[str, ...]] = {
     ),
     "tl": ("i", "ipa", "mag", "nag", "pag", "paki", "ma", "na", "ka", "maki", "magpa", "pa"),
 }
+
+
+_ICU = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +89,9 @@ def _split(text: str, locale: str) -> Words:
         # ICU counts UTF-16 code units: a character outside the BMP (an emoji) counts twice
         at = [i for i, c in enumerate(text) for _ in range(2 if ord(c) > 0xFFFF else 1)]
         at.append(len(text))
-        for start, end in WordBreaker(text, locale).segments():
+        with _ICU:  # one thread at a time in ICU: the loader, the translation worker and the UI
+            segments = list(WordBreaker(text, locale).segments())
+        for start, end in segments:
             if not text[at[start] : at[end]].isspace():
                 starts.add(at[start])
                 ends.add(at[end])
