@@ -64,7 +64,8 @@ def main() -> int:
         "--counter-talk",
         type=Path,
         default=REPO / "tests/translate/data/counter_talk.tsv",
-        help="counter talk as people say it (side, split dev/held): what reaches the other side",
+        help="counter talk as people say it (side; splits dev/held, dev2/held2): what reaches "
+        "the other side",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
@@ -288,8 +289,17 @@ def main() -> int:
     return 0
 
 
+#: the splits of counter_talk.tsv and what was done with them (tests/translate/data/README.md)
+COUNTER_TALK_SPLITS = {
+    "dev": "1st set, looked at while building",
+    "held": "1st set, kept aside: rows never read, totals seen",
+    "dev2": "2nd set, looked at while building",
+    "held2": "2nd set, KEPT ASIDE, never looked at",
+}
+
+
 def counter_talk_rows(translator: Translator, path: Path) -> list[tuple[str, str, str]]:
-    """What reaches the other side, per split (dev: looked at while building; held: kept aside),
+    """What reaches the other side, per split (`COUNTER_TALK_SPLITS`),
     per side and per language: the share right, checked-but-wrong, and asked ("Did you mean")."""
     from collections import defaultdict
 
@@ -304,11 +314,10 @@ def counter_talk_rows(translator: Translator, path: Path) -> list[tuple[str, str
             "",
         )
     ]
-    for split in ("dev", "held"):
+    for split, label in COUNTER_TALK_SPLITS.items():
         chosen = [r for r in results if r.item.split == split]
         if not chosen:
             continue
-        label = "looked at while building" if split == "dev" else "KEPT ASIDE, never looked at"
         groups: dict[str, list[CounterTalk]] = defaultdict(list)
         for r in chosen:
             groups["all"].append(r)

@@ -128,7 +128,10 @@ def would_confirm(observation: Observation, rule: MatchRule) -> str | None:
     if observation.text_tier is not None:
         return observation.text_tier  # a fuzzy near miss
     ranking = observation.rankings.get((rule.top_k, rule.lexical_weight))
-    if ranking is None or not ranking.best or ranking.score < rule.confirm_min_score:
+    if ranking is None or not ranking.best:
+        return None
+    bar = rule.concept_confirm_min_score if ranking.concept_backed else rule.confirm_min_score
+    if ranking.score < bar:
         return None
     return ranking.best if observation.slot_ok.get(ranking.best, False) else None
 

@@ -34,6 +34,18 @@ from translate.files import parse_toml, read_text
 from translate.words import split
 
 _FALLBACK = ("ko", "en")
+#: joins alternative concepts in a phrase's key concept ("stay|residence_card")
+ALTERNATIVE = "|"
+
+
+def members(key: str) -> tuple[str, ...]:
+    """The concepts a phrase's key concept names: itself, or its alternatives."""
+    return tuple(part.strip() for part in key.split(ALTERNATIVE) if part.strip())
+
+
+def flat(keys: Iterable[str]) -> frozenset[str]:
+    """Every concept that a phrase's key concepts name, alternatives included."""
+    return frozenset(member for key in keys for member in members(key))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,15 +154,20 @@ class ConceptLexicon(Catalogue[Concept]):
         language's: Chinese 新 ("new") is inside Japanese 更新 ("renew").
         """
         folded = fold(text)
-        absent = []
-        for key in required:
-            concept = self.get(key)
-            if concept.in_text(folded, lang):
-                continue
-            if any(concept.in_text(folded, code) for code in _FALLBACK if code != lang):
-                continue
-            absent.append(key)
-        return tuple(absent)
+        codes = (lang, *(code for code in _FALLBACK if code != lang))
+        return tuple(
+            key
+            for key in required
+            if not any(
+                self.get(member).in_text(folded, code) for member in members(key) for code in codes
+            )
+        )
+
+    def in_wording(self, key: str, wording: str, lang: str) -> bool:
+        """Whether `wording` expresses the key concept `key` (one of its alternatives) in `lang`
+        alone (no Korean or English fallback)."""
+        folded = fold(wording)
+        return any(self.get(member).in_text(folded, lang) for member in members(key))
 
     def actions(self, text: str, lang: str, besides: Iterable[str] = ()) -> frozenset[str]:
         """The action concepts `text` expresses in `lang` (or in Korean or English words),
@@ -163,7 +180,7 @@ class ConceptLexicon(Catalogue[Concept]):
         """Every concept `text` expresses in `lang` (or in Korean or English words), outside the
         words that express the concepts `besides` (see `actions`)."""
         folded = fold(text)
-        for key in besides:
+        for key in flat(besides):
             folded = self.get(key).blank(folded, (lang, *_FALLBACK))
         return frozenset(
             concept.key
@@ -191,8 +208,13 @@ def fold(text: str) -> str:
     # NFKC splits Thai and Lao sara am (ำ, ຳ) into two signs ICU's dictionaries do not know
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = folded.replace("\u0e4d\u0e32", "\u0e33").replace("\u0ecd\u0eb2", "\u0eb3")
+    # Uzbek's ʻ and ʼ are letters to Unicode, apostrophes to writers ("toʻlov" is "to'lov")
+    folded = folded.translate(_APOSTROPHES)
     chars = [ch if unicodedata.category(ch)[0] in ("L", "M", "N") else " " for ch in folded]
     return " " + " ".join("".join(chars).split()) + " "
+
+
+_APOSTROPHES = str.maketrans({"\u02bb": "'", "\u02bc": "'", "\u2018": "'", "\u2019": "'"})
 
 
 def _stem(part: str) -> str:

@@ -12,6 +12,14 @@ a question mark (speech recognition writes one), or when it uses one of the lang
 markers (吗, か, ไหม, không, ли, -mi, уу/юу, ба, apakah, …); it is a request when it uses the
 language's request words (please, 주세요, 请, ください, ขอ, xin, пожалуйста, iltimos, …).
 
+People at a counter often tell, then ask for help in the same breath: "I lost my card, what should
+I do?" The trailing "what should I do?" (`_HELP_TAGS`) asks nothing of its own, so such an
+utterance has both moods (`utterance_moods`): the question, and the statement before it.
+
+A question also asks for something: a place, a time, a reason, a person (`asked_for`). "Where do I
+pay?" is no answer to "What do I have to pay for this?": a phrase that asks for one of these is
+verified only for a question that asks for it too (else it is asked about).
+
 Agreement is deliberately loose where people are: a request may be worded as a question ("Could you
 write it down?") or a statement ("I want to pay by card"), so a request agrees with anything; what
 never agrees is a question with a statement of fact, either way round.
@@ -41,7 +49,7 @@ _QUESTION_CUES: Final[dict[str, str]] = {
     r"where|when|what|which|who|whom|whose|why|how)\b",
     "zh": r"(吗|嗎|呢|多少|几|哪|什么|怎么|为什么|是否|能不能|可不可以|有没有|要不要)",
     "ja": r"(か|かな|の|ですか|ますか|どれ|だれ|誰)$|(どこ|いつ|いくら|何|なぜ|どう|どうやって)",
-    "th": r"(ไหม|มั้ย|หรือเปล่า|หรือไม่|อะไร|ที่ไหน|เมื่อไร|เมื่อไหร่|เท่าไร|เท่าไหร่|กี่|ยังไง|"
+    "th": r"(ไหม|มั้ย|เหรอ|หรอ|หรือเปล่า|หรือไม่|อะไร|ที่ไหน|เมื่อไร|เมื่อไหร่|เท่าไร|เท่าไหร่|กี่|ยังไง|"
     r"อย่างไร|ทำไม|ใคร|ได้หรือ)",
     "vi": r"(không|chưa|chăng|hả|à|ạ không)$|(bao nhiêu|bao lâu|ở đâu|đâu|khi nào|bao giờ|"
     r"gì|nào|mấy|tại sao|vì sao|thế nào|như thế nào|có phải)",
@@ -89,6 +97,92 @@ _WANT_CUES: Final[dict[str, str]] = {
     "tl": r"(\bgusto\b|\bkailangan\b)",
     "id": r"(\bingin\b|\bmau\b|\bperlu\b|\bbutuh\b)",
 }
+#: A closing plea for help after telling what happened ("…, what should I do?", "…어떡하죠?"),
+#: matched at the end of the casefolded utterance without its final punctuation.
+_HELP_TAGS: Final[dict[str, str]] = {
+    "ko": r"(어떡하죠|어떡해요|어떡하나요|어떻게 해야 (돼요|되나요|하나요|하죠|할까요)|"
+    r"어떻게 하면 (돼요|되나요|될까요)|어떻게 해요)$",
+    "en": r"(what (should|do|can|must) i do( now)?|what do i (need|have) to do( now)?|"
+    r"what now|what can be done|can you help( me)?)$",
+    "zh": r"(怎么办[啊呢呀]?|该怎么做[啊呢]?|我该怎么办[啊呢]?|怎么弄[啊呢]?)$",
+    "ja": r"(どうしたらいいですか|どうすればいいですか|どうしたらいい|どうすればいい|どうしよう)$",
+    "th": r"(ต้องทำยังไง|ทำยังไงดี|ต้องทำอย่างไร|ทำอย่างไรดี)(ครับ|คะ|ค่ะ|ดี)*$",
+    "vi": r"((tôi|em|mình|con) )?(phải|nên|cần) làm (gì|sao|thế nào)( ạ| vậy| bây giờ)*$|"
+    r"làm sao bây giờ( ạ)?$",
+    "uz": r"((endi )?nima qilishim kerak|nima qilay|qanday qilay|nima qilsam bo'ladi)$",
+    "ru": r"(что (же )?(мне )?(теперь )?делать|как (мне )?быть)$",
+    "mn": r"(яах вэ|яах ёстой вэ|юу хийх вэ|яана аа)$",
+    "ne": r"(के गर्नुपर्छ|के गर्ने|कसरी गर्ने|अब के गर्ने)$",
+    "km": r"(ត្រូវធ្វើយ៉ាងម៉េច|ធ្វើយ៉ាងម៉េច|ធ្វើម៉េច|ត្រូវធ្វើអ្វី)(ដែរ|ទៅ|បាន)*$",
+    "tl": r"(ano (po )?(ang )?(dapat )?(kong )?gagawin( ko)?|"
+    r"paano (po )?(na )?(ito|iyan|yan))( po)?$",
+    "id": r"((saya )?harus bagaimana( ya)?|bagaimana (ini|ya)|gimana( ya| dong)?|"
+    r"saya harus apa( ya)?)$",
+}
+#: What a question asks for, by the words that ask it, per language: a place, a time, a reason
+#: or a person. Searched in the casefolded text.
+_ASKED_FOR: Final[dict[str, dict[str, str]]] = {
+    "where": {
+        "ko": r"어디|어느 쪽|어느 창구|몇 층|몇층",
+        "en": r"\bwhere\b|\bwhich (floor|counter|window|desk|building|office)\b",
+        "zh": r"哪里|哪儿|在哪|什么地方|几楼|哪个窗口|哪个柜台",
+        "ja": r"どこ|何階|どちら",
+        "th": r"ที่ไหน|ตรงไหน|ชั้นไหน|ช่องไหน",
+        "vi": r"ở đâu|\bđâu\b|tầng mấy|quầy nào|chỗ nào",
+        "uz": r"qayer|qaysi qavat|qaysi xona|qaysi oyna",
+        "ru": r"\bгде\b|\bкуда\b|\bоткуда\b|какой этаж|каком этаже|какое окно|каком окне",
+        "mn": r"хаана|хаашаа|хаанаас|хэдэн давхар|аль цонх",
+        "ne": r"कहाँ|कुन तल्ला|कुन काउन्टर",
+        "km": r"នៅឯណា|នៅណា|ឯណា|ជាន់ណា|ទីណា",
+        "tl": r"\bsaan\b|anong palapag|aling counter",
+        "id": r"di ?mana|ke ?mana|dari ?mana|lantai berapa|loket (mana|berapa)",
+    },
+    "when": {
+        "ko": r"언제|몇 시|몇시|며칠에|무슨 요일",
+        "en": r"\bwhen\b|\bwhat time\b|\bwhat day\b|\bby when\b|\buntil when\b",
+        "zh": r"什么时候|几点|哪天|几号|何时",
+        "ja": r"いつ|何時|何日|何曜日",
+        "th": r"เมื่อไร|เมื่อไหร่|กี่โมง|วันไหน|วันที่เท่า",
+        "vi": r"khi nào|bao giờ|mấy giờ|ngày nào|hôm nào",
+        "uz": r"qachon|soat nech",
+        "ru": r"\bкогда\b|во сколько|до скольки|какого числа",
+        "mn": r"хэзээ|хэдэн цаг|хэдний өдөр",
+        "ne": r"कहिले|कति बजे",
+        "km": r"ពេលណា|ម៉ោងប៉ុន្មាន|ថ្ងៃណា|នៅពេលណា",
+        "tl": r"\bkailan\b|anong oras|anong araw",
+        "id": r"\bkapan\b|jam berapa|tanggal berapa|hari apa",
+    },
+    "why": {
+        "ko": r"왜|어째서",
+        "en": r"\bwhy\b|\bwhat for\b",
+        "zh": r"为什么|为啥|干嘛",
+        "ja": r"なぜ|どうして|なんで",
+        "th": r"ทำไม",
+        "vi": r"tại sao|vì sao|sao lại",
+        "uz": r"\bnega\b|nima uchun|nimaga",
+        "ru": r"почему|зачем",
+        "mn": r"яагаад|юунд",
+        "ne": r"किन",
+        "km": r"ហេតុអ្វី|ហេតុអី|ម៉េចបាន",
+        "tl": r"\bbakit\b",
+        "id": r"kenapa|mengapa",
+    },
+    "who": {
+        "ko": r"누구|누가",
+        "en": r"\bwho\b|\bwhom\b|\bwhose\b",
+        "zh": r"谁",
+        "ja": r"誰|だれ|どなた",
+        "th": r"ใคร",
+        "vi": r"\bai\b",
+        "uz": r"\bkim",
+        "ru": r"\bкто\b|\bкого\b|\bкому\b|\bчей\b|\bчья\b|\bчьи\b",
+        "mn": r"\bхэн",
+        "ne": r"कसले|कसको|को हो",
+        "km": r"នរណា|អ្នកណា",
+        "tl": r"\bsino\b|\bkanino\b",
+        "id": r"siapa",
+    },
+}
 _PHRASE_REQUEST = re.compile(
     r"^(please|could you|can you|would you|will you|let me)\b|\b(i want|i would like|i'd like|"
     r"i need|i'm here to|i came to)\b|\bplease\b",
@@ -97,6 +191,12 @@ _PHRASE_REQUEST = re.compile(
 _COMPILED_Q = {lang: re.compile(p) for lang, p in _QUESTION_CUES.items()}
 _COMPILED_ASK = {lang: re.compile(p) for lang, p in _ASK_CUES.items()}
 _COMPILED_WANT = {lang: re.compile(p) for lang, p in _WANT_CUES.items()}
+_COMPILED_HELP = {lang: re.compile(p) for lang, p in _HELP_TAGS.items()}
+_COMPILED_ASKED_FOR = {
+    lang: {what: re.compile(table[lang]) for what, table in _ASKED_FOR.items()}
+    for lang in _ASKED_FOR["where"]
+}
+_TELL_END = " .。!！?？…~,，、"
 
 
 def phrase_mood(english: str, declared: str | None = None) -> Mood:
@@ -113,7 +213,7 @@ def phrase_mood(english: str, declared: str | None = None) -> Mood:
 
 def utterance_mood(text: str, lang: str) -> Mood:
     """The mood of what someone said in `lang` (see the module's docstring)."""
-    folded = unicodedata.normalize("NFKC", text).casefold().strip()
+    folded = _fold(text)
     asked = folded.endswith(_QUESTION_MARKS)
     bare = folded.rstrip(" .。!！?？…~")
     if not asked:
@@ -122,6 +222,36 @@ def utterance_mood(text: str, lang: str) -> Mood:
     if _cue(_COMPILED_ASK, lang, bare) or (not asked and _cue(_COMPILED_WANT, lang, bare)):
         return Mood.REQUEST
     return Mood.QUESTION if asked else Mood.STATEMENT
+
+
+def utterance_moods(text: str, lang: str) -> frozenset[Mood]:
+    """The moods of what someone said: its own (`utterance_mood`) and, when it ends with a plea
+    for help after telling something ("I lost my card, what should I do?"), the mood of what it
+    tells."""
+    moods = {utterance_mood(text, lang)}
+    help_tag = _COMPILED_HELP.get(lang)
+    if help_tag is not None:
+        folded = _fold(text).rstrip(" .。!！?？…~")
+        found = help_tag.search(folded)
+        told = folded[: found.start()].rstrip(_TELL_END) if found else ""
+        if found and len(told) >= 2:
+            moods.add(utterance_mood(told, lang))
+    return frozenset(moods)
+
+
+def asked_for(text: str, lang: str) -> frozenset[str]:
+    """What `text` (in `lang`) asks for: "where", "when", "why", "who" (none for a yes/no
+    question or one that asks what or how)."""
+    folded = _fold(text)
+    table = _COMPILED_ASKED_FOR.get(lang, {})
+    return frozenset(what for what, pattern in table.items() if pattern.search(folded))
+
+
+def _fold(text: str) -> str:
+    """Casefolded NFKC text; Thai and Lao sara am, which NFKC splits in two, made whole again
+    (the cues are written with it: ทำ, ยังไง)."""
+    folded = unicodedata.normalize("NFKC", text).casefold().strip()
+    return folded.replace("\u0e4d\u0e32", "\u0e33").replace("\u0ecd\u0eb2", "\u0eb3")
 
 
 def _cue(table: dict[str, re.Pattern[str]], lang: str, text: str) -> bool:

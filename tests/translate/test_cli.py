@@ -104,7 +104,7 @@ def test_a_pipe_given_as_the_file_is_a_message_not_a_wait(
 
 
 def test_translate_asks_about_a_near_miss(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = "How much do I have to pay for this?"
+    text = "What do I have to pay for this?"
     assert main(["translate", text, "--from", "en", "--to", "ko"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("[confirm · ") and "did you mean" in out

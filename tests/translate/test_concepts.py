@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from translate import languages
-from translate.concepts import ConceptLexicon, fold
+from translate.concepts import ConceptLexicon, flat
 from translate.errors import PhrasebookError
 from translate.glossary import Glossary
 from translate.matcher import PhraseMatcher
@@ -20,7 +20,7 @@ def lexicon() -> ConceptLexicon:
 def test_every_phrase_concept_is_in_the_lexicon(
     lexicon: ConceptLexicon, phrasebook: Phrasebook
 ) -> None:
-    used = {key for phrase in phrasebook for key in phrase.concepts}
+    used = flat(key for phrase in phrasebook for key in phrase.concepts)
     assert used and all(key in lexicon for key in used)
     assert sum(1 for phrase in phrasebook if phrase.concepts) >= 150
 
@@ -36,7 +36,7 @@ def test_each_phrase_expresses_its_concepts_in_every_language(
         for key in sorted(phrase.concepts)
         for lang in phrase.text
         for wording in phrase.wordings(lang)
-        if not lexicon.get(key).in_text(fold(wording), lang)
+        if not lexicon.in_wording(key, wording, lang)
     ]
     assert not gaps, "\n".join(gaps)
 
@@ -166,3 +166,35 @@ def test_expressed_counts_every_concept_outside_the_words_of_others(
     assert {"change", "address", "driving_license"} <= lexicon.expressed(text, "en")
     assert "address" not in lexicon.expressed(text, "en", besides=["address"])
     assert lexicon.get("new").modifier and not lexicon.get("address").modifier
+
+
+def test_a_key_concept_may_name_alternatives(lexicon: ConceptLexicon) -> None:
+    required = ["stay|residence_card", "extend"]
+    assert lexicon.missing("I want to extend my residence card.", "en", required) == ()
+    assert lexicon.missing("I want to extend my visa.", "en", required) == ()
+    assert lexicon.missing("I want to extend my passport.", "en", required) == (
+        "stay|residence_card",
+    )
+    assert flat(required) == {"stay", "residence_card", "extend"}
+
+
+def test_uzbek_apostrophes_are_one_letter_however_typed(lexicon: ConceptLexicon) -> None:
+    """ "toʻlov" (U+02BB), "to’lov" and "to'lov" are one word."""
+    for mark in ("\u02bb", "\u2019", "'"):
+        assert "pay" in lexicon.found(f"Karta bilan to{mark}lasam bo{mark}ladimi?", "uz")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "concept"),
+    [
+        ("សូមនិយាយយឺតៗបន្តិចបានទេ?", "km", "extend"),  # បន្តិច (a little) holds បន្ត (continue)
+        ("Ada penerjemah bahasa Indonesia?", "id", "pen"),  # the English "pen" starts penerjemah
+        ("얼마나 걸려요?", "ko", "price"),  # how long, not how much
+        ("ต้องใช้เวลานานเท่าไหร่", "th", "price"),
+        ("यो कति पैसा लाग्छ?", "ne", "duration"),  # लाग्छ: it takes, or it costs
+    ],
+)
+def test_words_that_hold_or_share_a_stem_are_not_the_concept(
+    lexicon: ConceptLexicon, text: str, lang: str, concept: str
+) -> None:
+    assert concept not in lexicon.expressed(text, lang)

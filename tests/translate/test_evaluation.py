@@ -35,7 +35,7 @@ def test_metrics_follow_the_readme() -> None:
 def test_the_matcher_is_scored_and_its_confirm_step_counted(matcher: PhraseMatcher) -> None:
     items = [
         LabelledUtterance("ko", "수수료는 3,000원입니다.", "fee.amount"),
-        LabelledUtterance("en", "How much do I have to pay for this?", "NONE"),
+        LabelledUtterance("en", "What do I have to pay for this?", "NONE"),
         LabelledUtterance("en", "The pizza was cold", "NONE"),
     ]
     result = evaluate_matcher(matcher, items)

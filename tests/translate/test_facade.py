@@ -136,7 +136,7 @@ def test_load_uses_the_cached_index(
 
 
 #: close to fee.how_much ("How much is the fee?") but not close enough to be verified
-NEAR_MISS = "How much do I have to pay for this?"
+NEAR_MISS = "What do I have to pay for this?"
 
 
 def test_a_near_miss_is_asked_about_not_verified(translator: Translator) -> None:
@@ -153,7 +153,8 @@ def test_a_near_miss_is_asked_about_not_verified(translator: Translator) -> None
     scores = [c.score for c in result.candidates]
     concepts_first = translator.matcher.assess(NEAR_MISS, "en").candidates
     assert [c.phrase_id for c in result.candidates] == [c.phrase_id for c in concepts_first]
-    assert scores[0] >= translator.matcher.rule.confirm_min_score
+    rule = translator.matcher.rule
+    assert scores[0] >= min(rule.confirm_min_score, rule.concept_confirm_min_score)
 
 
 def test_staff_korean_near_miss_is_asked_about_too(translator: Translator) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translate.mood import Mood, agrees, phrase_mood, utterance_mood
+from translate.mood import Mood, agrees, phrase_mood, utterance_mood, utterance_moods
 from translate.phrasebook import Phrasebook
 
 
@@ -66,3 +66,24 @@ def test_a_question_never_agrees_with_a_statement_and_a_request_with_anything() 
 def test_every_phrase_has_a_mood(phrasebook: Phrasebook) -> None:
     moods = {phrase.mood for phrase in phrasebook}
     assert moods == set(Mood)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("I lost my residence card. What should I do?", "en"),
+        ("외국인등록증을 잃어버렸어요... 어떻게 해야 돼요?", "ko"),
+        ("Я потерял карту иностранца, что мне делать?", "ru"),
+        ("บัตรต่างด้าวหายค่ะ ต้องทำยังไงคะ", "th"),  # ทำ written with sara am, as NFKC splits it
+        ("在留カードをなくしてしまって…どうしたらいいですか？", "ja"),
+        ("Kartu saya hilang, harus bagaimana ya?", "id"),
+    ],
+)
+def test_telling_then_asking_for_help_has_both_moods(text: str, lang: str) -> None:
+    """ "…, what should I do?" asks nothing of its own: what went before is a statement."""
+    assert utterance_moods(text, lang) == {Mood.STATEMENT, Mood.QUESTION}
+
+
+def test_a_plain_question_has_one_mood() -> None:
+    assert utterance_moods("Do I need a reservation?", "en") == {Mood.QUESTION}
+    assert utterance_moods("What should I do?", "en") == {Mood.QUESTION}  # nothing told before
