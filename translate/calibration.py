@@ -130,7 +130,8 @@ def would_confirm(observation: Observation, rule: MatchRule) -> str | None:
     ranking = observation.rankings.get((rule.top_k, rule.lexical_weight))
     if ranking is None or not ranking.best:
         return None
-    bar = rule.concept_confirm_min_score if ranking.concept_backed else rule.confirm_min_score
+    side = SaidBy(observation.item.side) if observation.item.side else SaidBy.BOTH
+    bar = rule.confirm_bar(ranking.concept_backed, side)
     if ranking.score < bar:
         return None
     return ranking.best if observation.slot_ok.get(ranking.best, False) else None

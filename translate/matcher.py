@@ -58,8 +58,9 @@ class MatchRule:
     `lexical_weight` x its best rapidfuzz token-set similarity (0..1) to a wording in the
     utterance's own language. `min_score`/`min_margin` apply to phrases without key concepts,
     `concept_min_score`/`concept_min_margin` to phrases whose concepts the utterance expresses.
-    Below them, a best candidate scoring at least `confirm_min_score` (`concept_confirm_min_score`
-    for a phrase with key concepts, all expressed) is asked about.
+    Below them, a best candidate scoring at least `confirm_bar` is asked about:
+    `confirm_min_score`, or for a phrase with key concepts, all expressed,
+    `concept_confirm_min_score` (`staff_concept_confirm_min_score` for staff's words).
     """
 
     min_score: float
@@ -73,6 +74,17 @@ class MatchRule:
     #: the ask bar for a candidate whose key concepts the utterance all expresses (its own words
     #: say it is about that phrase's subject, so a lower similarity is still worth asking about)
     concept_confirm_min_score: float = 0.88
+    #: the same for staff, whose Korean meets the book's own Korean wordings: same-language
+    #: similarities run higher, so the bar is higher
+    staff_concept_confirm_min_score: float = 0.92
+
+    def confirm_bar(self, concept_backed: bool, speaker: SaidBy = SaidBy.BOTH) -> float:
+        """The least score of a phrase worth asking about."""
+        if not concept_backed:
+            return self.confirm_min_score
+        if speaker is SaidBy.STAFF:
+            return self.staff_concept_confirm_min_score
+        return self.concept_confirm_min_score
 
     def thresholds(self, concept_backed: bool) -> tuple[float, float]:
         if concept_backed:
@@ -94,6 +106,7 @@ DEFAULT_RULE = MatchRule(
     # splits dev and dev2: in-sample), where words the book has no phrase for are common
     confirm_min_score=0.95,
     concept_confirm_min_score=0.88,
+    staff_concept_confirm_min_score=0.92,
 )
 
 #: How far down the semantic ranking to look for a candidate whose concepts are present.
@@ -247,7 +260,7 @@ class PhraseMatcher:
         ranking = self.rank(text, lang, speaker)
         if found is not None:  # near-identical wording, a key word differs: ask, never verify
             near = Candidate(found.phrase.id, found.score, found.slots, concepts_ok=False)
-            others = self._candidates(ranking, text, lang) if ranking is not None else ()
+            others = self._candidates(ranking, text, lang, speaker) if ranking is not None else ()
             rest = tuple(c for c in others if c.phrase_id != near.phrase_id)
             return Assessment(None, (near, *rest)[:MAX_CANDIDATES], plausible=True)
         if ranking is None:
@@ -255,7 +268,7 @@ class PhraseMatcher:
         verified = self.decide(ranking, text, lang, self.rule)
         if verified is not None:
             return Assessment(verified)
-        candidates = self._candidates(ranking, text, lang)
+        candidates = self._candidates(ranking, text, lang, speaker)
         plausible = bool(candidates) and candidates[0].concepts_ok
         return Assessment(None, candidates, plausible)
 
@@ -488,14 +501,16 @@ class PhraseMatcher:
             MappingProxyType(values),
         )
 
-    def _candidates(self, ranking: SemanticRanking, text: str, lang: str) -> tuple[Candidate, ...]:
+    def _candidates(
+        self, ranking: SemanticRanking, text: str, lang: str, speaker: SaidBy = SaidBy.BOTH
+    ) -> tuple[Candidate, ...]:
         """Phrases to offer in "Did you mean …?": above the confirm bar, slots readable; those
         whose concepts are present first."""
         found: list[Candidate] = []
         for candidate in sorted(ranking.others, key=self._offer_order):
             phrase = self.phrasebook.get(candidate.phrase_id)
             backed = candidate.concepts_ok and bool(phrase.concepts)
-            bar = self.rule.concept_confirm_min_score if backed else self.rule.confirm_min_score
+            bar = self.rule.confirm_bar(backed, speaker)
             if candidate.score < bar:
                 continue
             values = self._read_slots(text, lang, phrase)
