@@ -31,6 +31,7 @@ from typing import Any, Self
 from translate.catalogue import SHIPPED, Catalogue, lacking
 from translate.errors import PhrasebookError
 from translate.files import parse_toml, read_text
+from translate.normalise import APOSTROPHES
 from translate.words import split
 
 _FALLBACK = ("ko", "en")
@@ -209,12 +210,9 @@ def fold(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = folded.replace("\u0e4d\u0e32", "\u0e33").replace("\u0ecd\u0eb2", "\u0eb3")
     # Uzbek's ʻ and ʼ are letters to Unicode, apostrophes to writers ("toʻlov" is "to'lov")
-    folded = folded.translate(_APOSTROPHES)
+    folded = folded.translate(APOSTROPHES)
     chars = [ch if unicodedata.category(ch)[0] in ("L", "M", "N") else " " for ch in folded]
     return " " + " ".join("".join(chars).split()) + " "
-
-
-_APOSTROPHES = str.maketrans({"\u02bb": "'", "\u02bc": "'", "\u2018": "'", "\u2019": "'"})
 
 
 def _stem(part: str) -> str:

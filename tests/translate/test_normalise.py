@@ -35,3 +35,11 @@ def test_normalise_is_idempotent(text: str) -> None:
 @given(st.text())
 def test_clean_input_output_is_encodable(text: str) -> None:
     clean_input(text).encode("utf-8")
+
+
+def test_uzbek_apostrophes_are_one_however_typed() -> None:
+    """An on-screen Uzbek keyboard types ʻ (U+02BB); the book writes '."""
+    plain = normalise("To'lov qancha?")
+    for mark in ("\u02bb", "\u02bc", "\u2019", "\u2018"):
+        assert normalise(f"To{mark}lov qancha?") == plain
+        assert normalise_spaced(f"To{mark}lov qancha?") == normalise_spaced("To'lov qancha?")
