@@ -11,7 +11,13 @@ them.
     labels_for("vi").send                   # "Gửi"
 """
 
-from kiosk.keyboards.composer import CandidateComposer, Composer, PlainComposer, composer_for
+from kiosk.keyboards.composer import (
+    CandidateComposer,
+    Composer,
+    PlainComposer,
+    composer_for,
+    preload,
+)
 from kiosk.keyboards.labels import Labels, labels_for
 from kiosk.keyboards.layout import (
     ComposerKind,
@@ -37,4 +43,5 @@ __all__ = [
     "labels_for",
     "layout",
     "layouts_for",
+    "preload",
 ]

@@ -14,9 +14,8 @@ from PySide6.QtGui import QFontMetricsF, QInputMethodEvent, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.core.strings import KOREAN
 from kiosk.ui.fonts import OPTICAL_BODY, glyph_height_mm, missing_glyphs
-from kiosk.ui.pad import LATIN, WritingPad
+from kiosk.ui.pad import HANGUL, LATIN, WritingPad
 from kiosk.ui.theme import REFERENCE_DPI, stylesheet
 from tests.kiosk.ui.conftest import fit_problems, glyph_problems, tap
 
@@ -62,10 +61,10 @@ def test_touch_only(pad, qtbot):
     assert QApplication.focusWidget() is pad.field  # taps leave the focus where it was
     tap(finger, pad.space_key)
     tap(finger, pad.shift_key)  # Shift: the double consonants
-    assert pad.character_keys["r"].text() == "ㄲ"
+    assert pad.character_keys["AD04"].text() == "ㄲ"  # the key of QWERTY's R
     for label in "ㄲㅗㅊ":
         tap(finger, key(pad, label))
-    assert pad.character_keys["r"].text() == "ㄱ"  # Shift holds for one key
+    assert pad.character_keys["AD04"].text() == "ㄱ"  # Shift holds for one key
     assert pad.text() == "한글 꽃"
     tap(finger, pad.backspace_key)  # one jamo back, then whole characters
     assert pad.text() == "한글 꼬"
@@ -73,13 +72,16 @@ def test_touch_only(pad, qtbot):
     tap(finger, pad.backspace_key)
     assert pad.text() == "한글 "
 
+    assert pad.layout_key.text() == "ABC"  # the switch names the layout it leads to
     tap(finger, pad.layout_key)  # to Latin, with Shift for a capital
-    assert pad.layout_name == LATIN and pad.character_keys["q"].text() == "q"
+    assert pad.layout_name == LATIN and pad.character_keys["AD01"].text() == "q"
+    assert pad.layout_key.text() == "한글"
     tap(finger, pad.shift_key)
-    for position in "ok":
+    for position in ("AD09", "AC08"):  # O, k
         tap(finger, pad.character_keys[position])
-    tap(finger, pad.character_keys["?"])
-    tap(finger, pad.character_keys["1"])
+    tap(finger, pad.shift_key)
+    tap(finger, pad.character_keys["AB10"])  # Shift and / : ?
+    tap(finger, pad.character_keys["AE01"])
     assert pad.text() == "한글 Ok?1"
     tap(finger, pad.send_key)
     assert sent == ["한글 Ok?1"]
@@ -99,27 +101,28 @@ def test_keyboard_only_reaches_and_presses_every_key(pad, qtbot):
     assert reached == pad.keys
 
     # arrows move between keys as they are laid out
-    pad.character_keys["q"].setFocus(Qt.FocusReason.TabFocusReason)
+    pad.character_keys["AD01"].setFocus(Qt.FocusReason.TabFocusReason)  # ㅂ, on QWERTY's Q
     for arrow, expected in [
-        (Qt.Key.Key_Down, "a"),
-        (Qt.Key.Key_Right, "s"),
-        (Qt.Key.Key_Down, "z"),
-        (Qt.Key.Key_Down, ","),
-        (Qt.Key.Key_Up, "z"),
-        (Qt.Key.Key_Up, "s"),
-        (Qt.Key.Key_Up, "w"),
-        (Qt.Key.Key_Up, "2"),
+        (Qt.Key.Key_Down, "AC01"),
+        (Qt.Key.Key_Right, "AC02"),
+        (Qt.Key.Key_Down, "AB01"),
+        (Qt.Key.Key_Down, "switch"),  # the command row: the layout switch sits below
+        (Qt.Key.Key_Up, "AB01"),
+        (Qt.Key.Key_Up, "AC01"),
+        (Qt.Key.Key_Up, "AD02"),  # rows are centred: each sits half a key to the right
+        (Qt.Key.Key_Up, "AE01"),
     ]:
         qtbot.keyClick(QApplication.focusWidget(), arrow)
-        assert QApplication.focusWidget() is pad.character_keys[expected], expected
+        target = pad.layout_key if expected == "switch" else pad.character_keys[expected]
+        assert QApplication.focusWidget() is target, expected
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Up)  # above the top row: the field
     assert QApplication.focusWidget() is pad.field
 
     # Space and Enter press the key with focus: ㅎ ㅏ ㄴ
-    for position, press in [
-        ("g", Qt.Key.Key_Space),
-        ("k", Qt.Key.Key_Return),
-        ("s", Qt.Key.Key_Space),
+    for position, press in [  # the keys of QWERTY's G, K and S
+        ("AC05", Qt.Key.Key_Space),
+        ("AC08", Qt.Key.Key_Return),
+        ("AC02", Qt.Key.Key_Space),
     ]:
         pad.character_keys[position].setFocus(Qt.FocusReason.TabFocusReason)
         qtbot.keyClick(pad.character_keys[position], press)
@@ -148,7 +151,7 @@ def test_a_physical_keyboard_types_2_beolsik_and_enter_sends(pad, qtbot):
     QTest.keyClicks(pad.field, "Passport 2")
     assert pad.text() == "Passport 2"
     QTest.keyClick(pad.field, Qt.Key.Key_Hangul)  # the 한/영 key switches
-    assert pad.layout_name == KOREAN
+    assert pad.layout_name == HANGUL
     closed = []
     pad.cancelled.connect(lambda: closed.append(True))
     QTest.keyClick(pad.field, Qt.Key.Key_Escape)
@@ -169,11 +172,11 @@ def test_the_system_input_method_types_in_the_field(pad, qtbot):
 
 def test_text_follows_the_kiosk_zoom(pad, qtbot):
     normal = glyph_height_mm(pad.field.font(), "ko", REFERENCE_DPI)
-    key_normal = QFontMetricsF(pad.character_keys["1"].font()).capHeight()
+    key_normal = QFontMetricsF(pad.character_keys["AE01"].font()).capHeight()
     pad.set_scale(2.0)
     QApplication.processEvents()
     assert glyph_height_mm(pad.field.font(), "ko", REFERENCE_DPI) >= 2 * normal * 0.97
-    assert QFontMetricsF(pad.character_keys["1"].font()).capHeight() >= 2 * key_normal * 0.95
+    assert QFontMetricsF(pad.character_keys["AE01"].font()).capHeight() >= 2 * key_normal * 0.95
     assert fit_problems(pad) == []
     for k in pad.keys:  # large touch targets at any size: ≥ 15 mm tall
         assert k.height() / REFERENCE_DPI * 25.4 >= 15, k.text()
@@ -219,3 +222,84 @@ def test_language_chooser_sets_every_script_at_one_apparent_size(qtbot):
         assert body / english_cap == pytest.approx(ratio, rel=0.06), lang
         # and, in the Noto families drawn to match, that is one and the same type size
         assert fonts[lang].pixelSize() == pytest.approx(fonts["en"].pixelSize(), rel=0.06), lang
+
+
+OFFERED = ("ko", "en", "zh", "vi", "th", "uz", "ru", "mn", "ne", "km", "tl", "id", "ja")
+
+
+@pytest.mark.parametrize("lang", OFFERED)
+def test_every_visitor_gets_their_own_script_and_labels_in_their_language(pad, qtbot, lang):
+    """Each language's own keyboard first (Latin for en, tl, id), the switch naming the next
+    one in its own script, the command keys in the visitor's language; nothing cut off."""
+    from kiosk.keyboards import labels_for, layouts_for
+
+    pad.set_language(lang)
+    QApplication.processEvents()
+    own = layouts_for(lang)
+    assert pad.layout_name == own[0].name
+    labels = labels_for(lang)
+    assert [pad.send_key.text(), pad.space_key.text(), pad.cancel_key.text()] == [
+        labels.send,
+        labels.space,
+        labels.close,
+    ]
+    if len(own) > 1:
+        assert pad.layout_key.isVisible() and pad.layout_key.text() == own[1].switch_label
+    assert fit_problems(pad) == []
+    assert glyph_problems(pad) == []
+
+
+def test_pinyin_candidates_are_keys_to_tap(pad, qtbot):
+    finger = QTest.createTouchDevice()
+    pad.set_language("zh")
+    QApplication.processEvents()
+    for letter in "shouxufei":
+        pad.type_key(letter)
+    assert pad.candidate_bar.isVisible()
+    shown = [k for k in pad.candidate_keys if k.isVisible()]
+    assert shown and shown[0].text() == "手续费"
+    tap(finger, shown[0])
+    assert pad.text() == "手续费" and not any(k.isVisible() for k in pad.candidate_keys)
+
+
+def test_khmer_third_level_and_subscripts_by_touch(pad, qtbot):
+    """ក ្ ម types the subscript ក្ម; the third-level key shows its first letters (ឯ …)."""
+    finger = QTest.createTouchDevice()
+    pad.set_language("km")
+    QApplication.processEvents()  # the new keys laid out, as before any finger can reach them
+    assert pad.alt_key.isVisible() and pad.alt_key.text()
+    for ch in "ខ្មែរ":
+        key, level = pad.keyboard_layout.find(ch)
+        if level.value == "shift":
+            tap(finger, pad.shift_key)
+        tap(finger, pad.character_keys[key.position])
+    tap(finger, pad.alt_key)
+    key, _level = pad.keyboard_layout.find("ឯ")
+    assert pad.character_keys[key.position].text() == "ឯ"
+    tap(finger, pad.character_keys[key.position])
+    assert pad.text() == "ខ្មែរឯ"
+
+
+def test_a_physical_keyboard_types_telex_through_the_vietnamese_layout(pad, qtbot):
+    pad.set_language("vi")
+    QTest.keyClicks(pad.field, "Leej phis")
+    assert pad.text() == "Lệ phí"
+
+
+def test_a_dictionary_that_cannot_be_read_leaves_the_pad_writing(pad, qtbot, monkeypatch):
+    """A damaged install: the pinyin is kept as typed and the keys go on typing."""
+    import kiosk.keyboards.hanzi as hanzi
+
+    def broken() -> None:
+        raise OSError("dict.txt: No such file or directory")
+
+    monkeypatch.setattr(hanzi, "shared_dictionary", broken)
+    monkeypatch.setattr("kiosk.keyboards.pinyin.shared_dictionary", broken)
+    pad.set_language("zh")
+    for letter in "nihao":
+        pad.type_key(letter)
+    assert pad.text() == "nihao"
+    sent = []
+    pad.submitted.connect(sent.append)
+    pad.send()
+    assert sent == ["nihao"]

@@ -16,8 +16,11 @@ from PySide6.QtWidgets import QApplication
 
 from asr.events import Side
 from kiosk.core.session import KO_CAPTIONS, KSL, TurnKind
+from kiosk.keyboards import Level
 from kiosk.runtime.engines import Engines
+from kiosk.ui.pad import WritingPad
 from kiosk.ui.theme import REFERENCE_DPI
+from translate.phrasebook import Phrasebook
 from tests.kiosk.ui.conftest import (
     close,
     glyph_problems,
@@ -58,7 +61,8 @@ def test_a_deaf_visitor_writes_korean_on_the_pad(counter, qtbot, tmp_path: Path)
     assert visitor.write_button.isVisible() and not visitor.talk_button.isVisible()
     _tap(qtbot, visitor.write_button)
     assert visitor.pages.currentWidget() is visitor.pad
-    for key in "emdqhs":  # ㄷㅡㅇㅂㅗㄴ on the on-screen 2-beolsik keys
+    # ㄷㅡㅇㅂㅗㄴ on the on-screen 2-beolsik keys (QWERTY's E M D Q H S)
+    for key in ("AD03", "AB07", "AC03", "AD01", "AC06", "AC02"):
         _tap(qtbot, visitor.pad.character_keys[key])
     assert visitor.pad.text() == "등본"
     visitor.grab().save(str(tmp_path / "pad-ko.png"))
@@ -89,6 +93,75 @@ def test_a_visitor_types_their_own_language_and_it_is_matched(counter, qtbot, tm
     )
     turn = kiosk.session.latest(Side.VISITOR)
     assert turn.lang == "vi" and turn.translated_lang == "ko"
+    assert turn.kind is TurnKind.VERIFIED and turn.phrase_id == "fee.how_much"
+
+
+def _touch_type(qtbot: object, pad: WritingPad, text: str) -> None:
+    """Type `text` by tapping the pad's own keys, Shift or the third level first where a
+    character needs it, as a visitor's finger does."""
+    for ch in text:
+        if ch == " ":
+            _tap(qtbot, pad.space_key)
+            continue
+        found = pad.keyboard_layout.find(ch)
+        assert found is not None, f"no key types {ch!r} on {pad.layout_name}"
+        key, level = found
+        if level is Level.SHIFT:
+            _tap(qtbot, pad.shift_key)
+        elif level is Level.ALT:
+            _tap(qtbot, pad.alt_key)
+        _tap(qtbot, pad.character_keys[key.position])
+
+
+def _written_turn(kiosk: object, qtbot: object) -> object:
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: (
+            (t := kiosk.session.latest(Side.VISITOR)) is not None  # type: ignore[attr-defined]
+            and t.kind is not TurnKind.PENDING
+        ),
+        timeout=30_000,
+    )
+    return kiosk.session.latest(Side.VISITOR)  # type: ignore[attr-defined]
+
+
+def test_a_thai_visitor_types_thai_by_touch_and_staff_receive_the_phrase(
+    counter, qtbot, tmp_path: Path
+) -> None:
+    """The counter's order: the visitor chooses Thai, opens the pad, taps Thai keys (Kedmanee,
+    Shift for the upper level), sends; staff see the matched phrase in Korean."""
+    kiosk, ui = counter
+    visitor = ui.visitor
+    kiosk.choose_language("th")
+    _tap(qtbot, visitor.write_button)
+    pad = visitor.pad
+    assert pad.layout_name == "thai" and pad.layout_key.text() == "ABC"
+    assert pad.send_key.text() != "Send" and pad.space_key.text() != "Space"  # labels in Thai
+    phrase = Phrasebook.load().get("fee.how_much")
+    written = phrase.text["th"]
+    _touch_type(qtbot, pad, written)
+    assert pad.text() == written
+    visitor.grab().save(str(tmp_path / "pad-th-touch.png"))
+    assert glyph_problems(visitor) == []
+    _tap(qtbot, pad.send_key)
+    turn = _written_turn(kiosk, qtbot)
+    assert turn.lang == "th" and turn.kind is TurnKind.VERIFIED
+    assert turn.phrase_id == "fee.how_much"
+    assert ui.staff.cards[turn.turn_id].other.text() == phrase.text["ko"]  # staff read Korean
+
+
+def test_a_vietnamese_visitor_types_tones_by_touch(counter, qtbot) -> None:
+    """Telex on the on-screen keys: "phis laf bao nhieeu" writes "phí là bao nhiêu"."""
+    kiosk, ui = counter
+    visitor = ui.visitor
+    kiosk.choose_language("vi")
+    _tap(qtbot, visitor.write_button)
+    pad = visitor.pad
+    assert pad.layout_name == "vietnamese"
+    _touch_type(qtbot, pad, "phis laf bao nhieeu")
+    assert pad.text() == "phí là bao nhiêu"
+    _tap(qtbot, pad.send_key)
+    turn = _written_turn(kiosk, qtbot)
+    assert turn.text == "phí là bao nhiêu"
     assert turn.kind is TurnKind.VERIFIED and turn.phrase_id == "fee.how_much"
 
 
