@@ -20,7 +20,6 @@ from kiosk.keyboards import Level
 from kiosk.runtime.engines import Engines
 from kiosk.ui.pad import WritingPad
 from kiosk.ui.theme import REFERENCE_DPI
-from translate.phrasebook import Phrasebook
 from tests.kiosk.ui.conftest import (
     close,
     glyph_problems,
@@ -29,6 +28,7 @@ from tests.kiosk.ui.conftest import (
     wait_for_turn,
 )
 from tests.kiosk.ui.test_pad import type_text
+from translate.phrasebook import Phrasebook
 
 
 @pytest.fixture
