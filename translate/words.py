@@ -119,3 +119,47 @@ def forget() -> None:
 
 def _after_digit(text: str, index: int) -> bool:
     return index > 0 and text[index - 1].isdigit()
+
+
+#: scripts written without spaces whose line breaks need a dictionary (Unicode's class SA):
+#: Thai, Lao, Myanmar, Khmer, Tai Tham/Tai Viet/New Tai Lue
+_SA_RANGES = (
+    (0x0E00, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0x19E0, 0x19FF),
+    (0x1950, 0x19DF),
+    (0x1A20, 0x1AAF),
+    (0xAA60, 0xAADF),
+)
+ZWSP = "\u200b"
+
+
+def line_breaks(text: str) -> str:
+    """`text` with a zero-width space wherever ICU puts a word boundary inside a run of Thai,
+    Khmer, Lao or Myanmar: places a line may break. Qt wraps Thai by its own dictionary but not
+    Khmer, whose long lines would otherwise widen a window past its screen. For display only:
+    what is stored, matched or exported is the text without them."""
+    if not any(_dictionary_script(ch) for ch in text):
+        return text
+    with _ICU:
+        segments = list(WordBreaker(text, "").segments())
+    at = [i for i, c in enumerate(text) for _ in range(2 if ord(c) > 0xFFFF else 1)]
+    at.append(len(text))
+    starts = {at[start] for start, _end in segments}
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if (
+            index in starts
+            and index > 0
+            and _dictionary_script(text[index - 1])
+            and _dictionary_script(char)
+        ):
+            out.append(ZWSP)
+        out.append(char)
+    return "".join(out)
+
+
+def _dictionary_script(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _SA_RANGES)

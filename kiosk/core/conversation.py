@@ -151,6 +151,8 @@ class Conversation:
                 return self._signed(event.event)
             case CameraChanged():
                 return self._camera(event.state)
+            case PhraseSaid() if event.side is Side.VISITOR:
+                return self._picked(event.phrase)
             case PhraseSaid():
                 return self._phrase(event.phrase, event.replaces)
             case Typed():
@@ -266,6 +268,22 @@ class Conversation:
         )
         return [ShowTurn(turn), *self._speak(turn)]
 
+    def _picked(self, phrase: Translation) -> list[Command]:
+        """The visitor pointed at a phrase of the book: a checked turn for staff, in Korean."""
+        same = phrase.source_lang == phrase.target_lang  # a visitor who reads Korean
+        turn = self.session.open(
+            Side.VISITOR,
+            phrase.source_lang,
+            phrase.source_text,
+            phrase.target_lang,
+            TurnKind.ORIGINAL if same else TurnKind(phrase.kind.value),
+            phrase.text,
+            phrase_id=phrase.phrase_id,
+            reviewed=phrase.reviewed,
+            written=True,
+        )
+        return [ShowTurn(turn)]
+
     # -- translation ------------------------------------------------------------------------------
 
     def _translate(self, turn: Turn) -> list[Command]:
@@ -333,6 +351,7 @@ class Conversation:
                 translated_text="",
                 phrase_id=None,
                 candidates=turn.candidates[1:4],
+                declined=True,
             )
             return [ShowTurn(self.session.put(declined))]
         log.info("confirmation accepted")

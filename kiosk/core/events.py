@@ -74,6 +74,9 @@ class PhraseSaid:
 
     phrase: Translation
     replaces: int | None = None
+    #: who said it: staff (a quick reply), or the visitor, who pointed at it in the phrase picker
+    #: (then `source_text` is the visitor's wording and `text` the Korean)
+    side: Side = Side.STAFF
 
 
 @dataclass(frozen=True, slots=True)

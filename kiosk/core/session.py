@@ -57,6 +57,7 @@ class Turn:
     reviewed: bool = False  # a phrase whose wording in `translated_lang` was reviewed
     candidates: tuple[Candidate, ...] = ()  # with CONFIRM: the phrases it may mean (best first)
     written: bool = False  # typed (staff's keyboard, the visitor's pad), not spoken or signed
+    declined: bool = False  # asked "Did you mean …?", and the answer was No
 
     @property
     def awaiting_staff(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from asr.errors import AsrError
 from asr.events import Side, Status, Utterance
 from kiosk.core import events as core
+from kiosk.core import strings
 from kiosk.core.conversation import Conversation
 from kiosk.core.events import MicRole, VisitMode
 from kiosk.core.health import Component, State
@@ -34,6 +36,7 @@ from kiosk.setup import paths
 from kiosk.setup.settings import Settings
 from sign.events import SignEvent
 from translate import TranslateError
+from translate.slots import SlotValue
 
 
 class Kiosk(QObject):
@@ -139,6 +142,21 @@ class Kiosk(QObject):
             return None
         self._handle(core.PhraseSaid(said, replaces))
         return self.session.latest(Side.STAFF)
+
+    def visitor_phrase(self, phrase_id: str, values: Mapping[str, SlotValue]) -> Turn | None:
+        """The visitor pointed at a phrase (the phrase picker), its slots filled: a checked turn
+        for staff, rendered by the phrasebook in the visitor's language and in Korean."""
+        c = self.conversation
+        lang = strings.reading_lang(self.session.visitor_lang)
+        try:
+            if self.translator is None:
+                raise TranslateError("the phrasebook is not loaded (see the models status)")
+            said = self.translator.say(phrase_id, lang, c.target_for(Side.VISITOR), dict(values))
+        except TranslateError as exc:
+            self._report(Component.QUICK_REPLY, State.WARNING, str(exc))
+            return None
+        self._handle(core.PhraseSaid(said, side=Side.VISITOR))
+        return self.session.latest(Side.VISITOR)
 
     def reload_office_phrases(self) -> None:
         """The office's own phrases changed (the settings' editor): taken up on the worker."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 
 from kiosk.ui.theme import mm_to_px
 
@@ -137,3 +137,19 @@ def missing_glyphs(text: str, font: QFont) -> str:
     return "".join(
         sorted({ch for ch in text if not ch.isspace() and not metrics.inFontUcs4(ord(ch))})
     )
+
+
+def widest_line(text: str, font: QFont, width: float) -> float:
+    """The widest line of `text` laid out in `font` at `width` pixels as a word-wrapping label
+    lays it out: wider than `width` when a word cannot break (a long compound, a Korean eojeol)."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    widest = 0.0
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        widest = max(widest, line.naturalTextWidth())
+    layout.endLayout()
+    return widest

@@ -45,6 +45,7 @@ from kiosk.core.strings import KOREAN, reading_lang
 from kiosk.core.takeaway import Note
 from kiosk.ui.fonts import family, optical_font
 from kiosk.ui.theme import THEME
+from translate.words import line_breaks
 
 TEXT_MM = 5.5  # the note's lines on screen (×  the visitor screen's zoom)
 TITLE_MM = 7.0
@@ -240,7 +241,7 @@ class NoteView(QWidget):
             self._add_line(self.note.footer(), footer_font, THEME.machine, 0)
 
     def _add_line(self, text: str, font: QFont, colour: str, indent: int) -> None:
-        label = QLabel(text)
+        label = QLabel(line_breaks(text))
         label.setWordWrap(True)
         label.setIndent(indent)
         label.setFont(font)

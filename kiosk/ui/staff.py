@@ -89,7 +89,7 @@ class StaffScreen(QWidget):
 
     # -- building --------------------------------------------------------------------------------
 
-    def _build_top_bar(self) -> QHBoxLayout:
+    def _build_top_bar(self) -> QVBoxLayout:
         from translate import languages
 
         bar = QHBoxLayout()
@@ -125,6 +125,9 @@ class StaffScreen(QWidget):
         self.settings_button.clicked.connect(self.settings.emit)
         self.enrol_button = self._button(strings.staff("enrol"))
         self.enrol_button.clicked.connect(self.enrol.emit)
+        # the staff's buttons on a row of their own: the split layout gives staff half a screen
+        actions = QHBoxLayout()
+        actions.addStretch(1)
         for b in (
             self.mute_button,
             self.speak_button,
@@ -134,8 +137,11 @@ class StaffScreen(QWidget):
             self.enrol_button,
             self.settings_button,
         ):
-            bar.addWidget(b)
-        return bar
+            actions.addWidget(b)
+        rows = QVBoxLayout()
+        rows.addLayout(bar)
+        rows.addLayout(actions)
+        return rows
 
     def _build_conversation(self) -> QWidget:
         box = QWidget()

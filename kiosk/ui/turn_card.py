@@ -25,6 +25,7 @@ from kiosk.ui.fonts import font_for
 from kiosk.ui.theme import THEME
 from sign.events import SignResult
 from translate import Candidate
+from translate.words import line_breaks
 
 #: Most nearest phrases offered on a staff turn that matched nothing.
 NEAREST_BUTTONS = 4
@@ -102,11 +103,11 @@ class TurnCard(QFrame):
         self.original.setFont(font_for("ko" if signed else turn.lang, 4.2, self._dpi()))
         if visitor:
             # the visitor's words: original on the left, Korean on the right
-            self.original.setText(turn.text)
+            self.original.setText(line_breaks(turn.text))
             self.other.setText(turn.translated_text if turn.kind is not TurnKind.PENDING else "…")
         else:
             self.original.setText(
-                turn.translated_text if turn.kind is not TurnKind.PENDING else "…"
+                line_breaks(turn.translated_text) if turn.kind is not TurnKind.PENDING else "…"
             )
             self.original.setFont(font_for(turn.translated_lang, 4.2, self._dpi()))
             self.other.setText(turn.text)
@@ -149,9 +150,13 @@ class TurnCard(QFrame):
             button.setProperty("phrase_id", candidate.phrase_id if candidate else None)
         if turn.awaiting_staff:
             return [strings.staff("nearest_phrases")]
-        if turn.kind is TurnKind.NONE and turn.candidates:  # the visitor said No: what it may be
-            others = ", ".join(c.text for c in turn.candidates[:3])
-            return [strings.staff("confirm_declined"), f"{strings.staff('alternatives')}: {others}"]
+        if turn.kind is TurnKind.NONE and turn.declined:  # asked, and No: what it may be
+            # in Korean, which staff read: the phrase's own text for staff's words
+            others = ", ".join(
+                c.source_text if turn.side is Side.STAFF else c.text for c in turn.candidates[:3]
+            )
+            declined = "confirm_declined_staff" if turn.side is Side.STAFF else "confirm_declined"
+            return [strings.staff(declined), f"{strings.staff('alternatives')}: {others}"]
         return []
 
     def _answer(self, yes: bool) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,18 +27,27 @@ from PySide6.QtWidgets import (
 from asr.events import Side
 from kiosk.core import strings
 from kiosk.core.events import Activity
+from kiosk.core.picker import Picker
 from kiosk.core.session import KO_CAPTIONS, KSL, Turn, TurnKind
 from kiosk.core.takeaway import build_note
 from kiosk.ui.chooser import LanguageChooser
 from kiosk.ui.confirm import ConfirmBox
-from kiosk.ui.fonts import font_for
+from kiosk.ui.fonts import fitted, font_for, widest_line
 from kiosk.ui.note import NoteView
 from kiosk.ui.pad import WritingPad
+from kiosk.ui.picker import PhrasePicker
 from kiosk.ui.theme import THEME
+from translate.slots import SlotValue
+from translate.words import line_breaks
 
 NEWEST_MM = 12.0  # the newest message for the visitor: ≥ 12 mm characters by default
 OWN_MM = 7.0
 HISTORY_MM = 5.5
+#: the least a caption's type may shrink to fit its box: at 200% still larger than at 100% of
+#: the history's, and only the longest phrases in the split layout's half screen come near it
+MIN_FIT = 0.35
+#: the visitor's own words take at most this share of the answer card
+OWN_SHARE = 0.35
 CHROME_MM = 6.0
 MAX_HISTORY = 6
 CAPTIONS_FACTOR = 1.5  # Korean captions for visitors who hear little: larger still (18 mm)
@@ -50,9 +60,15 @@ class VisitorScreen(QWidget):
     confirmed = Signal(int, object)  # turn id, the phrase meant (None: "No")
     written = Signal(str, str)  # what the visitor wrote on the pad, and its language
     print_requested = Signal(object)  # a take-away Note to print (staff decide how)
+    phrase_picked = Signal(str, object)  # a phrase the visitor pointed at, and its slot values
 
     def __init__(
-        self, languages: tuple[str, ...], dpi: float, font_scale: float = 1.0, rtl_ok: bool = True
+        self,
+        languages: tuple[str, ...],
+        dpi: float,
+        font_scale: float = 1.0,
+        rtl_ok: bool = True,
+        picker: Picker | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("visitor")
@@ -80,6 +96,11 @@ class VisitorScreen(QWidget):
         self.pages.addWidget(self.conversation)
         self.pages.addWidget(self.pad)
         self.pages.addWidget(self.note_view)
+        # the phrase picker: for a visitor who cannot speak or write, the book's phrases to point at
+        self.picker = PhrasePicker(picker or Picker.load(), dpi, "en", font_scale)
+        self.picker.picked.connect(self._picked)
+        self.picker.cancelled.connect(self.show_conversation)
+        self.pages.addWidget(self.picker)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(self.pages)
@@ -101,6 +122,7 @@ class VisitorScreen(QWidget):
             label.clear()  # the previous visitor's words leave the screen's memory too
         self.confirm.clear()
         self.pad.clear()
+        self.picker.clear()
         self.note_view.clear()
         self.pages.setCurrentWidget(self.chooser)
         self.chooser.buttons[0].setFocus()
@@ -122,6 +144,17 @@ class VisitorScreen(QWidget):
         self.pad.set_language(self._reading_lang())
         self.pages.setCurrentWidget(self.pad)
         self.pad.field.setFocus()
+
+    def show_picker(self) -> None:
+        """The phrase picker: topics, then the phrases of one, or a search over all of them."""
+        self.picker.set_language(self._reading_lang())
+        self.picker.show_topics()
+        self.pages.setCurrentWidget(self.picker)
+        self.picker.search_field.setFocus()
+
+    def _picked(self, phrase_id: str, values: dict[str, SlotValue]) -> None:
+        self.show_conversation()
+        self.phrase_picked.emit(phrase_id, values)
 
     def show_note(self) -> None:
         """The take-away note: staff's answers of this visit as QR codes and text."""
@@ -237,14 +270,21 @@ class VisitorScreen(QWidget):
         self.talk_button.pressed.connect(lambda: self.talk.emit(True))
         self.talk_button.released.connect(lambda: self.talk.emit(False))
         self.write_button = QPushButton()
+        self.pick_button = QPushButton()
         self.note_button = QPushButton()
-        for button in (self.write_button, self.note_button):
+        for button in (self.write_button, self.pick_button, self.note_button):
             button.setMinimumHeight(round(self.dpi * 1.0))  # as large as the talk button
         self.write_button.clicked.connect(self.show_pad)
+        self.pick_button.clicked.connect(self.show_picker)
         self.note_button.clicked.connect(self.show_note)
+        for button in (self.talk_button, self.write_button, self.pick_button, self.note_button):
+            policy = button.sizePolicy()  # widths from the stretch below, not from the labels
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+            button.setSizePolicy(policy)
         bottom = QHBoxLayout()
         bottom.addWidget(self.talk_button, stretch=3)
         bottom.addWidget(self.write_button, stretch=2)
+        bottom.addWidget(self.pick_button, stretch=2)
         bottom.addWidget(self.note_button, stretch=2)
         layout.addLayout(bottom)
         return page
@@ -258,16 +298,23 @@ class VisitorScreen(QWidget):
             widget.setFont(chrome)
         self.change_language.setText(self._t("change_language"))
         self.talk_button.setText(self._t("hold_to_talk"))
-        self.talk_button.setFont(font_for(lang, CHROME_MM * 1.2, self.dpi, bold=True))
         self.talk_button.setVisible(self.lang != KSL)
-        for button, key in ((self.write_button, "write"), (self.note_button, "note_button")):
+        for button, key in (
+            (self.write_button, "write"),
+            (self.pick_button, "pick_phrase"),
+            (self.note_button, "note_button"),
+        ):
             button.setText(self._t(key))
-            button.setFont(font_for(lang, CHROME_MM * 1.2, self.dpi, bold=True))
+        self._button_font = font_for(lang, CHROME_MM * 1.2, self.dpi, bold=True)
+        self._fit_buttons()
         self.pad.set_scale(self.scale)
+        self.picker.set_scale(self.scale)
         self.note_view.set_scale(self.scale)
         newest_mm = NEWEST_MM * (CAPTIONS_FACTOR if self.lang == KO_CAPTIONS else 1.0)
-        self.newest_label.setFont(font_for(lang, newest_mm * self.scale, self.dpi, bold=True))
-        self.own_label.setFont(font_for(lang, OWN_MM * self.scale, self.dpi))
+        self._caption_fonts = {
+            self.newest_label: font_for(lang, newest_mm * self.scale, self.dpi, bold=True),
+            self.own_label: font_for(lang, OWN_MM * self.scale, self.dpi),
+        }
         self.newest_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
         self.own_kind.setFont(font_for(lang, CHROME_MM * 0.8 * self.scale, self.dpi))
         self.history.setFont(font_for(lang, HISTORY_MM * self.scale, self.dpi))
@@ -290,22 +337,27 @@ class VisitorScreen(QWidget):
         mine = [t for t in turns if t.side is Side.VISITOR]
         newest = staff[-1] if staff else None
         if newest is None:
+            self.newest_label.setStyleSheet(f"color: {THEME.accent}; background: transparent;")
             self.newest_label.setText(
                 self._t("sign_your_turn" if self.lang == KSL else "your_turn")
             )
             self.newest_kind.setText("")
         else:
             shown = self._visible_text(newest)
-            self.newest_label.setText(shown)
-            self.newest_kind.setText(self._kind_text(newest))
+            untranslated = newest.kind is TurnKind.NONE and not self._captions
+            colour = THEME.untranslated if untranslated else THEME.accent
+            self.newest_label.setStyleSheet(f"color: {colour}; background: transparent;")
+            self.newest_label.setText(line_breaks(shown))
+            self.newest_kind.setText(line_breaks(self._kind_text(newest)))
         latest_mine = mine[-1] if mine else None
         if latest_mine is None:
             self.own_label.setText("")
         else:
-            self.own_label.setText(f"{self._mine(latest_mine)}: {self._own_text(latest_mine)}")
+            own = f"{self._mine(latest_mine)}: {self._own_text(latest_mine)}"
+            self.own_label.setText(line_breaks(own))
         # tell the visitor when staff could not get a translation of what they said
         unreadable = bool(latest_mine and latest_mine.final and latest_mine.kind is TurnKind.NONE)
-        self.own_kind.setText(self._t("not_translated_write") if unreadable else "")
+        self.own_kind.setText(line_breaks(self._t("not_translated_write")) if unreadable else "")
         self.own_kind.setVisible(unreadable)
         self.confirm.show_turn(latest_mine)
         older = [t for t in turns if t is not newest and t is not latest_mine][-MAX_HISTORY:]
@@ -314,7 +366,62 @@ class VisitorScreen(QWidget):
             who = self._t("staff_said") if t.side is Side.STAFF else self._mine(t)
             text = self._visible_text(t) if t.side is Side.STAFF else self._own_text(t)
             lines.append(f"{who}: {text}")
-        self.history.setText("\n".join(lines))
+        self.history.setText(line_breaks("\n".join(lines)))  # Khmer wraps only where told
+        self.fit_captions()
+
+    def fit_captions(self) -> None:
+        """The answer and the visitor's own words within the card, whatever their length: each
+        at its size if it fits, else in smaller type (down to MIN_FIT of it), never widening or
+        lengthening the window past its screen."""
+        card = self.newest.contentsRect().height()
+        if card < 100 or not hasattr(self, "_caption_fonts"):
+            return  # not laid out yet: the resize that follows fits them
+        layout = self.newest.layout()
+        spacing = layout.spacing() if layout is not None else 0
+        own = self._fit(self.own_label, round(card * OWN_SHARE)) if self.own_label.text() else 0
+        others = sum(
+            widget.sizeHint().height() + spacing
+            for widget in (self.own_kind, self.confirm, self.newest_kind)
+            if widget.isVisible()
+        )
+        room = card - own - others - 2 * spacing
+        self._fit(self.newest_label, room)
+        layout = self.newest.layout()
+        if layout is not None:
+            layout.activate()  # the card laid out anew: fit the answer to the height it got
+            if 0 < self.newest_label.height() < room:
+                self._fit(self.newest_label, self.newest_label.height())
+
+    def _fit(self, label: QLabel, room: int) -> int:
+        """Set `label`'s type as large as fits `room` pixels of height; the height it takes."""
+        full = self._caption_fonts[label]
+        font = QFont(full)
+        label.setFont(font)
+        width = max(1, label.width())
+        least = full.pixelSize() * MIN_FIT  # the caption fonts are sized in pixels
+        text = label.text()
+        while (
+            label.heightForWidth(width) > room or widest_line(text, font, width - 4) > width - 4
+        ) and font.pixelSize() * 0.92 >= least:
+            font.setPixelSize(round(font.pixelSize() * 0.92))
+            label.setFont(font)
+        label.setMaximumHeight(max(room, 1))
+        return min(label.heightForWidth(width), room)
+
+    def _fit_buttons(self) -> None:
+        """The talk, write and take-home buttons share the width they are given (half a screen
+        in the split layout); a label too long for its button is set smaller, never widening
+        the window."""
+        if not hasattr(self, "_button_font"):
+            return
+        for button in (self.talk_button, self.write_button, self.pick_button, self.note_button):
+            room = button.width() - 32 if button.width() > 100 else 10_000
+            button.setFont(fitted(self._button_font, button.text(), room))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_buttons()
+        self.fit_captions()
 
     def _mine(self, turn: Turn) -> str:
         """How the visitor's own turn is introduced: signed, written or said."""
@@ -342,7 +449,8 @@ class VisitorScreen(QWidget):
             TurnKind.MACHINE: (THEME.machine, "machine"),
         }.get(turn.kind, (THEME.untranslated, "not_translated"))
         self.newest_kind.setStyleSheet(f"color: {colour}; background: transparent;")
-        return self._t(key) if key != "not_translated" else ""
+        # an untranslated answer is tagged as such, never passed off as one
+        return f"⚠ {self._t('not_translated_tag')}" if key == "not_translated" else self._t(key)
 
     @property
     def _captions(self) -> bool:

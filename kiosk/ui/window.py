@@ -25,10 +25,12 @@ from asr.events import Side, Status
 from kiosk.core import strings
 from kiosk.core.events import Activity
 from kiosk.core.health import Component, State
+from kiosk.core.picker import Picker
 from kiosk.core.session import KSL, Turn
 from kiosk.core.takeaway import Note
 from kiosk.runtime.engines import TranslationEngine
 from kiosk.runtime.kiosk import Kiosk
+from kiosk.setup import paths
 from kiosk.setup.settings import OFFERED_LANGUAGES, Layout
 from kiosk.ui.export import export_transcript
 from kiosk.ui.pin import pin_given
@@ -65,7 +67,8 @@ class KioskUI(QObject):
         app.setStyleSheet(stylesheet())
         self.dpi = dpi or _physical_dpi()
         offered = tuple(code for code in settings.languages if code in OFFERED_LANGUAGES)
-        self.visitor = VisitorScreen(offered, self.dpi, settings.font_scale)
+        picker = Picker.load(paths.office_phrases())  # the book's phrases, and the office's own
+        self.visitor = VisitorScreen(offered, self.dpi, settings.font_scale, picker=picker)
         self.staff = StaffScreen(kiosk.translator, offered, self.dpi)
         self.windows = self._lay_out(settings.layout, kiosk_mode)
         self.enrolment: QDialog | None = None  # the sign enrolment screen while it is open
@@ -83,6 +86,7 @@ class KioskUI(QObject):
         v.talk.connect(k.set_push_to_talk)
         v.confirmed.connect(k.confirm)
         v.written.connect(lambda text, lang: k.send_typed(text, Side.VISITOR, lang))
+        v.phrase_picked.connect(k.visitor_phrase)
         v.print_requested.connect(self._print_note)
         s.show_note.connect(v.show_note)
         s.confirmed.connect(k.confirm)

@@ -218,3 +218,46 @@ def test_korean_captions_in_very_large_type_and_the_visitor_answers(counter, qtb
         qtbot, kiosk, lambda t: t.side is Side.VISITOR and t.text == "네 알겠습니다", timeout_s=5
     )
     assert turn.lang == "ko" and turn.kind is TurnKind.ORIGINAL
+
+
+def test_a_visitor_picks_a_phrase(counter, qtbot, tmp_path: Path) -> None:
+    """A Khmer visitor who cannot speak or write: chooses their language, taps "Choose a
+    phrase", a topic, a phrase with an amount (typed on the picker's digits), Send; staff read
+    it in Korean, checked, and the visitor's screen shows what they said. Then a new visitor:
+    nothing of it stays in the picker."""
+    kiosk, ui = counter
+    visitor = ui.visitor
+    kiosk.choose_language("km")
+    assert visitor.pick_button.isVisible() and visitor.pick_button.text() != "Choose a phrase"
+    _tap(qtbot, visitor.pick_button)
+    picker = visitor.picker
+    assert visitor.pages.currentWidget() is picker
+    QApplication.processEvents()
+    fee = next(b for b in picker.topic_buttons if b.property("topic") == "fee")
+    _tap(qtbot, fee)
+    QApplication.processEvents()
+    how_much = next(b for b in picker.phrase_buttons if b.property("phrase_id") == "fee.how_much")
+    visitor.grab().save(str(tmp_path / "picker-km.png"))
+    assert glyph_problems(visitor) == []
+    _tap(qtbot, how_much)
+    turn = kiosk.session.latest(Side.VISITOR)
+    book = Phrasebook.load().get("fee.how_much")
+    assert (turn.lang, turn.text, turn.translated_text) == ("km", book.text["km"], book.text["ko"])
+    assert turn.kind is TurnKind.VERIFIED and turn.phrase_id == "fee.how_much" and turn.written
+    assert ui.staff.cards[turn.turn_id].other.text() == book.text["ko"]
+    assert visitor.pages.currentWidget() is visitor.conversation
+
+    _tap(qtbot, visitor.pick_button)  # an amount: asked on the picker's own digits
+    picker.search("")
+    picker.choose("pay.big_bill")
+    QApplication.processEvents()
+    keys = {k.property("key"): k for k in picker.keypad}
+    for digit in "50000":
+        _tap(qtbot, keys[digit])
+    _tap(qtbot, picker.send_button)
+    turn = kiosk.session.latest(Side.VISITOR)
+    assert turn.phrase_id == "pay.big_bill" and "50,000" in turn.translated_text
+
+    kiosk.new_visit()
+    assert visitor.pages.currentWidget() is visitor.chooser
+    assert picker.search_field.text() == ""

@@ -1,0 +1,1 @@
+"""The visitor's phrase picker: topic icons and names, and its interface text."""
