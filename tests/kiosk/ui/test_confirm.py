@@ -21,6 +21,7 @@ from translate import Translator
 from translate.translation import Candidate, Translation, TranslationKind
 
 NEAR_MISS = "I want to renew my passport"
+NOT_ASKED = "Where can I renew a fishing licence for my boat?"
 STAFF_NEAR = "등본 떼 드릴까요"
 
 
@@ -87,6 +88,17 @@ def counter(qtbot: object, tmp_path: Path):
             candidates=staff_cands,
         ),
     }
+    answers[NOT_ASKED] = Translation(  # nothing near enough to ask about, candidates kept
+        NOT_ASKED,
+        "en",
+        "ko",
+        "",
+        TranslationKind.NONE,
+        0.0,
+        None,
+        False,
+        candidates=visitor_cands[:2],
+    )
     fake = ScriptedTranslator(answers)
     engines = Engines(phrasebook=lambda: fake, translator=lambda: fake, speech=None)
     kiosk, ui = make_ui(qtbot, load_speech=False, engines=engines)
@@ -122,6 +134,18 @@ def test_visitor_says_no_then_picks_an_alternative(counter, qtbot, tmp_path: Pat
     qtbot.waitUntil(lambda: _visitor_turn(kiosk).kind is TurnKind.VERIFIED, timeout=5_000)
     assert _visitor_turn(kiosk).phrase_id == shown[1].property("phrase_id")
     assert not visitor.confirm.isVisible()
+
+
+def test_nobody_said_no_when_nobody_was_asked(counter, qtbot) -> None:
+    """Words that matched nothing: staff see them untranslated, not that the visitor said No;
+    the visitor's screen tags the turn, and asks nothing."""
+    kiosk, ui = counter
+    kiosk.choose_language("en")
+    kiosk.send_typed(NOT_ASKED, Side.VISITOR)
+    qtbot.waitUntil(lambda: _visitor_turn(kiosk).kind is TurnKind.NONE, timeout=5_000)
+    card = ui.staff.cards[_visitor_turn(kiosk).turn_id]
+    assert "아니라고" not in card.kind.text() and "다른 후보" not in card.kind.text()
+    assert not ui.visitor.confirm.yes_button.isVisible()
 
 
 def test_visitor_answers_yes_by_keyboard(counter, qtbot) -> None:
