@@ -224,7 +224,43 @@ def check_phrase_model() -> list[Check]:
         )
     checks += _check_mt_packs()
     checks.append(_check_word_breaking())
+    checks.append(_check_keyboards())
     return checks
+
+
+def _check_keyboards() -> Check:
+    """The visitor's keyboards convert: pinyin to hanzi ("shouxufei" offers 手续费) and kana to
+    kanji (てすうりょう offers 手数料). Without their dictionaries the pad still types, as typed."""
+    from kiosk.keyboards import composer_for, layout
+
+    try:
+        found = []
+        for name, keys, word in (
+            ("pinyin", "shouxufei", "手续费"),
+            ("kana", "てすうりょう", "手数料"),
+        ):
+            composer = composer_for(layout(name))
+            for key in keys:
+                composer.press(key)
+            found.append(word in getattr(composer, "candidates", ()))
+        ok = all(found)
+        detail = "Chinese pinyin and Japanese kana convert on the visitor's keyboard"
+        if not ok:
+            detail = (
+                "a keyboard dictionary gives no candidates: Chinese or Japanese type unconverted"
+            )
+    except Exception as exc:  # a dictionary missing from the bundle, whatever the library says
+        ok, detail = (
+            False,
+            f"keyboard dictionaries unavailable ({exc}): typed text stays unconverted",
+        )
+    return Check(
+        "visitor keyboards",
+        ok,
+        detail,
+        fix="reinstall Changgu (the dictionaries ship inside the program)",
+        required=False,
+    )
 
 
 def _check_word_breaking() -> Check:

@@ -212,6 +212,8 @@ def test_packaged_self_test_passes_without_python_or_network(root: Path, workdir
         "[ok  ] sign language (MediaPipe Holistic)",
         "[ok  ] font for Korean",
         "[ok  ] font for Thai",
+        "[ok  ] word boundaries",
+        "[ok  ] visitor keyboards",  # pinyin and kana dictionaries inside the bundle
         "All required checks passed",
     ):
         assert check in out
