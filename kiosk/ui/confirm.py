@@ -3,6 +3,8 @@ phrases to pick. It shows on the visitor's own newest turn, while that turn is a
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
@@ -11,6 +13,7 @@ from kiosk.core import strings
 from kiosk.core.session import Turn, TurnKind
 from kiosk.ui.theme import THEME
 from translate import Candidate
+from translate.words import line_breaks
 
 ALTERNATIVES = 3
 
@@ -73,7 +76,8 @@ class ConfirmBox(QFrame):
         others: tuple[Candidate, ...] = ()
         if asking:
             text = turn.candidates[0].source_text
-            self.question.setText(strings.visitor(self.lang, "did_you_mean").format(text=text))
+            asked = did_you_mean(strings.visitor(self.lang, "did_you_mean"), text)
+            self.question.setText(line_breaks(asked))
         else:
             self.question.setText(strings.visitor(self.lang, "other_phrases"))
             others = turn.candidates[:ALTERNATIVES]
@@ -100,3 +104,12 @@ class ConfirmBox(QFrame):
         turn, phrase_id = self._asking, button.property("phrase_id")
         if turn is not None and phrase_id:
             self.confirmed.emit(turn.turn_id, phrase_id)
+
+
+def did_you_mean(template: str, text: str) -> str:
+    """The question, with the phrase in it: a phrase that asks already ("How much is it?") ends
+    the question itself, so «How much is it?»? loses its second question mark."""
+    asked = template.format(text=text)
+    if text.rstrip().endswith(("?", "？")):
+        asked = re.sub(r"([»」\"”])\s*[?？]$", r"\1", asked)
+    return asked

@@ -354,6 +354,14 @@ class VisitorScreen(QWidget):
             self.own_label.setText("")
         else:
             own = f"{self._mine(latest_mine)}: {self._own_text(latest_mine)}"
+            received = latest_mine.translated_text
+            translated = latest_mine.kind in (TurnKind.VERIFIED, TurnKind.MACHINE)
+            if (
+                received
+                and translated
+                and latest_mine.lang not in (KSL, latest_mine.translated_lang)
+            ):
+                own += f"\n{self._t('staff_see')}: {received}"  # what staff got, in Korean
             self.own_label.setText(line_breaks(own))
         # tell the visitor when staff could not get a translation of what they said
         unreadable = bool(latest_mine and latest_mine.final and latest_mine.kind is TurnKind.NONE)

@@ -176,3 +176,18 @@ def test_staff_confirm_their_own_near_miss_before_the_visitor_sees_it(counter, q
         lambda: kiosk.session.latest(Side.STAFF).kind is TurnKind.VERIFIED, timeout=5_000
     )
     assert ui.visitor.newest_label.text() == kiosk.session.latest(Side.STAFF).translated_text
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase", "asked"),
+    [
+        ("uz", "To'lov qancha?", "Siz shuni nazarda tutdingizmi: «To'lov qancha?»"),
+        ("tl", "Magkano po?", "Ito ba ang ibig mong sabihin: «Magkano po?»"),
+        ("en", "I lost my card.", "Did you mean: «I lost my card.»?"),
+    ],
+)
+def test_a_question_in_the_question_keeps_one_question_mark(lang, phrase, asked) -> None:
+    from kiosk.core import strings
+    from kiosk.ui.confirm import did_you_mean
+
+    assert did_you_mean(strings.visitor(lang, "did_you_mean"), phrase) == asked

@@ -163,6 +163,8 @@ def test_a_vietnamese_visitor_types_tones_by_touch(counter, qtbot) -> None:
     turn = _written_turn(kiosk, qtbot)
     assert turn.text == "phí là bao nhiêu"
     assert turn.kind is TurnKind.VERIFIED and turn.phrase_id == "fee.how_much"
+    qtbot.waitUntil(lambda: turn.translated_text in visitor.own_label.text(), timeout=5_000)
+    assert "phí là bao nhiêu" in visitor.own_label.text()  # what they wrote, and what staff got
 
 
 @pytest.mark.parametrize("lang", ["ko", "vi", "th"])
