@@ -84,9 +84,10 @@ def format_value(name: str, value: SlotValue, lang: str, document_name: Document
     return str(number)
 
 
-def parse_value(name: str, raw: str) -> SlotValue:
-    """Read a slot value typed by staff (CLI, quick-reply dialog): '3000', '3,000', '2025-05-07',
-    'B1'."""
+def parse_value(name: str, raw: str, *, today: dt.date | None = None) -> SlotValue:
+    """Read a slot value typed by staff (CLI, quick-reply dialog): '3000', '3,000', 'B1'; a date
+    as '2025-05-07', '5월 7일', 'May 7', or in Korean or English words ('내일', '다음 주 화요일',
+    'next Tuesday', 'in 3 days': `read_date`)."""
     raw = raw.strip()
     if name not in SLOT_NAMES:
         raise SlotError(f"unknown slot {name!r}; slots are {', '.join(SLOT_NAMES)}")
@@ -95,10 +96,14 @@ def parse_value(name: str, raw: str) -> SlotValue:
             raise SlotError("{document} needs a glossary term key, e.g. resident_registration_copy")
         return raw
     if name == "date":
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            raise SlotError(f"{{date}} needs a date as YYYY-MM-DD, not {raw!r}") from None
+        date = read_date(raw, today=today)
+        if date is None:
+            raise SlotError(
+                f"날짜를 알아보지 못했습니다: {raw!r}. 이렇게 써 주세요: 2026-12-15, 12월 15일, "
+                "내일, 모레, 다음 주 화요일, 3일 후 (the date could not be read; write it as above, "
+                "or 'tomorrow', 'next Tuesday', 'in 3 days')"
+            )
+        return date
     if name == "floor" and re.fullmatch(r"[Bb]\d+", raw):
         return -int(raw[1:])
     digits = re.sub(r"[,.\s_]", "", raw)
@@ -404,6 +409,79 @@ def find_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
             if match and len(month) > 2:
                 day = int(match.group(1) or match.group(2))
                 return _next_date(index + 1, day, today)
+    return None
+
+
+_KO_WEEKDAYS: Final = ("월", "화", "수", "목", "금", "토", "일")
+_EN_WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: days from today a word names
+_DAY_WORDS: Final = {
+    "오늘": 0,
+    "today": 0,
+    "내일": 1,
+    "tomorrow": 1,
+    "모레": 2,
+    "내일모레": 2,
+    "the day after tomorrow": 2,
+    "글피": 3,
+}
+
+
+def read_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
+    """A date staff typed, in figures (`find_date`) or in Korean or English words: 오늘/today,
+    내일/tomorrow, 모레, 글피, "3일 후"/"in 3 days", "2주 뒤"/"in 2 weeks", "(다음 주|이번 주)
+    화요일", "next/this Tuesday", a weekday alone (its next coming, today not counted), "다음 달
+    5일". None when it reads no date."""
+    today = today or dt.date.today()
+    raw = " ".join(text.strip().casefold().split())
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    if raw in _DAY_WORDS:
+        return today + dt.timedelta(days=_DAY_WORDS[raw])
+    match = re.fullmatch(r"(\d{1,3})\s*(일|주|개월|달)\s*(후|뒤)(에)?", raw) or re.fullmatch(
+        r"in (\d{1,3}) (day|days|week|weeks)", raw
+    )
+    if match:
+        count, unit = int(match.group(1)), match.group(2)
+        if unit in ("개월", "달"):
+            months = today.month - 1 + count
+            return _safe_date(today.year + months // 12, months % 12 + 1, min(today.day, 28))
+        return today + dt.timedelta(days=count * (7 if unit in ("주", "week", "weeks") else 1))
+    month_day = re.fullmatch(r"다음\s*달\s*(\d{1,2})\s*일(에)?", raw)
+    if month_day:
+        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+        return _safe_date(year, month, int(month_day.group(1)))
+    weekday = _weekday(raw)
+    if weekday is not None:
+        which, day = weekday
+        monday = today - dt.timedelta(days=today.weekday())
+        if which == "next":
+            return monday + dt.timedelta(days=7 + day)
+        if which == "this":
+            return monday + dt.timedelta(days=day)
+        ahead = (day - today.weekday()) % 7 or 7
+        return today + dt.timedelta(days=ahead)
+    return find_date(text, today=today)
+
+
+def _weekday(raw: str) -> tuple[str, int] | None:
+    """("next" | "this" | "", weekday 0-6) of "다음 주 화요일", "this friday", "수요일"."""
+    korean = re.fullmatch(r"(다음\s*주|이번\s*주|담주)?\s*([월화수목금토일])요일(에|날)?", raw)
+    if korean:
+        which = {"다음주": "next", "담주": "next", "이번주": "this"}.get(
+            (korean.group(1) or "").replace(" ", ""), ""
+        )
+        return which, _KO_WEEKDAYS.index(korean.group(2))
+    english = re.fullmatch(r"(next |this |on )?([a-z]+)", raw)
+    if english:
+        name = english.group(2)[:3]
+        if name in _EN_WEEKDAYS and english.group(2).startswith(name):
+            which = (english.group(1) or "").strip()
+            return ("" if which == "on" else which), _EN_WEEKDAYS.index(name)
     return None
 
 

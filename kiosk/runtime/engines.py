@@ -110,9 +110,16 @@ class Engines:
 
 
 def slot_values(typed: Mapping[str, str]) -> dict[str, SlotValue]:
-    """Slot text as staff typed it: numbers ("1,200", "3") become numbers, the rest stays text."""
+    """Slot text as staff typed it, read as the slot's kind (`translate.slots.parse_value`):
+    "1,200" an amount, "B1" a floor, "다음 주 화요일" a date. A value that cannot be read raises
+    SlotError, whose message says (in Korean first) how to write it."""
+    from translate.slots import SLOT_NAMES, parse_value
+
     values: dict[str, SlotValue] = {}
     for name, text in typed.items():
-        digits = str(text).replace(",", "").replace(" ", "")
-        values[name] = int(digits) if digits.isdigit() else text
+        if name in SLOT_NAMES:
+            values[name] = parse_value(name, str(text))
+        else:
+            digits = str(text).replace(",", "").replace(" ", "")
+            values[name] = int(digits) if digits.isdigit() else text
     return values

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -29,6 +28,7 @@ from kiosk.core.session import KO_CAPTIONS, KSL, Turn, TurnKind
 from kiosk.runtime.engines import TranslationEngine
 from kiosk.ui.camera_panel import CameraPanel
 from kiosk.ui.fonts import font_for
+from kiosk.ui.slot_dialog import ask_slots
 from kiosk.ui.theme import THEME
 from kiosk.ui.turn_card import TurnCard
 from sign.events import SignRejected, SignResult
@@ -285,15 +285,9 @@ class StaffScreen(QWidget):
     # -- actions ---------------------------------------------------------------------------------
 
     def _tap_phrase(self, phrase: Phrase) -> None:
-        values: dict[str, str] = {}
-        for slot in sorted(phrase.slots):
-            text, ok = QInputDialog.getText(
-                self, strings.staff("slot_prompt"), f"{{{slot}}} — {phrase.text['ko']}"
-            )
-            if not ok or not text.strip():
-                return
-            values[slot] = text.strip()
-        self.quick_reply.emit(phrase.id, values)
+        values = ask_slots(self, sorted(phrase.slots), phrase.text["ko"])
+        if values is not None:
+            self.quick_reply.emit(phrase.id, values)
 
     def _send(self) -> None:
         text = self.input.text().strip()

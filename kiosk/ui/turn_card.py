@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from asr.events import Side
 from kiosk.core import strings
 from kiosk.core.session import KSL, Turn, TurnKind
 from kiosk.ui.fonts import font_for
+from kiosk.ui.slot_dialog import ask_slots
 from kiosk.ui.theme import THEME
 from sign.events import SignResult
 from translate import Candidate
@@ -181,15 +181,7 @@ class TurnCard(QFrame):
             self.pick(turn.turn_id, chosen.phrase_id, values)
 
     def _ask_slots(self, candidate: Candidate) -> dict[str, str] | None:
-        values: dict[str, str] = {}
-        for slot in candidate.needs:
-            text, ok = QInputDialog.getText(
-                self, strings.staff("slot_prompt"), f"{{{slot}}} — {candidate.source_text}"
-            )
-            if not ok or not text.strip():
-                return None
-            values[slot] = text.strip()
-        return values
+        return ask_slots(self, candidate.needs, candidate.source_text)
 
     def _dpi(self) -> float:
         return self.dpi

@@ -70,8 +70,8 @@ def test_missing_or_wrong_values_are_messages() -> None:
         slots.render("{amount}", "ko", {}, name)
     with pytest.raises(SlotError, match="whole number"):
         slots.render("{amount}", "ko", {"amount": "many"}, name)
-    with pytest.raises(SlotError, match="YYYY-MM-DD"):
-        slots.parse_value("date", "next tuesday")
+    with pytest.raises(SlotError, match=r"날짜를 알아보지 못했습니다.*다음 주 화요일"):
+        slots.parse_value("date", "언젠가")  # a date in words it cannot read: the forms, in Korean
     with pytest.raises(SlotError, match="unknown slot"):
         slots.parse_value("colour", "red")
 
@@ -125,3 +125,29 @@ def test_iso_dates_parse(date: dt.date) -> None:
 @given(st.text(max_size=200))
 def test_extract_never_crashes(text: str) -> None:
     slots.extract(text, slots.SLOT_NAMES, find_document=lambda _: None)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("오늘", dt.date(2026, 12, 7)),
+        ("내일", dt.date(2026, 12, 8)),
+        ("모레", dt.date(2026, 12, 9)),
+        ("다음 주 화요일", dt.date(2026, 12, 15)),
+        ("이번 주 금요일", dt.date(2026, 12, 11)),
+        ("화요일", dt.date(2026, 12, 8)),  # the next one to come
+        ("월요일", dt.date(2026, 12, 14)),  # today is Monday: the next one, not today
+        ("3일 후", dt.date(2026, 12, 10)),
+        ("2주 뒤", dt.date(2026, 12, 21)),
+        ("1개월 후", dt.date(2027, 1, 7)),
+        ("다음 달 5일", dt.date(2027, 1, 5)),
+        ("tomorrow", dt.date(2026, 12, 8)),
+        ("next Tuesday", dt.date(2026, 12, 15)),
+        ("in 3 days", dt.date(2026, 12, 10)),
+        ("12월 24일", dt.date(2026, 12, 24)),
+        ("2027-01-04", dt.date(2027, 1, 4)),
+    ],
+)
+def test_staff_may_type_a_date_in_words(typed: str, expected: dt.date) -> None:
+    monday = dt.date(2026, 12, 7)
+    assert slots.parse_value("date", typed, today=monday) == expected

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication
 
 from asr.events import Side
 from kiosk.core.session import TurnKind
+from kiosk.ui.slot_dialog import SlotDialog
 from tests.kiosk.ui.conftest import close, glyph_problems, make_ui
 
 #: staff small talk the phrasebook has no phrase for (its nearest phrases are offered)
@@ -68,8 +69,8 @@ def test_a_nearest_phrase_with_a_slot_asks_staff_for_its_value(counter, qtbot) -
     assert "…" in fee.text()
 
     def answer() -> None:  # staff type the amount into the real dialog and press OK
-        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog))
-        dialog.setTextValue("3000")
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SlotDialog))
+        dialog.field.setText("3000")
         dialog.accept()
 
     QTimer.singleShot(300, answer)
@@ -80,3 +81,29 @@ def test_a_nearest_phrase_with_a_slot_asks_staff_for_its_value(counter, qtbot) -
     turn = kiosk.session.latest(Side.STAFF)
     assert turn.phrase_id == "fee.amount" and "3,000" in turn.text
     assert "3.000" in ui.visitor.newest_label.text()  # Vietnamese groups digits with dots
+
+
+def test_a_date_typed_in_words_is_read_or_asked_again_in_korean(counter, qtbot) -> None:
+    """Staff tap "{date}에 다시 와 주세요": "언젠가" cannot be read, so the dialog stays open and
+    says how to write a date, in Korean; "다음 주 화요일" can."""
+    kiosk, ui = counter
+    button = next(b for b in ui.staff.phrase_buttons if b.property("phrase") == "time.come_back")
+    said: list[str] = []
+
+    def answer() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SlotDialog))
+        assert dialog.calendar is not None  # a date may be picked too
+        dialog.field.setText("언젠가")
+        dialog.accept()
+        said.append(dialog.problem.text())
+        assert dialog.isVisible() and "다음 주 화요일" in dialog.problem.text()
+        dialog.field.setText("다음 주 화요일")
+        dialog.accept()
+
+    QTimer.singleShot(300, answer)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: kiosk.session.latest(Side.STAFF) is not None, timeout=10_000)
+    turn = kiosk.session.latest(Side.STAFF)
+    assert said and "날짜를 알아보지 못했습니다" in said[0]
+    assert turn.phrase_id == "time.come_back" and turn.kind is TurnKind.VERIFIED
+    assert "다음 주 화요일" not in turn.text  # read as a date, written as one
