@@ -99,9 +99,9 @@ def parse_value(name: str, raw: str, *, today: dt.date | None = None) -> SlotVal
         date = read_date(raw, today=today)
         if date is None:
             raise SlotError(
-                f"날짜를 알아보지 못했습니다: {raw!r}. 이렇게 써 주세요: 2026-12-15, 12월 15일, "
-                "내일, 모레, 다음 주 화요일, 3일 후 (the date could not be read; write it as above, "
-                "or 'tomorrow', 'next Tuesday', 'in 3 days')"
+                f"날짜를 알아보지 못했습니다: {raw!r}. 이렇게 써 주세요: 2026-12-15, "
+                "12월 15일, 내일, 모레, 다음 주 화요일, 3일 후 (the date could not be read; "
+                "write it as above, or 'tomorrow', 'next Tuesday', 'in 3 days')"
             )
         return date
     if name == "floor" and re.fullmatch(r"[Bb]\d+", raw):
