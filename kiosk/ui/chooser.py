@@ -18,8 +18,7 @@ class LanguageChooser(QWidget):
 
     def __init__(self, offered: tuple[str, ...], dpi: float) -> None:
         super().__init__()
-        from translate import languages
-
+        self.dpi = dpi
         layout = QVBoxLayout(self)
         self.welcome = QLabel()
         self.welcome.setWordWrap(True)
@@ -29,9 +28,23 @@ class LanguageChooser(QWidget):
         self.welcome.setText("\n".join(lines))
         self.welcome.setFont(font_for("ko", 5.0, dpi))
         layout.addWidget(self.welcome)
-        grid = QGridLayout()
-        grid.setSpacing(16)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(16)
         self.buttons: list[QPushButton] = []
+        layout.addLayout(self.grid, stretch=1)
+        self.set_offered(offered)
+
+    def set_offered(self, offered: tuple[str, ...]) -> None:
+        """The languages offered, as Settings have them now: the buttons are made anew (staff
+        turn a language off: the next visitor does not see it)."""
+        from translate import languages
+
+        for button in self.buttons:
+            self.grid.removeWidget(button)
+            button.hide()
+            button.deleteLater()
+        self.buttons = []
+        dpi = self.dpi
         choices = [(code, languages.get(code).native) for code in offered]
         choices.append((KSL, "한국수어 (KSL)"))
         choices.append((KO_CAPTIONS, "한국어 자막"))  # hears little, does not sign
@@ -44,9 +57,8 @@ class LanguageChooser(QWidget):
             button.setProperty("lang", code)
             button.setAccessibleName(native)
             button.clicked.connect(lambda _=False, c=code: self.chosen.emit(c))
-            grid.addWidget(button, i // COLUMNS, i % COLUMNS)
+            self.grid.addWidget(button, i // COLUMNS, i % COLUMNS)
             self.buttons.append(button)
-        layout.addLayout(grid, stretch=1)
 
     def button(self, lang: str) -> QPushButton:
         """The button that chooses `lang`."""

@@ -87,7 +87,9 @@ class SettingsDialog(QDialog):
             (self.staff_screen, settings.staff_screen),
             (self.visitor_screen, settings.visitor_screen),
         ):
-            spin.setRange(0, max(0, len(QGuiApplication.screens()) - 1))
+            # a screen not connected now (a test display, a monitor switched off) is kept, not
+            # rewritten to one that is
+            spin.setRange(0, max(value, len(QGuiApplication.screens()) - 1))
             spin.setValue(value)
         self.speak = QCheckBox()
         self.speak.setChecked(settings.speak_translations)

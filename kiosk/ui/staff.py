@@ -90,8 +90,6 @@ class StaffScreen(QWidget):
     # -- building --------------------------------------------------------------------------------
 
     def _build_top_bar(self) -> QVBoxLayout:
-        from translate import languages
-
         bar = QHBoxLayout()
         title = QLabel(strings.staff("title"))
         title.setFont(font_for("ko", TEXT_MM, self.dpi, bold=True))
@@ -100,12 +98,7 @@ class StaffScreen(QWidget):
         bar.addWidget(self._small_label(strings.staff("visitor_language")))
         self.language_box = QComboBox()
         self.language_box.setFont(self.small_font)
-        self.language_box.addItem("—", None)
-        for code in self.offered:
-            lang = languages.get(code)
-            self.language_box.addItem(f"{lang.native} ({code})", code)
-        self.language_box.addItem(strings.staff("sign_language"), KSL)
-        self.language_box.addItem(strings.staff("korean_captions"), KO_CAPTIONS)
+        self._fill_languages()
         self.language_box.activated.connect(
             lambda i: self.language_override.emit(self.language_box.itemData(i))
         )
@@ -281,6 +274,22 @@ class StaffScreen(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.camera.set_video_width(round(self.width() * 0.2))
         super().resizeEvent(event)
+
+    def set_offered(self, languages: tuple[str, ...]) -> None:
+        """The languages Settings offer now, in the override list."""
+        self.offered = languages
+        self._fill_languages()
+
+    def _fill_languages(self) -> None:
+        from translate import languages
+
+        self.language_box.clear()
+        self.language_box.addItem("—", None)
+        for code in self.offered:
+            lang = languages.get(code)
+            self.language_box.addItem(f"{lang.native} ({code})", code)
+        self.language_box.addItem(strings.staff("sign_language"), KSL)
+        self.language_box.addItem(strings.staff("korean_captions"), KO_CAPTIONS)
 
     # -- actions ---------------------------------------------------------------------------------
 

@@ -145,6 +145,12 @@ class VisitorScreen(QWidget):
         self.pages.setCurrentWidget(self.pad)
         self.pad.field.setFocus()
 
+    def set_offered(self, languages: tuple[str, ...]) -> None:
+        """The languages Settings offer now: the chooser shows them from the next visitor on
+        (a visitor mid-visit keeps theirs)."""
+        self.offered = languages
+        self.chooser.set_offered(languages)
+
     def show_picker(self) -> None:
         """The phrase picker: topics, then the phrases of one, or a search over all of them."""
         self.picker.set_language(self._reading_lang())

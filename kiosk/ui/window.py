@@ -186,6 +186,11 @@ class KioskUI(QObject):
             except OSError as exc:  # a read-only or full disk: the settings apply until restart
                 self.staff.show_status(Status(Component.SETTINGS, State.ERROR, f"not saved: {exc}"))
             self.visitor.set_scale(self.kiosk.settings.font_scale)
+            offered = tuple(
+                code for code in self.kiosk.settings.languages if code in OFFERED_LANGUAGES
+            )
+            self.visitor.set_offered(offered)  # languages turned on or off: at once
+            self.staff.set_offered(offered)
             self.kiosk.settings_changed()
             if self.kiosk.settings.camera != camera:
                 self.kiosk.resume_sign()  # watch the newly chosen camera

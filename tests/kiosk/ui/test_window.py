@@ -109,3 +109,48 @@ def test_a_speech_model_that_is_not_installed_is_a_clear_status(qtbot):
         assert kiosk.quick_reply("greet.hello") is not None  # the counter still works
     finally:
         close(ui)
+
+
+def test_a_language_turned_off_is_gone_from_the_next_visitors_chooser(qtbot, monkeypatch):
+    """Staff turn Thai off in Settings during a Thai visit: the visit goes on in Thai; the next
+    visitor's chooser and the staff's override list no longer offer it, with no restart. The
+    visitor screen's choice of monitor, beyond the screens this display has, is kept as saved."""
+    from PySide6.QtCore import Qt, QTimer
+
+    from kiosk.runtime.engines import Engines
+    from kiosk.setup.settings import Settings
+    from kiosk.ui.settings_dialog import SettingsDialog
+
+    settings = Settings(visitor_screen=3)
+    kiosk, ui = make_ui(
+        qtbot,
+        load_speech=False,
+        wait_ready=False,
+        settings=settings,
+        engines=Engines.real(speech=False),
+    )
+    monkeypatch.setattr(type(ui), "check_pin", lambda _self: True)
+    try:
+        kiosk.choose_language("th")
+
+        def in_settings() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, SettingsDialog)
+            for i in range(dialog.languages.count()):
+                item = dialog.languages.item(i)
+                if item.data(Qt.ItemDataRole.UserRole) == "th":
+                    item.setCheckState(Qt.CheckState.Unchecked)
+            dialog.accept()
+
+        QTimer.singleShot(0, in_settings)
+        ui.open_settings()
+        assert "th" not in kiosk.settings.languages
+        assert kiosk.session.visitor_lang == "th"  # this visitor keeps their language
+        kiosk.new_visit()
+        offered = [b.property("lang") for b in ui.visitor.chooser.buttons]
+        assert "th" not in offered and "vi" in offered
+        box = ui.staff.language_box
+        assert "th" not in [box.itemData(i) for i in range(box.count())]
+        assert kiosk.settings.visitor_screen == 3  # kept, though this display has one screen
+    finally:
+        close(ui)
