@@ -22,9 +22,14 @@ from asr.events import Side
 from kiosk.core.events import CameraState, MicRole
 from kiosk.core.session import Turn, TurnKind
 from kiosk.demo.script import Script, Step, StepKind, demo_script
+from kiosk.keyboards import Level
 from kiosk.runtime.app import make_app
+from kiosk.runtime.engines import slot_values
 from kiosk.runtime.kiosk import Kiosk
 from kiosk.setup.settings import Layout, Settings
+
+#: how long the picker or the pad stays on screen before the tap or Send (a screenshot is taken)
+PICK_SHOWN_MS = 1500
 
 if TYPE_CHECKING:  # the screens are built only when the demo runs
     from kiosk.ui.window import KioskUI
@@ -108,6 +113,18 @@ class DemoDriver(QObject):
                 if asked is not None:
                     yes = step.answer == "yes" and asked.candidates
                     k.confirm(asked.turn_id, asked.candidates[0].phrase_id if yes else None)
+            case StepKind.TEXT_SIZE if self.ui is not None:
+                self.ui.visitor.set_scale(step.size)
+            case StepKind.PICK if self.ui is not None:
+                self._pick(step)
+                return False  # the phrase is tapped once the picker has been seen
+            case StepKind.PICK:
+                k.visitor_phrase(step.phrase, slot_values(step.slots))
+            case StepKind.KEYS if self.ui is not None:
+                self._keys(step)
+                return False  # sent once the keys have been seen
+            case StepKind.KEYS:
+                k.send_typed(step.text, Side.VISITOR)
             case StepKind.WAIT:
                 settle = lambda: self._when_settled(self._next)  # noqa: E731
                 QTimer.singleShot(int(step.seconds * 1000), settle)
@@ -122,6 +139,48 @@ class DemoDriver(QObject):
                 k.play_sign_file(self.script.path(step.video), self.realtime)
                 return False  # goes on in _sign_activity, when the video has ended
         return True
+
+    def _pick(self, step: Step) -> None:
+        """The visitor opens the picker, the phrase's topic, and taps the phrase."""
+        assert self.ui is not None
+        visitor = self.ui.visitor
+        visitor.show_picker()
+        shown = visitor.picker.model.phrase(step.phrase, visitor.picker.lang)
+        visitor.picker.open_topic(shown.topic)
+
+        def tap() -> None:
+            visitor.show_conversation()
+            self.kiosk.visitor_phrase(step.phrase, slot_values(step.slots))
+            self._when_settled(self._schedule_next)
+
+        QTimer.singleShot(PICK_SHOWN_MS, tap)
+
+    def _keys(self, step: Step) -> None:
+        """The visitor opens the pad and taps each character's key (Shift first where the
+        character is on the upper level), then Send."""
+        assert self.ui is not None
+        visitor = self.ui.visitor
+        visitor.show_pad()
+        pad = visitor.pad
+        for char in step.text:
+            found = pad.keyboard_layout.find(char)
+            if char == " ":
+                pad.space_key.click()
+            elif found is None:
+                pad.type_key(char)  # not on this layout's keys: as a keyboard would type it
+            else:
+                key, level = found
+                if level is Level.SHIFT:
+                    pad.shift_key.click()
+                elif level is Level.ALT:
+                    pad.alt_key.click()
+                pad.character_keys[key.position].click()
+
+        def send() -> None:
+            pad.send()
+            self._when_settled(self._schedule_next)
+
+        QTimer.singleShot(PICK_SHOWN_MS, send)
 
     def _close_note(self) -> None:
         if self.ui is not None:
@@ -196,11 +255,13 @@ def run_demo(
     def step_started(index: int, step: Step) -> None:
         if step.kind is StepKind.NEW_VISIT:
             say("\n--- New visit: the previous visitor's conversation is wiped ---\n")
-        shot = (StepKind.NEW_VISIT, StepKind.NOTE, StepKind.CONFIRM)
+        shot = (StepKind.NEW_VISIT, StepKind.NOTE, StepKind.CONFIRM, StepKind.PICK, StepKind.KEYS)
         if screenshots and step.kind in shot:
             shots["n"] += 1
             stem = f"{shots['n']}-{step.kind.replace('_', '-')}"
-            if step.kind is StepKind.NOTE:  # once the note is on the visitor's screen
+            if step.kind in (StepKind.PICK, StepKind.KEYS):
+                stem += f"-{kiosk.session.visitor_lang}"
+            if step.kind in (StepKind.NOTE, StepKind.PICK, StepKind.KEYS):  # once on screen
                 QTimer.singleShot(300, lambda: _save(ui, screenshots, stem))
             else:
                 _save(ui, screenshots, stem)

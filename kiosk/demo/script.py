@@ -19,6 +19,11 @@ kinds:
   confirm       the answer to "Did you mean …?" (answer = "yes" | "no")
   note          the visitor opens their take-away note (QR codes of staff's answers) for
                 `seconds`
+  pick          the visitor points at a phrase in the phrase picker (phrase = "fee.how_much",
+                slots = { amount = "50000" } where it has them): its topic opens, then it is tapped
+  keys          the visitor types on the pad's on-screen keys of their own script (text = "...",
+                each character tapped on its key, Shift where it needs it), then sends
+  text_size     the visitor's A+ / A− (size = 1.0 to 2.0)
   wait          nothing happens for `seconds` (e.g. to let an idle visit expire)
 """
 
@@ -47,6 +52,9 @@ class StepKind(StrEnum):
     CONFIRM = "confirm"
     NOTE = "note"
     WAIT = "wait"
+    PICK = "pick"
+    KEYS = "keys"
+    TEXT_SIZE = "text_size"
 
 
 KINDS = tuple(k.value for k in StepKind)
@@ -56,6 +64,8 @@ _NEEDS = {
     StepKind.TYPE: "text",
     StepKind.SIGN: "video",
     StepKind.CONFIRM: "answer",
+    StepKind.PICK: "phrase",
+    StepKind.KEYS: "text",
 }
 MAX_STEPS = 10_000
 MAX_WAIT_S = 3600.0
@@ -77,6 +87,7 @@ class Step:
     video: str = ""
     answer: str = ""
     seconds: float = 0.0
+    size: float = 0.0  # text_size: the visitor's text size, 1.0 to 2.0
 
 
 @dataclass(frozen=True)
@@ -171,6 +182,12 @@ def _step(number: int, item: object) -> Step:
             if not 0 <= value <= MAX_WAIT_S:
                 raise ScriptError(f"{where}: seconds must be between 0 and {MAX_WAIT_S:.0f}")
             value = float(value)
+        elif key == "size":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ScriptError(f"{where}: size must be a number")
+            if not 1.0 <= value <= 2.0:
+                raise ScriptError(f"{where}: size must be between 1.0 and 2.0")
+            value = float(value)
         elif not isinstance(value, str):
             raise ScriptError(f"{where}: {key} must be text, not {type(value).__name__}")
         values[key] = value
@@ -182,9 +199,12 @@ def _step(number: int, item: object) -> Step:
         raise ScriptError(f"{where}: side must be 'staff' or 'visitor'")
     if step_kind is StepKind.CONFIRM and values["answer"] not in ("yes", "no"):
         raise ScriptError(f"{where}: answer must be 'yes' or 'no'")
+    if step_kind is StepKind.TEXT_SIZE and not values.get("size"):
+        raise ScriptError(f"{where}: needs size = 1.0 … 2.0")
     text = {k: v for k, v in values.items() if isinstance(v, str)}
     slots, seconds = values.get("slots", {}), values.get("seconds", 0.0)
-    assert isinstance(slots, dict) and isinstance(seconds, float)
+    size = values.get("size", 0.0)
+    assert isinstance(slots, dict) and isinstance(seconds, float) and isinstance(size, float)
     return Step(
         step_kind,
         lang=text.get("lang", ""),
@@ -196,4 +216,5 @@ def _step(number: int, item: object) -> Step:
         video=text.get("video", ""),
         answer=text.get("answer", ""),
         seconds=seconds,
+        size=size,
     )

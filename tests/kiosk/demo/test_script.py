@@ -23,6 +23,23 @@ def script(tmp_path: Path, step: str) -> Path:
 def test_the_bundled_visit_is_a_valid_script() -> None:
     kinds = {step.kind for step in demo_script().steps}
     assert {StepKind.SPEECH, StepKind.SIGN, StepKind.PHRASE} <= kinds
+    # the visitor's own channel: a phrase pointed at, keys of their script, large text
+    assert {StepKind.PICK, StepKind.KEYS, StepKind.TEXT_SIZE} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("step", "why"),
+    [
+        ('kind = "pick"', "needs phrase"),
+        ('kind = "keys"', "needs text"),
+        ('kind = "text_size"', "needs size"),
+        ('kind = "text_size"\nsize = 3.5', "between 1.0 and 2.0"),
+        ('kind = "text_size"\nsize = "big"', "must be a number"),
+    ],
+)
+def test_the_visitors_steps_say_what_they_lack(tmp_path: Path, step: str, why: str) -> None:
+    with pytest.raises(ScriptError, match=why):
+        load_script(script(tmp_path, step))
 
 
 @pytest.mark.parametrize(
