@@ -34,6 +34,8 @@ from kiosk.ui.turn_card import TurnCard
 from sign.events import SignRejected, SignResult
 from translate import Phrase, SaidBy, Topic
 
+EMERGENCY_TOPIC = "emer"  # its quick replies first, in red
+TOPIC_COLUMNS = 4
 TEXT_MM = 4.2
 SMALL_MM = 3.0
 STATE_COLOURS: dict[str, str] = {
@@ -155,10 +157,18 @@ class StaffScreen(QWidget):
     def _build_quick_replies(self) -> QWidget:
         self.tabs = QTabWidget()
         self.tabs.setFont(self.small_font)
+        # every topic in sight, emergencies first: a grid of topic buttons, not a tab bar whose
+        # tabs hide behind arrows
+        self.tabs.tabBar().hide()
+        self.topic_buttons: list[QPushButton] = []
+        topic_grid = QGridLayout()
+        topic_grid.setSpacing(4)
         self.phrase_buttons: list[QPushButton] = []
-        for topic, phrases in _staff_phrases(self.translator):
-            if not phrases:
-                continue
+        topics = sorted(
+            ((t, ps) for t, ps in _staff_phrases(self.translator) if ps),
+            key=lambda item: item[0].id != EMERGENCY_TOPIC,
+        )
+        for topic, phrases in topics:
             page = QWidget()
             grid = QGridLayout(page)
             for i, phrase in enumerate(phrases):
@@ -176,12 +186,30 @@ class StaffScreen(QWidget):
             scroll = QScrollArea()
             scroll.setWidget(page)
             scroll.setWidgetResizable(True)
-            self.tabs.addTab(scroll, topic.name.get("ko", topic.id))
+            index = self.tabs.addTab(scroll, topic.name.get("ko", topic.id))
+            chooser = QPushButton(topic.name.get("ko", topic.id))
+            chooser.setFont(self.small_font)
+            chooser.setCheckable(True)
+            chooser.setChecked(index == 0)
+            chooser.setProperty("topic", topic.id)
+            chooser.setMinimumHeight(round(self.dpi * 0.4))
+            chooser.setStyleSheet(f"QPushButton:checked {{ border: 3px solid {THEME.accent}; }}")
+            if topic.id == EMERGENCY_TOPIC:
+                chooser.setObjectName("danger")
+            chooser.clicked.connect(lambda _=False, i=index: self._show_topic(i))
+            topic_grid.addWidget(chooser, index // TOPIC_COLUMNS, index % TOPIC_COLUMNS)
+            self.topic_buttons.append(chooser)
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.addWidget(self._small_label(strings.staff("quick_replies")))
+        layout.addLayout(topic_grid)
         layout.addWidget(self.tabs, stretch=1)
         return box
+
+    def _show_topic(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        for i, button in enumerate(self.topic_buttons):
+            button.setChecked(i == index)
 
     def _build_typing(self) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -4,6 +4,7 @@ kiosk windows a visitor cannot close, and the staff's way out."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
@@ -152,5 +153,26 @@ def test_a_language_turned_off_is_gone_from_the_next_visitors_chooser(qtbot, mon
         box = ui.staff.language_box
         assert "th" not in [box.itemData(i) for i in range(box.count())]
         assert kiosk.settings.visitor_screen == 3  # kept, though this display has one screen
+    finally:
+        close(ui)
+
+
+def test_every_staff_topic_is_in_sight_emergencies_first(qtbot):
+    """Fourteen topics as a grid of buttons (no tab bar whose tabs hide behind arrows); 긴급 상황
+    first; a tap shows that topic's quick replies."""
+    from kiosk.runtime.engines import Engines
+
+    _kiosk, ui = make_ui(qtbot, load_speech=False, engines=Engines.real(speech=False))
+    ui.show()
+    try:
+        staff = ui.staff
+        QApplication.processEvents()
+        assert len(staff.topic_buttons) >= 14
+        assert staff.topic_buttons[0].property("topic") == "emer"
+        for button in staff.topic_buttons:
+            assert button.isVisible() and button.visibleRegion().boundingRect().width() > 0
+        qtbot.mouseClick(staff.topic_buttons[5], Qt.MouseButton.LeftButton)
+        assert staff.tabs.currentIndex() == 5 and staff.topic_buttons[5].isChecked()
+        assert not staff.topic_buttons[0].isChecked()
     finally:
         close(ui)
