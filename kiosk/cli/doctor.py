@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,31 +106,12 @@ def check_settings() -> list[Check]:
 
 
 def check_fonts() -> list[Check]:
-    start_qt()
-    from PySide6.QtGui import QFontDatabase
+    """The fonts the kiosk itself uses: each language's own name rendered in the family the
+    language table names for it (`kiosk.setup.selftest.check_fonts_render`, the same check as
+    the self-test's), not the first font the system happens to have for the script."""
+    from kiosk.setup.selftest import check_fonts_render
 
-    systems: dict[str, Callable[[], QFontDatabase.WritingSystem]] = {
-        "Korean": lambda: QFontDatabase.WritingSystem.Korean,
-        "Chinese": lambda: QFontDatabase.WritingSystem.SimplifiedChinese,
-        "Japanese": lambda: QFontDatabase.WritingSystem.Japanese,
-        "Thai": lambda: QFontDatabase.WritingSystem.Thai,
-        "Khmer": lambda: QFontDatabase.WritingSystem.Khmer,
-        "Devanagari (Nepali)": lambda: QFontDatabase.WritingSystem.Devanagari,
-        "Cyrillic": lambda: QFontDatabase.WritingSystem.Cyrillic,
-        "Vietnamese": lambda: QFontDatabase.WritingSystem.Vietnamese,
-    }
-    out = []
-    for label, system in systems.items():
-        families = QFontDatabase.families(system())
-        out.append(
-            Check(
-                f"font for {label}",
-                bool(families),
-                families[0] if families else "none: text would show as empty boxes",
-                fix="apt-get install fonts-noto-cjk fonts-noto-core",
-            )
-        )
-    return out
+    return check_fonts_render()
 
 
 def start_qt() -> None:
