@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -86,7 +86,8 @@ class VisitorScreen(QWidget):
         self.conversation = self._build_conversation()
         self.pad = WritingPad("en", dpi, font_scale)
         self.pad.submitted.connect(self._written)
-        self.pad.cancelled.connect(self.show_conversation)
+        self.pad.cancelled.connect(self._pad_closed)
+        self._searching = False  # the pad is open to type the picker's search
         self.note_view = NoteView(dpi, font_scale)
         self.note_view.closed.connect(self.show_conversation)
         self.note_view.print_requested.connect(
@@ -100,6 +101,9 @@ class VisitorScreen(QWidget):
         self.picker = PhrasePicker(picker or Picker.load(), dpi, "en", font_scale)
         self.picker.picked.connect(self._picked)
         self.picker.cancelled.connect(self.show_conversation)
+        # a finger on the search field opens the visitor's own keys for it (a keyboard types in
+        # the field as it is)
+        self.picker.search_field.installEventFilter(self)
         self.pages.addWidget(self.picker)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
@@ -122,6 +126,7 @@ class VisitorScreen(QWidget):
             label.clear()  # the previous visitor's words leave the screen's memory too
         self.confirm.clear()
         self.pad.clear()
+        self._searching = False
         self.picker.clear()
         self.note_view.clear()
         self.pages.setCurrentWidget(self.chooser)
@@ -170,8 +175,36 @@ class VisitorScreen(QWidget):
         self.note_view.close_button.setFocus()
 
     def _written(self, text: str) -> None:
+        if self._searching:  # the words to look for among the phrases, not a message to staff
+            self._searching = False
+            self.pages.setCurrentWidget(self.picker)
+            self.picker.search_field.setText(text)
+            self.picker.search(text)
+            return
         self.show_conversation()
         self.written.emit(text, _written_lang(text, self._reading_lang()))
+
+    def _pad_closed(self) -> None:
+        if self._searching:
+            self._searching = False
+            self.pages.setCurrentWidget(self.picker)
+            return
+        self.show_conversation()
+
+    def search_on_pad(self) -> None:
+        """The pad, in the visitor's own keys, to type what to look for in the picker."""
+        self._searching = True
+        self.show_pad()
+        self.pad.field.setPlainText(self.picker.search_field.text())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.picker.search_field and event.type() in (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.TouchBegin,
+        ):
+            self.search_on_pad()
+            return True
+        return super().eventFilter(watched, event)
 
     def _reading_lang(self) -> str:
         """The language the visitor reads and writes (Korean for signing or captions)."""

@@ -263,3 +263,26 @@ def test_a_visitor_picks_a_phrase(counter, qtbot, tmp_path: Path) -> None:
     kiosk.new_visit()
     assert visitor.pages.currentWidget() is visitor.chooser
     assert picker.search_field.text() == ""
+
+
+def test_a_thai_visitor_searches_the_phrases_on_their_own_keys(counter, qtbot) -> None:
+    """A finger on the picker's search field opens the pad with the Thai keys; what is typed
+    there filters the phrases (it is not sent to staff); a found phrase is picked."""
+    kiosk, ui = counter
+    visitor = ui.visitor
+    kiosk.choose_language("th")
+    _tap(qtbot, visitor.pick_button)
+    QApplication.processEvents()
+    _tap(qtbot, visitor.picker.search_field)
+    pad = visitor.pad
+    assert visitor.pages.currentWidget() is pad and pad.layout_name == "thai"
+    _touch_type(qtbot, pad, "ค่าธรรมเนียม")
+    _tap(qtbot, pad.send_key)
+    picker = visitor.picker
+    assert visitor.pages.currentWidget() is picker
+    assert not kiosk.session.turns  # nothing reached staff
+    QApplication.processEvents()
+    found = [b.property("phrase_id") for b in picker.phrase_buttons]
+    assert "fee.how_much" in found
+    _tap(qtbot, next(b for b in picker.phrase_buttons if b.property("phrase_id") == "fee.how_much"))
+    assert kiosk.session.latest(Side.VISITOR).phrase_id == "fee.how_much"
