@@ -178,7 +178,11 @@ class KioskUI(QObject):
         dialog.office_phrases_saved.connect(self.kiosk.reload_office_phrases)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             camera = self.kiosk.settings.camera
+            placed = _placement(self.kiosk.settings)
             dialog.apply()
+            if _placement(self.kiosk.settings) != placed:  # the windows are placed at start-up
+                message = strings.staff("layout_restart_note")
+                self.staff.show_status(Status(Component.SETTINGS, State.WARNING, message))
             for problem in self.kiosk.settings.check():  # what the screen could not prevent
                 self.staff.show_status(Status(Component.SETTINGS, State.WARNING, problem))
             try:
@@ -287,6 +291,13 @@ class RotatedView(QGraphicsView):
         self.scene_.setSceneRect(self.proxy.boundingRect())
         self.fitInView(self.proxy, Qt.AspectRatioMode.KeepAspectRatio)
         super().resizeEvent(event)
+
+
+def _placement(settings: object) -> tuple[object, ...]:
+    """What decides where the windows go: the layout and the two screens."""
+    return tuple(
+        getattr(settings, name) for name in ("layout", "staff_screen", "visitor_screen")
+    )
 
 
 def _phrase_ids(translator: TranslationEngine | None) -> list[str]:

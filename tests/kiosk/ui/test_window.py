@@ -176,3 +176,33 @@ def test_every_staff_topic_is_in_sight_emergencies_first(qtbot):
         assert not staff.topic_buttons[0].isChecked()
     finally:
         close(ui)
+
+
+def test_a_new_layout_says_it_waits_for_a_restart(qtbot, monkeypatch):
+    """Windows are placed at start-up: staff who change the layout are told it applies after a
+    restart, and that the rest applied now."""
+    from PySide6.QtCore import QTimer
+
+    from kiosk.runtime.engines import Engines
+    from kiosk.setup.settings import Layout
+    from kiosk.ui.settings_dialog import SettingsDialog
+    from tests.kiosk.ui.conftest import status_text
+
+    kiosk, ui = make_ui(
+        qtbot, load_speech=False, wait_ready=False, engines=Engines.real(speech=False)
+    )
+    monkeypatch.setattr(type(ui), "check_pin", lambda _self: True)
+    try:
+
+        def in_settings() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, SettingsDialog)
+            dialog.layout_box.setCurrentIndex(dialog.layout_box.findData(Layout.SPLIT))
+            dialog.accept()
+
+        QTimer.singleShot(0, in_settings)
+        ui.open_settings()
+        assert kiosk.settings.layout is Layout.SPLIT
+        assert "다시 시작" in status_text(ui, "settings")
+    finally:
+        close(ui)
