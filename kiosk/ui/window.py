@@ -295,9 +295,7 @@ class RotatedView(QGraphicsView):
 
 def _placement(settings: object) -> tuple[object, ...]:
     """What decides where the windows go: the layout and the two screens."""
-    return tuple(
-        getattr(settings, name) for name in ("layout", "staff_screen", "visitor_screen")
-    )
+    return tuple(getattr(settings, name) for name in ("layout", "staff_screen", "visitor_screen"))
 
 
 def _phrase_ids(translator: TranslationEngine | None) -> list[str]:
