@@ -2,9 +2,10 @@
 
 At a counter people say two things in one breath: "The system is down, could you wait a moment?",
 "I stamped it here. You can take it with you." A phrase that carries one of them is at best half a
-translation, and the other half may be the point. The matcher verifies a phrase only for an
-utterance of one part; an utterance of several is asked about ("Did you mean …?"), its best phrase
-first, so a wrong half is never shown as checked.
+translation, and the other half may be the point. The matcher verifies a phrase for an utterance
+of several parts only when the phrase carries each of them (`PhraseMatcher.covers`); otherwise it
+is asked about ("Did you mean …?"), its best phrase first, so a wrong half is never shown as
+checked.
 
 A part is what lies between sentence or clause punctuation (and, in Thai and Khmer, which mark
 clauses with a space, between spaces), less the greetings, fillers and courtesies that open it

@@ -422,7 +422,7 @@ class PhraseMatcher:
         actions = self.concepts.actions(text, lang)
         said = Said.read(text, lang)
         # several things said in one breath: a phrase may carry one of them, so it is asked about
-        one_thing = not clauses.several(text, lang)
+        said_parts = clauses.parts(text, lang)
         present: dict[str, bool] = {}  # phrase id -> it qualifies (cached)
         clean: dict[str, bool] = {}  # phrase id -> no concept of the utterance is foreign to it
         out: dict[tuple[int, float], SemanticRanking] = {}
@@ -452,9 +452,11 @@ class PhraseMatcher:
             second = rivals[0] if rivals else Candidate("", -1.0)
             if best.phrase_id and best.phrase_id not in clean:
                 phrase = self.phrasebook.get(best.phrase_id)
-                clean[best.phrase_id] = not self.foreign_concepts(
-                    phrase, text, lang
-                ) and self.asks_alike(phrase, text, lang)
+                clean[best.phrase_id] = (
+                    not self.foreign_concepts(phrase, text, lang)
+                    and self.asks_alike(phrase, text, lang)
+                    and (len(said_parts) < 2 or self.covers(phrase, said_parts, lang))
+                )
             out[(k, weight)] = SemanticRanking(
                 best.phrase_id,
                 best.score,
@@ -462,7 +464,7 @@ class PhraseMatcher:
                 second.score,
                 backed,
                 tuple(top),
-                clean.get(best.phrase_id, True) and one_thing,
+                clean.get(best.phrase_id, True),
             )
         return out
 
@@ -568,6 +570,28 @@ class PhraseMatcher:
         said = self.concepts.expressed(text, lang, besides=phrase.concepts)
         if not said:
             return said
+        worded = self._worded_concepts(phrase, lang)
+        return frozenset(key for key in said - worded if not self.concepts.get(key).modifier)
+
+    def covers(self, phrase: Phrase, parts: Sequence[str], lang: str) -> bool:
+        """Whether the phrase carries every part of an utterance that says several things: each
+        part names at least one concept, and only concepts the phrase's own words name ("I moved
+        last week, and I want to report my new address" is one request; "the system is down,
+        could you wait a moment?" has a part the phrase about the system does not carry)."""
+        worded = self._worded_concepts(phrase, lang)
+        for part in parts:
+            said = {
+                key
+                for key in self.concepts.expressed(part, lang)
+                if not self.concepts.get(key).modifier
+            }
+            if not said or not said <= worded:
+                return False
+        return True
+
+    def _worded_concepts(self, phrase: Phrase, lang: str) -> frozenset[str]:
+        """The concepts the phrase's key concepts and its own wordings (in `lang`, Korean or
+        English) name."""
         key = (phrase.id, lang)
         worded = self._worded.get(key)
         if worded is None:
@@ -579,7 +603,7 @@ class PhraseMatcher:
                 )
             )
             self._worded[key] = worded
-        return frozenset(key for key in said - worded if not self.concepts.get(key).modifier)
+        return worded
 
     def asks_alike(self, phrase: Phrase, text: str, lang: str) -> bool:
         """A question phrase asks for what the utterance asks for (`translate.mood.asked_for`):

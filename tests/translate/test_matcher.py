@@ -284,3 +284,13 @@ def test_a_phrase_whose_key_concepts_are_all_named_competes_however_far_down_it_
     found = matcher.assess(text, lang, SaidBy.VISITOR)
     shown = [found.match.phrase.id] if found.match else [c.phrase_id for c in found.candidates]
     assert shown and shown[0] == "for.extend_stay"
+
+
+def test_context_then_a_request_is_one_thing(matcher: PhraseMatcher) -> None:
+    """Both parts name what the phrase is about (moving, an address): verified."""
+    found = matcher.assess(
+        "Hello. I moved to a new apartment last week, and I want to report my new address.",
+        "en",
+        SaidBy.VISITOR,
+    )
+    assert found.match is not None and found.match.phrase.id == "res.move_in_report"
