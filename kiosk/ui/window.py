@@ -70,6 +70,7 @@ class KioskUI(QObject):
         picker = Picker.load(paths.office_phrases())  # the book's phrases, and the office's own
         self.visitor = VisitorScreen(offered, self.dpi, settings.font_scale, picker=picker)
         self.staff = StaffScreen(kiosk.translator, offered, self.dpi)
+        self.kiosk_mode = kiosk_mode
         self.windows = self._lay_out(settings.layout, kiosk_mode)
         self.enrolment: QDialog | None = None  # the sign enrolment screen while it is open
         self._connect()
@@ -112,6 +113,10 @@ class KioskUI(QObject):
         k.status.connect(self._status)
         k.visit_reset.connect(self._reset)
         k.language_changed.connect(self._language_changed)
+        self._exit_shortcuts()
+
+    def _exit_shortcuts(self) -> None:
+        """Staff leave with Ctrl+Shift+Q (and the PIN), from any of the windows."""
         for window in self.windows:
             shortcut = QShortcut(QKeySequence("Ctrl+Shift+Q"), window)
             shortcut.activated.connect(self.request_exit)
@@ -180,9 +185,8 @@ class KioskUI(QObject):
             camera = self.kiosk.settings.camera
             placed = _placement(self.kiosk.settings)
             dialog.apply()
-            if _placement(self.kiosk.settings) != placed:  # the windows are placed at start-up
-                message = strings.staff("layout_restart_note")
-                self.staff.show_status(Status(Component.SETTINGS, State.WARNING, message))
+            if _placement(self.kiosk.settings) != placed:
+                self.relay_out()  # a new layout or screen: at once
             for problem in self.kiosk.settings.check():  # what the screen could not prevent
                 self.staff.show_status(Status(Component.SETTINGS, State.WARNING, problem))
             try:
@@ -236,6 +240,25 @@ class KioskUI(QObject):
 
     # -- layouts ---------------------------------------------------------------------------------
 
+    def relay_out(self) -> None:
+        """Place the two screens anew, as Settings have them now (layout, screens): the screens
+        move into new windows with all they show; the old windows go."""
+        shown = any(window.isVisible() for window in self.windows)
+        old = self.windows
+        for window in old:
+            for view in window.findChildren(RotatedView):
+                view.release()  # the visitor screen out of the upside-down view
+        for screen in (self.staff, self.visitor):
+            screen.setParent(None)
+        self.windows = self._lay_out(self.kiosk.settings.layout, self.kiosk_mode)
+        self._exit_shortcuts()
+        if shown:
+            self.show(self.kiosk_mode)  # the new windows first: the program never has none
+        for window in old:
+            window.allow_close = True
+            window.close()
+            window.deleteLater()
+
     def _lay_out(self, layout: Layout, kiosk_mode: bool) -> list[KioskWindow]:
         if layout is Layout.TWO_WINDOWS:
             staff = KioskWindow(strings.staff("title"))
@@ -279,12 +302,18 @@ class RotatedView(QGraphicsView):
     def __init__(self, widget: QWidget) -> None:
         super().__init__()
         self.scene_ = QGraphicsScene(self)
+        self.widget_ = widget
         self.proxy = self.scene_.addWidget(widget)
         self.setScene(self.scene_)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.rotate(180)
+
+    def release(self) -> None:
+        """Give the widget back (a new layout takes it): out of the scene, parentless."""
+        self.proxy.setWidget(None)  # type: ignore[arg-type]
+        self.widget_.setParent(None)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.proxy.resize(self.viewport().width(), self.viewport().height())

@@ -178,31 +178,47 @@ def test_every_staff_topic_is_in_sight_emergencies_first(qtbot):
         close(ui)
 
 
-def test_a_new_layout_says_it_waits_for_a_restart(qtbot, monkeypatch):
-    """Windows are placed at start-up: staff who change the layout are told it applies after a
-    restart, and that the rest applied now."""
+def test_a_new_layout_applies_at_once_mid_visit(qtbot, monkeypatch):
+    """Staff switch to one window split in two, then upside down for a flat screen, then back to
+    two windows: each at once, the visit going on (what the visitor reads stays, a new answer
+    reaches them), and Ctrl+Shift+Q still leaves from every window."""
     from PySide6.QtCore import QTimer
 
     from kiosk.runtime.engines import Engines
     from kiosk.setup.settings import Layout
     from kiosk.ui.settings_dialog import SettingsDialog
-    from tests.kiosk.ui.conftest import status_text
 
     kiosk, ui = make_ui(
         qtbot, load_speech=False, wait_ready=False, engines=Engines.real(speech=False)
     )
     monkeypatch.setattr(type(ui), "check_pin", lambda _self: True)
+    ui.show()
+    kiosk.choose_language("en")
+    kiosk.quick_reply("greet.wait")
+    shown = ui.visitor.newest_label.text()
     try:
+        for layout, windows in (
+            (Layout.SPLIT, 1),
+            (Layout.SPLIT_ROTATED, 1),
+            (Layout.TWO_WINDOWS, 2),
+        ):
 
-        def in_settings() -> None:
-            dialog = QApplication.activeModalWidget()
-            assert isinstance(dialog, SettingsDialog)
-            dialog.layout_box.setCurrentIndex(dialog.layout_box.findData(Layout.SPLIT))
-            dialog.accept()
+            def in_settings(layout: Layout = layout) -> None:
+                dialog = QApplication.activeModalWidget()
+                assert isinstance(dialog, SettingsDialog)
+                dialog.layout_box.setCurrentIndex(dialog.layout_box.findData(layout))
+                dialog.accept()
 
-        QTimer.singleShot(0, in_settings)
-        ui.open_settings()
-        assert kiosk.settings.layout is Layout.SPLIT
-        assert "다시 시작" in status_text(ui, "settings")
+            QTimer.singleShot(0, in_settings)
+            ui.open_settings()
+            QApplication.processEvents()
+            assert kiosk.settings.layout is layout
+            assert len(ui.windows) == windows and all(w.isVisible() for w in ui.windows)
+            assert ui.staff.isVisible() and ui.visitor.newest_label.text() == shown
+            for window in ui.windows:
+                keys = [s.key().toString() for s in window.findChildren(QShortcut)]
+                assert "Ctrl+Shift+Q" in keys
+        kiosk.quick_reply("greet.thanks")
+        assert ui.visitor.newest_label.text() != shown  # the visit goes on in the new windows
     finally:
         close(ui)
