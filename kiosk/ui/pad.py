@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeGuard
 
@@ -66,6 +66,7 @@ from kiosk.keyboards import (
 )
 from kiosk.ui.fonts import fitted, font_for, jamo_font, optical_font
 from kiosk.ui.theme import THEME, mm_to_px
+from translate.words import line_breaks
 
 LATIN = "latin"
 HANGUL = "hangul"
@@ -103,6 +104,7 @@ class _Slot:
 class WritingPad(QWidget):
     submitted = Signal(str)  # the text the visitor sends (stripped, never empty)
     cancelled = Signal()
+    suggestion_chosen = Signal(str)  # the id of a suggestion the visitor tapped (`suggest`)
 
     def __init__(self, lang: str | None, dpi: float, scale: float = 1.0) -> None:
         super().__init__()
@@ -132,6 +134,13 @@ class WritingPad(QWidget):
         self.candidate_row.setContentsMargins(0, 0, 0, 0)
         self.candidate_row.setSpacing(8)
         self.candidate_keys: list[QPushButton] = []
+        # what the words typed so far may be looking for (the phrase picker's search): tap one
+        self.suggestion_bar = QWidget()
+        self.suggestion_row = QHBoxLayout(self.suggestion_bar)
+        self.suggestion_row.setContentsMargins(0, 0, 0, 0)
+        self.suggestion_row.setSpacing(8)
+        self.suggestion_keys: list[QPushButton] = []
+        self.suggestion_bar.setVisible(False)
 
         self.keys: list[QPushButton] = []  # every key, in reading order (also the Tab order)
         self.character_keys: dict[str, QPushButton] = {}  # by the key's xkb position (AD01, …)
@@ -162,6 +171,7 @@ class WritingPad(QWidget):
         layout_.setContentsMargins(0, 0, 0, 0)
         layout_.setSpacing(12)
         layout_.addWidget(self.field, stretch=2)
+        layout_.addWidget(self.suggestion_bar)
         layout_.addWidget(self.candidate_bar)
         layout_.addWidget(keyboard, stretch=5)
         self._build_keys()
@@ -227,6 +237,26 @@ class WritingPad(QWidget):
             except Exception as error:  # see _fall_back
                 self._fall_back(error)
             self._show_composition()
+
+    def suggest(self, suggestions: Sequence[tuple[str, str]]) -> None:
+        """Show (id, text) suggestions above the keys, or none: tapping one emits its id."""
+        for key in self.suggestion_keys:
+            self.suggestion_row.removeWidget(key)
+            key.hide()
+            key.deleteLater()
+        self.suggestion_keys = []
+        font = optical_font(reading_lang(self.lang), COMMAND_MM * self.scale, self.dpi)
+        for ident, text in suggestions:
+            key = self._key()
+            key.setText(line_breaks(text))
+            key.setAccessibleName(text)
+            key.setFont(fitted(font, text, max(200, self.width() / max(1, len(suggestions)) - 24)))
+            key.setProperty("suggestion", ident)
+            key.clicked.connect(lambda _=False, i=ident: self.suggestion_chosen.emit(i))
+            self.suggestion_row.addWidget(key)
+            self.suggestion_keys.append(key)
+        self.suggestion_bar.setVisible(bool(suggestions))
+        self.suggestion_bar.setMinimumHeight(round(mm_to_px(MIN_KEY_MM, self.dpi)))
 
     def send(self) -> None:
         self._finish_composition()

@@ -50,6 +50,7 @@ MIN_FIT = 0.35
 OWN_SHARE = 0.35
 CHROME_MM = 6.0
 MAX_HISTORY = 6
+SUGGESTIONS = 3  # phrases found so far, above the pad's keys while it types a search
 CAPTIONS_FACTOR = 1.5  # Korean captions for visitors who hear little: larger still (18 mm)
 
 
@@ -87,6 +88,8 @@ class VisitorScreen(QWidget):
         self.pad = WritingPad("en", dpi, font_scale)
         self.pad.submitted.connect(self._written)
         self.pad.cancelled.connect(self._pad_closed)
+        self.pad.field.textChanged.connect(self._search_as_typed)
+        self.pad.suggestion_chosen.connect(self._suggestion_chosen)
         self._searching = False  # the pad is open to type the picker's search
         self.note_view = NoteView(dpi, font_scale)
         self.note_view.closed.connect(self.show_conversation)
@@ -175,6 +178,7 @@ class VisitorScreen(QWidget):
         self.note_view.close_button.setFocus()
 
     def _written(self, text: str) -> None:
+        self.pad.suggest(())
         if self._searching:  # the words to look for among the phrases, not a message to staff
             self._searching = False
             self.pages.setCurrentWidget(self.picker)
@@ -185,11 +189,27 @@ class VisitorScreen(QWidget):
         self.written.emit(text, _written_lang(text, self._reading_lang()))
 
     def _pad_closed(self) -> None:
+        self.pad.suggest(())
         if self._searching:
             self._searching = False
             self.pages.setCurrentWidget(self.picker)
             return
         self.show_conversation()
+
+    def _search_as_typed(self) -> None:
+        """While the pad types the picker's search, the phrases it finds so far show above the
+        keys, to tap at once."""
+        if not self._searching:
+            return
+        found = self.picker.model.search(self.pad.text(), self.picker.lang, limit=SUGGESTIONS)
+        self.pad.suggest([(phrase.id, phrase.text) for phrase in found])
+
+    def _suggestion_chosen(self, phrase_id: str) -> None:
+        self._searching = False
+        self.pad.suggest(())
+        self.pad.clear()
+        self.pages.setCurrentWidget(self.picker)
+        self.picker.choose(phrase_id)  # picked at once, or its slots asked on the picker
 
     def search_on_pad(self) -> None:
         """The pad, in the visitor's own keys, to type what to look for in the picker."""

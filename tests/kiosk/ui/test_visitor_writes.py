@@ -276,8 +276,13 @@ def test_a_thai_visitor_searches_the_phrases_on_their_own_keys(counter, qtbot) -
     _tap(qtbot, visitor.picker.search_field)
     pad = visitor.pad
     assert visitor.pages.currentWidget() is pad and pad.layout_name == "thai"
-    _touch_type(qtbot, pad, "ค่าธรรมเนียม")
-    _tap(qtbot, pad.send_key)
+    _touch_type(qtbot, pad, "ค่าธรรม")
+    # as they type, the phrases found so far stand above the keys
+    assert pad.suggestion_bar.isVisible()
+    suggested = [k.property("suggestion") for k in pad.suggestion_keys]
+    assert "fee.how_much" in suggested
+    _touch_type(qtbot, pad, "เนียม")
+    _tap(qtbot, pad.send_key)  # or Send: the picker shows all it found
     picker = visitor.picker
     assert visitor.pages.currentWidget() is picker
     assert not kiosk.session.turns  # nothing reached staff
@@ -286,3 +291,12 @@ def test_a_thai_visitor_searches_the_phrases_on_their_own_keys(counter, qtbot) -
     assert "fee.how_much" in found
     _tap(qtbot, next(b for b in picker.phrase_buttons if b.property("phrase_id") == "fee.how_much"))
     assert kiosk.session.latest(Side.VISITOR).phrase_id == "fee.how_much"
+
+    _tap(qtbot, visitor.pick_button)  # again, and this time a suggestion is tapped at once
+    QApplication.processEvents()
+    _tap(qtbot, picker.search_field)
+    _touch_type(qtbot, pad, "ขอบคุณ")
+    thanks = next(k for k in pad.suggestion_keys if k.property("suggestion") == "greet.thanks")
+    _tap(qtbot, thanks)
+    assert kiosk.session.latest(Side.VISITOR).phrase_id == "greet.thanks"
+    assert not pad.suggestion_bar.isVisible()
