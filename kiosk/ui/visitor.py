@@ -141,6 +141,9 @@ class VisitorScreen(QWidget):
             return
         self.lang = lang
         self._retranslate()
+        # the pad's keys ready, and a dictionary its keyboard converts with read in the
+        # background now, not at the visitor's first key press
+        self.pad.set_language(self._reading_lang())
         self.show_conversation()
 
     def show_conversation(self) -> None:
