@@ -22,6 +22,7 @@ from translate.errors import SlotError, TranslateError
 from translate.glossary import Glossary, Term
 from translate.machine import MachineResult, MachineTranslation
 from translate.matcher import Assessment, Match, PhraseMatcher
+from translate.matcher import Candidate as MatchCandidate
 from translate.normalise import MAX_MATCH_CHARS, clean_input, normalise
 from translate.office import TOPIC as OFFICE
 from translate.office import OfficeBook
@@ -234,28 +235,42 @@ class Translator:
     def _nearest(self, text: str, source_lang: str, target_lang: str) -> tuple[Candidate, ...]:
         """The staff phrases closest to `text`, for staff to send one with a tap: slots read
         from `text` are filled, the others are named in `Candidate.needs` and shown as "…"."""
-        out: list[Candidate] = []
+        out = []
         for found in self.matcher.nearest(text, source_lang, SaidBy.STAFF, NEAREST):
             phrase = self.phrasebook.get(found.phrase_id)
-            if not (phrase.has(source_lang) and phrase.has(target_lang)):
-                continue
-            needs = tuple(sorted(phrase.slots - set(found.slots)))
-            try:
+            if phrase.has(source_lang) and phrase.has(target_lang):
+                out.append(self._offered(found, source_lang, target_lang, open_slots=True))
+        return tuple(c for c in out if c is not None)
+
+    def _offered(
+        self,
+        found: MatchCandidate,
+        source_lang: str,
+        target_lang: str,
+        open_slots: bool = False,
+    ) -> Candidate | None:
+        """A phrase the matcher found, rendered in both languages to be offered; with
+        `open_slots`, slots it read no value for are shown as "…" and named in `needs`. None
+        when a slot value cannot be shown."""
+        phrase = self.phrasebook.get(found.phrase_id)
+        try:
+            if open_slots:
                 source_text = self._render_open(phrase, source_lang, found.slots)
                 target_text = self._render_open(phrase, target_lang, found.slots)
-            except TranslateError:
-                continue
-            out.append(
-                Candidate(
-                    found.phrase_id,
-                    source_text,
-                    target_text,
-                    round(found.score, 4),
-                    phrase.is_reviewed(target_lang),
-                    needs,
-                )
-            )
-        return tuple(out)
+            else:
+                source_text = self.render(found.phrase_id, source_lang, found.slots)
+                target_text = self.render(found.phrase_id, target_lang, found.slots)
+        except TranslateError:  # a slot value the phrase cannot show: not offered
+            return None
+        needs = tuple(sorted(phrase.slots - set(found.slots))) if open_slots else ()
+        return Candidate(
+            found.phrase_id,
+            source_text,
+            target_text,
+            round(found.score, 4),
+            phrase.is_reviewed(target_lang),
+            needs,
+        )
 
     def _render_open(self, phrase: Phrase, lang: str, values: Mapping[str, slots.SlotValue]) -> str:
         """The phrase in `lang` with the given slots filled and the others shown as "…"."""
@@ -268,24 +283,8 @@ class Translator:
         self, assessment: Assessment, source_lang: str, target_lang: str
     ) -> tuple[Candidate, ...]:
         """The assessment's candidates rendered in both languages (slots filled)."""
-        out = []
-        for found in assessment.candidates:
-            try:
-                source_text = self.render(found.phrase_id, source_lang, found.slots)
-                target_text = self.render(found.phrase_id, target_lang, found.slots)
-            except TranslateError:  # a slot value the phrase cannot show: not offered
-                continue
-            phrase = self.phrasebook.get(found.phrase_id)
-            out.append(
-                Candidate(
-                    found.phrase_id,
-                    source_text,
-                    target_text,
-                    round(found.score, 4),
-                    phrase.is_reviewed(target_lang),
-                )
-            )
-        return tuple(out)
+        offered = (self._offered(f, source_lang, target_lang) for f in assessment.candidates)
+        return tuple(c for c in offered if c is not None)
 
     def _from_match(
         self, text: str, source_lang: str, target_lang: str, match: Match

@@ -242,7 +242,7 @@ class Conversation:
 
     def _phrase(self, phrase: Translation, replaces: int | None = None) -> list[Command]:
         same = phrase.target_lang == self.staff_lang  # a captions or Deaf visitor reads Korean
-        kind = TurnKind.ORIGINAL if same else TurnKind(phrase.kind.value)
+        kind = _phrase_kind(phrase, same)
         old = self.session.get(replaces) if replaces is not None else None
         if old is not None:  # staff picked a nearest phrase: it takes their unmatched words' place
             picked = replace(
@@ -256,33 +256,30 @@ class Conversation:
             )
             turn = self.session.put(picked)
             return [ShowTurn(turn), *self._speak(turn)]
-        turn = self.session.open(
-            Side.STAFF,
-            self.staff_lang,
-            phrase.source_text,
-            phrase.target_lang,
-            TurnKind.ORIGINAL if same else TurnKind(phrase.kind.value),
-            phrase.text,
-            phrase_id=phrase.phrase_id,
-            reviewed=phrase.reviewed,
-        )
+        turn = self._open_phrase(Side.STAFF, self.staff_lang, phrase, kind)
         return [ShowTurn(turn), *self._speak(turn)]
 
     def _picked(self, phrase: Translation) -> list[Command]:
         """The visitor pointed at a phrase of the book: a checked turn for staff, in Korean."""
         same = phrase.source_lang == phrase.target_lang  # a visitor who reads Korean
-        turn = self.session.open(
-            Side.VISITOR,
-            phrase.source_lang,
+        kind = _phrase_kind(phrase, same)
+        return [ShowTurn(self._open_phrase(Side.VISITOR, phrase.source_lang, phrase, kind, True))]
+
+    def _open_phrase(
+        self, side: Side, lang: str, phrase: Translation, kind: TurnKind, written: bool = False
+    ) -> Turn:
+        """A new turn of a phrase of the book, said by `side` in `lang`."""
+        return self.session.open(
+            side,
+            lang,
             phrase.source_text,
             phrase.target_lang,
-            TurnKind.ORIGINAL if same else TurnKind(phrase.kind.value),
+            kind,
             phrase.text,
             phrase_id=phrase.phrase_id,
             reviewed=phrase.reviewed,
-            written=True,
+            written=written,
         )
-        return [ShowTurn(turn)]
 
     # -- translation ------------------------------------------------------------------------------
 
@@ -484,3 +481,8 @@ class Conversation:
             log.info("idle visit ended")
             return self._new_visit(idle=True)
         return []
+
+
+def _phrase_kind(phrase: Translation, same_language: bool) -> TurnKind:
+    """A rendered phrase's turn kind: its own (verified), or ORIGINAL when both sides read it."""
+    return TurnKind.ORIGINAL if same_language else TurnKind(phrase.kind.value)

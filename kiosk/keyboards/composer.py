@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from kiosk.keyboards.base import ComposerBase
 from kiosk.keyboards.layout import ComposerKind, Layout
 
 
@@ -46,21 +47,10 @@ class CandidateComposer(Composer, Protocol):
     def choose(self, index: int) -> None: ...
 
 
-class PlainComposer:
+class PlainComposer(ComposerBase):
     """Keys type their text as it is: the layouts whose script needs no composition (Thai, Khmer,
     Devanagari, Cyrillic, Latin). Combining marks need nothing either: each key types one code
     point in the order the script stores them (Khmer ក ្ ម makes the subscript ក្ម)."""
-
-    def __init__(self) -> None:
-        self.committed = ""
-
-    @property
-    def composing(self) -> str:
-        return ""
-
-    @property
-    def text(self) -> str:
-        return self.committed
 
     def press(self, key: str) -> None:
         self.committed += key
@@ -68,20 +58,10 @@ class PlainComposer:
     def backspace(self) -> bool:
         """Take back the last code point typed (a mark, not the whole cluster, as the key
         typed it), else report there was nothing."""
-        if self.committed:
-            self.committed = self.committed[:-1]
-            return True
-        return False
+        return self._erase_committed()
 
     def finish(self) -> str:
         return self.committed
-
-    def take_committed(self) -> str:
-        done, self.committed = self.committed, ""
-        return done
-
-    def clear(self) -> None:
-        self.committed = ""
 
 
 def composer_for(layout: Layout) -> Composer:

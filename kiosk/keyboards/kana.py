@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from kiosk.keyboards.base import ComposerBase
 from kiosk.keyboards.kanji import KanjiConverter, shared_converter
 
 VOICED = "゛"
@@ -27,21 +28,17 @@ _FROM_SMALL = {small: big for big, small in _TO_SMALL.items()}
 _MARKS = {VOICED: "\u3099", SEMI_VOICED: "\u309a"}
 
 
-class KanaComposer:
+class KanaComposer(ComposerBase):
     def __init__(self, converter: KanjiConverter | None = None, convert: bool = True) -> None:
         """`convert=False` offers kana candidates only (no kanji dictionary is loaded)."""
+        super().__init__()
         self._converter = converter
         self._convert = convert
-        self.committed = ""
         self._kana = ""
 
     @property
     def composing(self) -> str:
         return self._kana
-
-    @property
-    def text(self) -> str:
-        return self.committed + self._kana
 
     @property
     def candidates(self) -> tuple[str, ...]:
@@ -72,22 +69,14 @@ class KanaComposer:
         if self._kana:
             self._kana = self._kana[:-1]
             return True
-        if self.committed:
-            self.committed = self.committed[:-1]
-            return True
-        return False
+        return self._erase_committed()
 
     def finish(self) -> str:
         self.committed += self._kana
         self._kana = ""
         return self.committed
 
-    def take_committed(self) -> str:
-        done, self.committed = self.committed, ""
-        return done
-
-    def clear(self) -> None:
-        self.committed = ""
+    def _drop_composing(self) -> None:
         self._kana = ""
 
     def _best_conversion(self) -> str:

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from functools import cache
 
+from kiosk.keyboards.base import ComposerBase
 from kiosk.keyboards.hanzi import HanziDictionary, shared_dictionary
 
 MAX_CANDIDATES = 300  # a rare character is still reachable, pages further on
 _SEPARATOR = "'"
 
 
-class PinyinComposer:
+class PinyinComposer(ComposerBase):
     def __init__(self, dictionary: HanziDictionary | None = None) -> None:
+        super().__init__()
         self._dictionary = dictionary
-        self.committed = ""
         self._pinyin = ""
 
     @property
@@ -34,10 +35,6 @@ class PinyinComposer:
     @property
     def composing(self) -> str:
         return self._pinyin
-
-    @property
-    def text(self) -> str:
-        return self.committed + self._pinyin
 
     @property
     def candidates(self) -> tuple[str, ...]:
@@ -81,10 +78,7 @@ class PinyinComposer:
         if self._pinyin:
             self._pinyin = self._pinyin[:-1]
             return True
-        if self.committed:
-            self.committed = self.committed[:-1]
-            return True
-        return False
+        return self._erase_committed()
 
     def finish(self) -> str:
         """Write the best candidates for all of the preedit (pinyin the dictionary cannot read
@@ -97,12 +91,7 @@ class PinyinComposer:
             self.choose(0)
         return self.committed
 
-    def take_committed(self) -> str:
-        done, self.committed = self.committed, ""
-        return done
-
-    def clear(self) -> None:
-        self.committed = ""
+    def _drop_composing(self) -> None:
         self._pinyin = ""
 
     def _covered(self, word: str) -> int:

@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Sequence
 from enum import StrEnum
 
+from kiosk.keyboards.base import ComposerBase
+
 
 class TonePlacement(StrEnum):
     MODERN = "modern"  # hoà, hoè, thuỷ
@@ -40,7 +42,7 @@ def telex(keys: Sequence[str], placement: TonePlacement = TonePlacement.MODERN) 
     return word.render(placement)
 
 
-class TelexComposer:
+class TelexComposer(ComposerBase):
     """Telex keys in, Vietnamese words out; the word being typed is the preedit.
 
     Letters compose the current word; anything else (space, punctuation, a digit) ends it and is
@@ -48,17 +50,13 @@ class TelexComposer:
     """
 
     def __init__(self, placement: TonePlacement = TonePlacement.MODERN) -> None:
+        super().__init__()
         self.placement = placement
-        self.committed = ""
         self._keys: list[str] = []
 
     @property
     def composing(self) -> str:
         return telex(self._keys, self.placement)
-
-    @property
-    def text(self) -> str:
-        return self.committed + self.composing
 
     def press(self, key: str) -> None:
         if len(key) == 1 and key.isascii() and key.isalpha():
@@ -73,22 +71,14 @@ class TelexComposer:
             while self._keys and self.composing == shown:  # "lej" ← "le": one press, not two
                 self._keys.pop()
             return True
-        if self.committed:
-            self.committed = self.committed[:-1]
-            return True
-        return False
+        return self._erase_committed()
 
     def finish(self) -> str:
         self.committed += self.composing
         self._keys = []
         return self.committed
 
-    def take_committed(self) -> str:
-        done, self.committed = self.committed, ""
-        return done
-
-    def clear(self) -> None:
-        self.committed = ""
+    def _drop_composing(self) -> None:
         self._keys = []
 
 

@@ -54,7 +54,7 @@ from kiosk.core.picker import (
 from kiosk.ui.fonts import font_for
 from kiosk.ui.theme import THEME, mm_to_px
 from translate import slots as slot_values
-from translate import words
+from translate.words import ZWSP, line_breaks
 
 TITLE_MM = 6.0  # the title, the search field, Back and Close
 TILE_MM = 6.0  # a topic's name
@@ -65,8 +65,6 @@ ICON_MM = 14.0
 TARGET_MM = 18.0  # the least height of anything to tap (the kiosk rule asks ≥ 12 mm)
 DATES = 14  # days shown at once for a date
 SCROLL_BAR_MM = 12.0  # wide enough to drag with a finger
-#: languages whose lines Qt cannot break by itself: a zero-width space marks each word's end
-_BREAK_HINTS = frozenset({"km", "th", "zh", "ja"})
 
 
 class PhrasePicker(QWidget):
@@ -231,7 +229,7 @@ class PhrasePicker(QWidget):
             tile = TileButton("topic", icon=topic.icon)
             tile.setProperty("topic", topic.id)
             tile.clicked.connect(lambda _=False, t=topic.id: self._open(t))
-            tile.set_content(_breakable(topic.name, self.lang), "", self._font(TILE_MM, True), None)
+            tile.set_content(line_breaks(topic.name), "", self._font(TILE_MM, True), None)
             tile.setAccessibleName(topic.name)
             tiles.append(tile)
         return tiles
@@ -244,7 +242,7 @@ class PhrasePicker(QWidget):
             tile.setProperty("phrase_id", phrase.id)
             tile.clicked.connect(lambda _=False, p=phrase.id: self.choose(p))
             tile.set_content(
-                _breakable(phrase.text, self.lang),
+                line_breaks(phrase.text),
                 tag if phrase.draft else "",
                 self._font(PHRASE_MM),
                 self._font(TAG_MM),
@@ -310,7 +308,7 @@ class PhrasePicker(QWidget):
         self.digits = str(abs(v)) if isinstance(v := self.values.get(slot.name), int) else ""
         self.basement = isinstance(v, int) and v < 0
         self.date_start = self.today()
-        self.prompt.setText(_breakable(slot.prompt, self.lang))
+        self.prompt.setText(line_breaks(slot.prompt))
         self.prompt.setAccessibleName(slot.prompt)
         self._fill_input(slot)
         self.pages.setCurrentWidget(self.slot_page)
@@ -344,7 +342,7 @@ class PhrasePicker(QWidget):
                 tile = TileButton("choice")
                 tile.setCheckable(True)
                 tile.setProperty("value", choice.key)
-                tile.set_content(_breakable(choice.text, self.lang), "", self._font(TILE_MM), None)
+                tile.set_content(line_breaks(choice.text), "", self._font(TILE_MM), None)
                 tile.setAccessibleName(choice.text)
                 tile.clicked.connect(lambda _=False, k=choice.key: self._set_value(k))
                 tile.installEventFilter(self)
@@ -364,7 +362,7 @@ class PhrasePicker(QWidget):
             tile.setCheckable(True)
             tile.setProperty("value", day.date.isoformat())
             tile.set_content(
-                _breakable(day.text, self.lang),
+                line_breaks(day.text),
                 day.relative,
                 self._font(TILE_MM, True),
                 self._font(TAG_MM * 1.2),
@@ -456,7 +454,7 @@ class PhrasePicker(QWidget):
         self.send_button.setEnabled(slot.name in self.values)
 
     def _show_preview(self, filled: FilledPhrase) -> None:
-        self.preview.setText(_breakable(filled.text, self.lang))
+        self.preview.setText(line_breaks(filled.text))
         self.preview.setAccessibleName(filled.text)
         tag = strings.visitor(self.lang, "draft") if filled.draft else ""
         self.preview_tag.setText(tag)
@@ -631,7 +629,7 @@ class PhrasePicker(QWidget):
             title = next((t.name for t in self.model.topics(self.lang) if t.id == self.topic), "")
         else:
             title = label(self.lang, "title")
-        self.title.setText(_breakable(title, self.lang))
+        self.title.setText(line_breaks(title))
         self.title.setAccessibleName(title)
         self.search_row.setVisible(page is not self.slot_page)
         self._order_tabs()
@@ -740,7 +738,7 @@ class TileButton(QPushButton):
 
     def caption(self) -> str:
         """What the button says (without the line-break hints)."""
-        return self.text_label.text().replace("\u200b", "")
+        return self.text_label.text().replace(ZWSP, "")
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -824,20 +822,6 @@ def _empty(grid: QGridLayout) -> None:
             widget.hide()
     for row in range(grid.rowCount()):
         grid.setRowStretch(row, 0)
-
-
-def _breakable(text: str, lang: str) -> str:
-    """`text` with a zero-width space after each word in scripts written without spaces, where
-    Qt finds no place to break a line by itself (Khmer); other text unchanged."""
-    if lang not in _BREAK_HINTS or not text:
-        return text
-    split = words.split(text, lang)
-    out = []
-    for i, ch in enumerate(text):
-        if i in split.starts and i > 0 and not text[i - 1].isspace():
-            out.append("\u200b")
-        out.append(ch)
-    return "".join(out)
 
 
 def _icon(name: str, px: int, ratio: float) -> QPixmap:
