@@ -102,13 +102,15 @@ def _glyph_sized(font_family: str, glyph: str, target: float, bold: bool) -> QFo
     return font
 
 
-def fitted(font: QFont, text: str, width: float) -> QFont:
-    """`font`, made smaller if `text` is wider than `width` pixels in it (never below 60%)."""
+def fitted(font: QFont, text: str, width: float, least: float = 0.6) -> QFont:
+    """`font`, made smaller if `text` is wider than `width` pixels in it (never below `least`
+    of its size)."""
     need = QFontMetricsF(font).horizontalAdvance(text)
     if need <= width or need <= 0:
         return font
     smaller = QFont(font)
-    smaller.setPixelSize(max(round(font.pixelSize() * 0.6), int(font.pixelSize() * width / need)))
+    floor = round(font.pixelSize() * least)
+    smaller.setPixelSize(max(floor, int(font.pixelSize() * width / need)))
     return smaller
 
 

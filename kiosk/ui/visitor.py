@@ -327,13 +327,13 @@ class VisitorScreen(QWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(scroll, stretch=1)
 
-        self.talk_button = QPushButton()
+        self.talk_button = _FittedButton()
         self.talk_button.setMinimumHeight(round(self.dpi * 1.0))
         self.talk_button.pressed.connect(lambda: self.talk.emit(True))
         self.talk_button.released.connect(lambda: self.talk.emit(False))
-        self.write_button = QPushButton()
-        self.pick_button = QPushButton()
-        self.note_button = QPushButton()
+        self.write_button = _FittedButton()
+        self.pick_button = _FittedButton()
+        self.note_button = _FittedButton()
         for button in (self.write_button, self.pick_button, self.note_button):
             button.setMinimumHeight(round(self.dpi * 1.0))  # as large as the talk button
         self.write_button.clicked.connect(self.show_pad)
@@ -367,8 +367,8 @@ class VisitorScreen(QWidget):
             (self.note_button, "note_button"),
         ):
             button.setText(self._t(key))
-        self._button_font = font_for(lang, CHROME_MM * 1.2, self.dpi, bold=True)
-        self._fit_buttons()
+        for button in (self.talk_button, self.write_button, self.pick_button, self.note_button):
+            button.set_full_font(font_for(lang, CHROME_MM * 1.2, self.dpi, bold=True))
         self.pad.set_scale(self.scale)
         self.picker.set_scale(self.scale)
         self.note_view.set_scale(self.scale)
@@ -478,19 +478,8 @@ class VisitorScreen(QWidget):
         label.setMaximumHeight(max(room, 1))
         return min(label.heightForWidth(width), room)
 
-    def _fit_buttons(self) -> None:
-        """The talk, write and take-home buttons share the width they are given (half a screen
-        in the split layout); a label too long for its button is set smaller, never widening
-        the window."""
-        if not hasattr(self, "_button_font"):
-            return
-        for button in (self.talk_button, self.write_button, self.pick_button, self.note_button):
-            room = button.width() - 32 if button.width() > 100 else 10_000
-            button.setFont(fitted(self._button_font, button.text(), room))
-
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_buttons()
         self.fit_captions()
 
     def _mine(self, turn: Turn) -> str:
@@ -560,3 +549,30 @@ def _written_lang(text: str, reading: str) -> str:
     letters = [c for c in text if c.isalpha()]
     hangul = sum("\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e" for c in letters)
     return "ko" if letters and hangul * 2 > len(letters) else reading
+
+
+class _FittedButton(QPushButton):
+    """A button of the visitor's bottom row: the row's width is shared by stretch (half a screen
+    in the split layout), and a label too long for its share is set smaller (down to 40%) when
+    the button is sized, never widening the window."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full: QFont | None = None
+
+    def set_full_font(self, font: QFont) -> None:
+        self._full = font
+        self._fit()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._full is not None:
+            room = self.width() - 32 if self.width() > 100 else 10_000
+            self.setFont(fitted(self._full, self.text(), room, least=0.4))

@@ -10,6 +10,7 @@ within its width and within the height the screen gives it."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QApplication, QLabel
 
 from kiosk.runtime.engines import Engines
@@ -71,6 +72,17 @@ def test_every_phrase_fits_in_every_language_at_every_size(qtbot, layout: Layout
                 grew = visitor.window().width()
                 assert grew <= SCREEN[0], f"{lang} at {scale:.0%}: the window grew to {grew}px"
                 assert visitor.width() <= screen_width + 2, f"{lang} at {scale:.0%}"
+                for button in (
+                    visitor.talk_button,
+                    visitor.write_button,
+                    visitor.pick_button,
+                    visitor.note_button,
+                ):  # the bottom row's labels fit their share of the width
+                    need = QFontMetricsF(button.font()).horizontalAdvance(button.text())
+                    if button.isVisible() and need > button.width() - 16:
+                        problems.append(
+                            f"{lang} {scale:.0%} button {button.text()!r}: {need:.0f}px"
+                        )
                 for phrase in book:
                     text = phrase.text.get(lang)
                     if not text:
