@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
@@ -46,6 +47,21 @@ class SlotDialog(QDialog):
             self.field.setPlaceholderText("2026-12-15 · 12월 15일 · 내일 · 다음 주 화요일")
             self.calendar = QCalendarWidget()
             self.calendar.setMinimumDate(QDate.currentDate())
+            self.calendar.setStyleSheet(  # the kiosk's dark theme, days readable on it
+                f"QCalendarWidget QAbstractItemView {{ background: {THEME.surface};"
+                f" color: {THEME.text}; selection-background-color: {THEME.button};"
+                f" selection-color: {THEME.button_text}; }}"
+                f"QCalendarWidget QAbstractItemView:disabled {{ color: {THEME.muted}; }}"
+                "QCalendarWidget QWidget#qt_calendar_navigationbar"
+                f" {{ background: {THEME.surface}; }}"
+            )
+            self.calendar.setVerticalHeaderFormat(
+                QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader
+            )
+            weekdays = QTextCharFormat()
+            weekdays.setBackground(QColor(THEME.surface))
+            weekdays.setForeground(QColor(THEME.muted))
+            self.calendar.setHeaderTextFormat(weekdays)
             self.calendar.clicked.connect(
                 lambda day: self.field.setText(day.toString("yyyy-MM-dd"))
             )
