@@ -2,17 +2,22 @@
 
 `FileSource` decodes any format PyAV reads (optionally paced in real time, so a file behaves like a
 live microphone), and `probe` checks that a file is such audio without decoding it all;
-`MicrophoneSource` reads a PortAudio input through sounddevice at the device's own rate, resamples,
-and survives the device vanishing by reporting a status and reopening it.
+`MicrophoneSource` reads a PortAudio input (through sounddevice, in its own process:
+`asr.mic_worker`) at the device's own rate, resampled, and survives the device vanishing by
+reporting a status and reopening it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import json
 import logging
 import os
 import queue
 import stat
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -349,11 +354,14 @@ def find_input_device(device: int | str | None) -> InputDevice:
 
 
 class MicrophoneSource:
-    """A live microphone. Opens at the device's native rate and resamples to 16 kHz mono.
+    """A live microphone, captured in its own process (`asr.mic_worker`) at the device's native
+    rate and resampled there to 16 kHz mono.
 
-    The PortAudio callback only copies samples into a bounded queue (never blocks; counts drops).
-    If the device stops delivering audio, `on_status` is told and the device is reopened every
-    `retry_s` seconds until it comes back or the source is closed.
+    The capture runs in a child process because a vanished device can leave PortAudio unable to
+    stop its stream; a child is killed instead, so neither the kiosk nor its exit ever waits on a
+    driver. If the device stops delivering audio, `on_status` is told and the device is reopened
+    (in a new process, which lists the devices afresh) every `retry_s` seconds until it comes
+    back or the source is closed.
     """
 
     def __init__(
@@ -364,19 +372,22 @@ class MicrophoneSource:
         stall_s: float = 2.0,
         retry_s: float = 1.0,
         component: str = "microphone",
+        open_timeout_s: float = 15.0,
     ) -> None:
         self.device_spec = device
         self.on_status = on_status or (lambda status: None)
         self.stall_s = stall_s
         self.retry_s = retry_s
+        self.open_timeout_s = open_timeout_s
         self.component = component
         self.dropped_blocks = 0
-        self._block_s = 0.02
-        self._queue: queue.Queue[Audio] = queue.Queue(maxsize=max(1, int(max_queue_s / 0.02)))
+        self._block_s = MIC_BLOCK_SAMPLES / SAMPLE_RATE
+        self._queue: queue.Queue[Audio | None] = queue.Queue(
+            maxsize=max(1, int(max_queue_s / self._block_s))
+        )
         self._closed = threading.Event()
-        self._stream: Any = None
-        self._rate = SAMPLE_RATE
-        self._queued_samples = 0
+        self._lock = threading.Lock()
+        self._worker: subprocess.Popen[bytes] | None = None
         self.device = find_input_device(device)  # fail early and clearly if there is none
 
     def frames(self) -> Iterator[Audio]:
@@ -386,7 +397,7 @@ class MicrophoneSource:
                     return
                 continue
             yield from self._read_until_stall()
-            self._close_stream()
+            self._close_worker()
             if not self._closed.is_set():
                 self.on_status(
                     Status(
@@ -402,46 +413,87 @@ class MicrophoneSource:
 
     def close(self) -> None:
         self._closed.set()
-        self._close_stream()
+        self._close_worker()
 
     # -- internals --
 
     def _open(self) -> bool:
-        sd = _sounddevice()
+        spec = "" if self.device_spec is None else str(self.device_spec)
         try:
-            if self._stream is None and self.device_spec is not None:
-                self.device = find_input_device(self.device_spec)
-            elif self._stream is None:
-                self.device = find_input_device(None)
-            rate = int(self.device.default_rate) or SAMPLE_RATE
-            blocksize = int(rate * self._block_s)
-            self._rate = rate
-            self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-            self._stream = sd.InputStream(
-                device=self.device.index,
-                samplerate=rate,
-                channels=min(2, max(1, self.device.channels)),
-                dtype="float32",
-                blocksize=blocksize,
-                callback=self._callback,
+            worker = subprocess.Popen(
+                [*_worker_command(), spec],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # PortAudio's and ALSA's own chatter
+                bufsize=0,
             )
-            self._stream.start()
-        except Exception as exc:
-            self._stream = None
+        except OSError as exc:
             self.on_status(
-                Status(self.component, "error", f"cannot open the microphone: {_short(exc)}")
+                Status(self.component, "error", f"cannot start the microphone: {_short(exc)}")
             )
             return False
+        with self._lock:
+            if self._closed.is_set():
+                _kill(worker)
+                return False
+            self._worker = worker
+        headers: queue.Queue[dict[str, Any]] = queue.Queue()
+        assert worker.stdout is not None
+        threading.Thread(
+            target=self._read_worker, args=(worker.stdout, headers), daemon=True
+        ).start()
+        try:
+            header = headers.get(timeout=self.open_timeout_s)
+        except queue.Empty:
+            header = {"ok": False, "error": "the audio system did not answer"}
+        if not header.get("ok"):
+            self._close_worker()
+            self.on_status(
+                Status(
+                    self.component,
+                    "error",
+                    f"cannot open the microphone: {header.get('error', 'unknown error')}",
+                )
+            )
+            return False
+        self.device = InputDevice(
+            index=int(header["index"]),
+            name=str(header["name"]),
+            channels=self.device.channels,
+            default_rate=float(header["rate"]),
+            host_api=self.device.host_api,
+            is_default=self.device.is_default,
+        )
         self.on_status(Status(self.component, "ok", f"listening on '{self.device.name}'"))
         return True
 
-    def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:
-        block = np.asarray(indata, dtype=np.float32)
-        mono = block.mean(axis=1) if block.ndim == 2 and block.shape[1] > 1 else block.reshape(-1)
+    def _read_worker(self, pipe: Any, headers: queue.Queue[dict[str, Any]]) -> None:
+        """The header line, then blocks of samples into the queue; None when the pipe ends."""
         try:
-            self._queue.put_nowait(mono.copy())
-        except queue.Full:
-            self.dropped_blocks += 1
+            line = pipe.readline()
+            try:
+                header = json.loads(line) if line else {}
+            except ValueError:
+                header = {}
+            if not isinstance(header, dict) or "ok" not in header:
+                header = {"ok": False, "error": "the microphone process ended unexpectedly"}
+            headers.put(header)
+            if not header["ok"]:
+                return
+            while True:
+                data = _read_exactly(pipe, _MIC_BLOCK_BYTES)
+                if data is None:
+                    break
+                block = np.frombuffer(data, dtype="<f4").astype(np.float32)
+                try:
+                    self._queue.put_nowait(block)
+                except queue.Full:
+                    self.dropped_blocks += 1
+        except (OSError, ValueError):
+            pass  # the pipe was closed under us: the worker was stopped
+        finally:
+            with contextlib.suppress(queue.Full):
+                self._queue.put_nowait(None)
 
     def _read_until_stall(self) -> Iterator[Audio]:
         pending = np.zeros(0, dtype=np.float32)
@@ -450,30 +502,18 @@ class MicrophoneSource:
                 block = self._queue.get(timeout=self.stall_s)
             except queue.Empty:
                 return  # no sound for stall_s: the device is gone or dead
-            pending = np.concatenate([pending, self._resample(block)])
+            if block is None:
+                return  # the microphone's process ended
+            pending = np.concatenate([pending, block])
             while len(pending) >= FRAME_SAMPLES:
                 yield pending[:FRAME_SAMPLES].copy()
                 pending = pending[FRAME_SAMPLES:]
 
-    def _resample(self, block: Audio) -> Audio:
-        if self._rate == SAMPLE_RATE:
-            return block
-        frame = av.AudioFrame.from_ndarray(block.reshape(1, -1), format="flt", layout="mono")
-        frame.sample_rate = self._rate
-        outs = self._resampler.resample(frame)
-        if not outs:
-            return np.zeros(0, dtype=np.float32)
-        samples: Audio = np.concatenate([o.to_ndarray().reshape(-1) for o in outs])
-        return samples.astype(np.float32, copy=False)
-
-    def _close_stream(self) -> None:
-        stream, self._stream = self._stream, None
-        if stream is None:
-            return
-        # stop() can hang when a device has vanished; abort on a helper thread with a deadline
-        closer = threading.Thread(target=_abort_quietly, args=(stream,), daemon=True)
-        closer.start()
-        closer.join(timeout=2.0)
+    def _close_worker(self) -> None:
+        with self._lock:
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            _kill(worker)
         while not self._queue.empty():
             try:
                 self._queue.get_nowait()
@@ -481,12 +521,71 @@ class MicrophoneSource:
                 break
 
 
-def _abort_quietly(stream: Any) -> None:
+def listen_briefly(device: int | str | None = None, listen_s: float = 1.0) -> tuple[bool, str]:
+    """Open a microphone the way the kiosk does and take `listen_s` of its sound.
+
+    Returns (it delivered sound, what happened, for a person). Raises AudioDeviceError when there
+    is no such input at all.
+    """
+    statuses: list[Status] = []
+    source: MicrophoneSource
+
+    def on_status(status: Status) -> None:
+        statuses.append(status)
+        if status.state == "error":
+            source.close()  # one attempt: a probe does not wait for the cable
+
+    source = MicrophoneSource(device, on_status=on_status, stall_s=listen_s + 2.0)
+    timer = threading.Timer(listen_s + source.open_timeout_s + 5.0, source.close)
+    timer.start()
+    heard = 0
     try:
-        stream.abort()
-        stream.close()
-    except Exception:
-        log.debug("closing a vanished audio stream failed", exc_info=True)
+        for frame in source.frames():
+            heard += len(frame)
+            if heard >= listen_s * SAMPLE_RATE:
+                break
+    finally:
+        timer.cancel()
+        source.close()
+    if heard >= listen_s * SAMPLE_RATE:
+        return True, f"'{source.device.name}' delivers sound"
+    problem = next((s.message for s in statuses if s.state == "error"), "no sound arrived")
+    return False, f"'{source.device.name}': {problem}"
+
+
+MIC_BLOCK_SAMPLES = 320  # 20 ms: how the microphone's process hands over its samples
+MIC_WORKER_ARG = "__mic_worker__"  # the packaged binary's hidden sub-command for it
+_MIC_BLOCK_BYTES = MIC_BLOCK_SAMPLES * 4
+
+
+def _worker_command() -> list[str]:
+    """How to start `asr.mic_worker`: the packaged binary has it as a hidden sub-command."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, MIC_WORKER_ARG]
+    return [sys.executable, "-m", "asr.mic_worker"]
+
+
+def _kill(worker: subprocess.Popen[bytes]) -> None:
+    """Stop a microphone process now: it has nothing to save, and may be stuck in a driver."""
+    with contextlib.suppress(OSError):
+        worker.kill()
+    try:
+        worker.wait(timeout=5)
+    except subprocess.TimeoutExpired:  # stuck in the kernel; the OS reaps it when it can
+        log.warning("a microphone process did not end when stopped")
+    if worker.stdout is not None:
+        with contextlib.suppress(OSError):
+            worker.stdout.close()
+
+
+def _read_exactly(pipe: Any, size: int) -> bytes | None:
+    data = b""
+    while len(data) < size:
+        chunk = pipe.read(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
 
 
 def _sounddevice() -> Any:

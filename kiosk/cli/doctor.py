@@ -126,7 +126,8 @@ def start_qt() -> None:
 
 
 def check_audio() -> list[Check]:
-    from asr.audio import list_input_devices
+    """The inputs there are, and the default one opened the kiosk's way, for a second of sound."""
+    from asr.audio import list_input_devices, listen_briefly
     from asr.errors import AudioDeviceError
 
     try:
@@ -143,8 +144,22 @@ def check_audio() -> list[Check]:
                 required=False,
             )
         ]
-    default = devices[0]
-    return [Check("microphone", True, f"{len(devices)} input(s), default '{default.name}'")]
+    try:
+        works, what = listen_briefly(None)
+    except AudioDeviceError as exc:
+        works, what = False, str(exc)
+    inputs = f"{len(devices)} input(s); "
+    if works:
+        return [Check("microphone", True, inputs + what)]
+    return [
+        Check(
+            "microphone",
+            False,
+            inputs + what,
+            fix="check the microphone's cable, and that no other program is using it",
+            required=False,
+        )
+    ]
 
 
 def check_camera() -> list[Check]:

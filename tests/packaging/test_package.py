@@ -19,6 +19,7 @@ compression, and dpkg reads both. Environment:
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -217,6 +218,14 @@ def test_packaged_self_test_passes_without_python_or_network(root: Path, workdir
         "All required checks passed",
     ):
         assert check in out
+
+
+def test_packaged_microphone_process_starts_without_python(root: Path, workdir: Path) -> None:
+    """The kiosk captures each microphone in a process of the packaged binary itself."""
+    result = run_isolated(root, ["__mic_worker__", "no microphone is called this"], workdir, 60)
+    header = json.loads(result.stdout.splitlines()[0])
+    assert result.returncode == 2, result.stdout[-2000:] + result.stderr[-2000:]
+    assert header["ok"] is False and "microphone" in header["error"]
 
 
 def test_packaged_offscreen_demo(root: Path, workdir: Path) -> None:
