@@ -100,6 +100,7 @@ class StreamingRecogniser:
         # seconds each final decode took (wall clock, and CPU over all threads), for diagnostics
         self.final_decode_s: list[tuple[float, float]] = []
         self.busy_finals = 0  # finals decoded with `busy_decode` (the CPU was too slow)
+        self.busy_ids: set[int] = set()  # the utterance ids among them (diagnostics)
         self._busy = False
         # the last full-window final decode times (s), measured or implied from busy ones
         self._recent_costs: list[float] = []
@@ -121,7 +122,8 @@ class StreamingRecogniser:
         self._lang: str | None = None
         self._lang_prob = 0.0
         self._context: list[tuple[Context, float]] = []  # (heard, end on the stream), newest last
-        self._early: tuple[int, Hypothesis, str | None] | None = None  # (frames, hyp, rejection)
+        # (frames, hyp, rejection, busy window used)
+        self._early: tuple[int, Hypothesis, str | None, bool] | None = None
 
     def set_languages(self, langs: Sequence[str]) -> None:
         self.config = replace(self.config, langs=tuple(langs))
@@ -248,9 +250,11 @@ class StreamingRecogniser:
     def _final(self, n_frames: int, keep_listening: bool = False) -> Iterator[Utterance]:
         early, self._early = self._early, None
         if early is not None and early[0] == n_frames:
-            hyp, reason = early[1], early[2]
+            hyp, reason, busy = early[1], early[2], early[3]
         else:
-            hyp, reason = self._decode_final(n_frames)
+            hyp, reason, busy = self._decode_final(n_frames)
+        if busy:
+            self.busy_ids.add(self._next_id)
         audio = np.concatenate(self._speech[:n_frames])
         utterance = self._utterance(hyp, final=True, n_frames=n_frames)
         if not keep_listening:
@@ -271,8 +275,9 @@ class StreamingRecogniser:
         self._remember(Context(audio, hyp.text, hyp.lang), utterance.end_s)
         yield utterance
 
-    def _decode_final(self, n_frames: int) -> tuple[Hypothesis, str | None]:
-        """The final decode of the first `n_frames` of the utterance, and why it is rejected."""
+    def _decode_final(self, n_frames: int) -> tuple[Hypothesis, str | None, bool]:
+        """The final decode of the first `n_frames` of the utterance, why it is rejected, and
+        whether the busy window was used."""
         cfg = self.config
         wall, cpu = time.perf_counter(), time.process_time()
         audio = np.concatenate(self._speech[:n_frames])
@@ -294,7 +299,7 @@ class StreamingRecogniser:
         # three decodes before judging: the first one after loading the model is slower
         slow = float(np.median(self._recent_costs)) > cfg.final_budget_s
         self._busy = slow and len(self._recent_costs) == 3
-        return hyp, reason
+        return hyp, reason, busy
 
     def _context_for(self, audio: Audio, voiced_s: float) -> Context | None:
         """The latest finals (same language, at most `context_s` long) as one Context, or None."""

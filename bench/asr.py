@@ -1,7 +1,8 @@
 """Speech benchmark on ../shared/speech: accuracy, latency, CPU and memory, in one run.
 
     python -m bench.asr [--shared PATH] [--limit N] [--beam N] [--window adaptive|full]
-                        [--min-silence S] [--context S] [--no-clips] [--no-reference]
+                        [--min-silence S] [--context S] [--no-busy] [--no-clips]
+                        [--no-reference]
 
 Three passes:
 1. stream (the figure the targets apply to): the Korean clips joined in manifest order with 1 s of
@@ -36,7 +37,14 @@ import numpy as np
 import numpy.typing as npt
 
 from asr.audio import SAMPLE_RATE, ArraySource, load_audio
-from asr.evaluation import Clip, error_rate, load_manifest, metric_name, normalise_korean
+from asr.evaluation import (
+    Clip,
+    error_rate,
+    load_manifest,
+    metric_name,
+    normalise,
+    normalise_korean,
+)
 from asr.events import Utterance
 from asr.streaming import StreamConfig
 from asr.vad import EndpointConfig
@@ -66,6 +74,9 @@ def main() -> int:
     parser.add_argument("--window", choices=["adaptive", "full"], help="final decode's window")
     parser.add_argument("--min-silence", type=float, help="silence that ends an utterance (s)")
     parser.add_argument("--context", type=float, help="acoustic context for finals (s, 0 = off)")
+    parser.add_argument(
+        "--no-busy", action="store_true", help="never fall back to the busy (20 s) window"
+    )
     parser.add_argument("--no-clips", action="store_true", help="skip the per-clip pass")
     parser.add_argument("--no-reference", action="store_true", help="skip plain faster-whisper")
     args = parser.parse_args()
@@ -83,9 +94,10 @@ def main() -> int:
         f"{config.endpoint.min_silence_s} s of silence; context {config.context_s} s; "
         f"early final {config.early_final}; Korean clips: {len(korean)}"
     )
-    _stream_pass(models, korean, config)
+    streamed = _stream_pass(models, korean, config)
     if not args.no_clips:
-        _clip_pass(models, clips if not args.limit else korean, config)
+        alone = _clip_pass(models, clips if not args.limit else korean, config)
+        _compare(korean, alone, streamed)
     if not args.no_reference:
         _reference_pass(models, korean)
     return 0
@@ -104,13 +116,25 @@ def _config(args: argparse.Namespace) -> StreamConfig:
     config = replace(config, decode=decode, endpoint=endpoint)
     if args.context is not None:
         config = replace(config, context_s=args.context)
+    if args.no_busy:
+        config = replace(config, final_budget_s=float("inf"))
     return config
 
 
 # -- 1. the stream ---------------------------------------------------------------------------
 
 
-def _stream_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) -> None:
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """What one pass made of one clip: its text, and the finals that make it up."""
+
+    text: str
+    finals: tuple[Utterance, ...]
+    busy: bool = False  # a final used the busy (20 s) window
+    spans_clips: bool = False  # a final also holds another clip's speech
+
+
+def _stream_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) -> dict[str, Heard]:
     stream, placed = _join(clips)
     print(
         f"\n== stream pass: {len(clips)} Korean clips, {len(stream) / SAMPLE_RATE:.0f} s, "
@@ -126,7 +150,8 @@ def _stream_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     finals = [u for _, u in events if u.final]
 
-    texts = _texts_by_clip(finals, placed)
+    by_clip = _finals_by_clip(finals, placed)
+    texts = [" ".join(u.text for u in mine) for mine in by_clip]
     print(f"{'clip':22} {'speaker':10} {'room':16} {'CER':>6} {'first':>6} {'final':>6}  text")
     first_lat: list[float] = []
     final_lat: list[float] = []
@@ -183,6 +208,15 @@ def _stream_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) 
         )
     print(f"CPU while streaming: {cpu * 100:.0f}% of one core (2 cores = 200%)")
     print(f"peak RSS: {rss_mb:.0f} MB (target ≤ 800); load average after: {_load()}")
+    return {
+        p.clip.id: Heard(
+            text,
+            tuple(mine),
+            busy=any(u.utterance_id in recogniser.busy_ids for u in mine),
+            spans_clips=any(_spans_two(u, placed) for u in mine),
+        )
+        for p, text, mine in zip(placed, texts, by_clip, strict=True)
+    }
 
 
 def _join(clips: list[Clip]) -> tuple[npt.NDArray[np.float32], list[Placed]]:
@@ -209,9 +243,9 @@ def _join(clips: list[Clip]) -> tuple[npt.NDArray[np.float32], list[Placed]]:
     return np.concatenate(pieces), placed
 
 
-def _texts_by_clip(finals: list[Utterance], placed: list[Placed]) -> list[str]:
+def _finals_by_clip(finals: list[Utterance], placed: list[Placed]) -> list[list[Utterance]]:
     """Each final goes to the clip its middle falls in (or the nearest one)."""
-    texts: list[list[str]] = [[] for _ in placed]
+    texts: list[list[Utterance]] = [[] for _ in placed]
     for u in finals:
         middle = (u.start_s + u.end_s) / 2
         nearest = min(
@@ -220,8 +254,16 @@ def _texts_by_clip(finals: list[Utterance], placed: list[Placed]) -> list[str]:
                 placed[i].speech_start_s - middle, middle - placed[i].speech_end_s, 0.0
             ),
         )
-        texts[nearest].append(u.text)
-    return [" ".join(t) for t in texts]
+        texts[nearest].append(u)
+    return texts
+
+
+def _spans_two(u: Utterance, placed: list[Placed]) -> bool:
+    """The final holds speech of more than one clip (end-pointing joined them)."""
+    inside = [
+        p for p in placed if u.start_s < p.speech_end_s - 0.2 and u.end_s > p.speech_start_s + 0.2
+    ]
+    return len(inside) > 1
 
 
 def _first_partial(events: list[tuple[float, Utterance]], p: Placed) -> float | None:
@@ -249,8 +291,9 @@ def _room(clip: Clip) -> str:
 # -- 2. clip by clip ---------------------------------------------------------------------------
 
 
-def _clip_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) -> None:
+def _clip_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) -> dict[str, Heard]:
     print("\n== per-clip pass (each clip alone, offline, the same recogniser)")
+    heard: dict[str, Heard] = {}
     rates: dict[str, list[float]] = {}
     lid_ok = 0
     audio_s = wall_s = 0.0
@@ -263,6 +306,9 @@ def _clip_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) ->
         wall_s += time.perf_counter() - w0
         audio_s += len(audio) / SAMPLE_RATE
         text = " ".join(u.text for u in finals)
+        heard[clip.id] = Heard(
+            text, tuple(finals), busy=any(u.utterance_id in recogniser.busy_ids for u in finals)
+        )
         ok = {u.lang for u in finals} == {clip.lang}
         lid_ok += ok
         rates.setdefault(clip.lang, []).append(error_rate(clip.transcript, text, clip.lang))
@@ -271,6 +317,65 @@ def _clip_pass(models: SpeechModels, clips: list[Clip], config: StreamConfig) ->
         print(f"  {lang}: mean {metric_name(lang)} {mean:.3f}  (n={len(values)})")
     print(f"language identification correct: {lid_ok}/{len(clips)}")
     print(f"real-time factor (offline, wall): {wall_s / audio_s:.3f}; load average {_load()}")
+    return heard
+
+
+# -- 1 and 2 side by side ------------------------------------------------------------------------
+
+CAUSES = ("end-pointing", "busy window", "language", "decode")
+
+
+def _cause(clip: Clip, alone: Heard, streamed: Heard) -> str:
+    """Why the stream heard this clip differently from the clip decoded alone (first that holds)."""
+    if streamed.spans_clips or len(streamed.finals) != len(alone.finals):
+        return "end-pointing"  # cut inside the clip, or joined with its neighbour
+    if streamed.busy and not alone.busy:
+        return "busy window"
+    if {u.lang for u in streamed.finals} != {u.lang for u in alone.finals}:
+        return "language"
+    return "decode"  # the same segments, decoded differently (boundaries, pre-roll, CPU)
+
+
+def _compare(clips: list[Clip], alone: dict[str, Heard], streamed: dict[str, Heard]) -> None:
+    """Per clip: CER alone, CER in the stream, the difference, and the cause of a difference;
+    then pooled by room and speaker, and the stream's lost points by cause."""
+    print("\n== per clip vs stream (same model, same clips; CER)")
+    print(f"{'clip':22} {'speaker':10} {'room':16} {'alone':>6} {'stream':>6} {'diff':>6}  cause")
+    units = {c.id: len(normalise(c.transcript).replace(" ", "")) for c in clips}
+    total = sum(units.values())
+    lost: dict[str, float] = dict.fromkeys(CAUSES, 0.0)
+    gained = 0.0
+    rows: list[tuple[Clip, float, float]] = []
+    for clip in clips:
+        a = error_rate(clip.transcript, alone[clip.id].text, "ko")
+        b = error_rate(clip.transcript, streamed[clip.id].text, "ko")
+        rows.append((clip, a, b))
+        same = alone[clip.id].text == streamed[clip.id].text
+        cause = "" if same else _cause(clip, alone[clip.id], streamed[clip.id])
+        if b > a:
+            lost[cause] += (b - a) * units[clip.id] / total
+        elif b < a:
+            gained += (a - b) * units[clip.id] / total
+        print(
+            f"{clip.id:22} {clip.speaker:10} {_room(clip):16} {a * 100:5.1f}% {b * 100:5.1f}% "
+            f"{(b - a) * 100:+5.1f}   {cause}"
+        )
+    for label, key in (("all", lambda c: "all"), ("speaker", lambda c: c.speaker), ("room", _room)):
+        groups: dict[str, list[Clip]] = {}
+        for clip in clips:
+            groups.setdefault(key(clip), []).append(clip)
+        parts = []
+        for name, members in sorted(groups.items()):
+            refs = " ".join(c.transcript for c in members)
+            a = error_rate(refs, " ".join(alone[c.id].text for c in members), "ko")
+            b = error_rate(refs, " ".join(streamed[c.id].text for c in members), "ko")
+            parts.append(f"{name} {a:.3f} → {b:.3f} ({b - a:+.3f}, n={len(members)})")
+        print(f"  pooled CER alone → stream, by {label}: " + "  ".join(parts))
+    print(
+        "  stream CER points lost, by cause (per-clip approximation): "
+        + ", ".join(f"{cause} {value:.3f}" for cause, value in lost.items())
+        + f"; won back elsewhere {gained:.3f}"
+    )
 
 
 # -- 3. plain faster-whisper -------------------------------------------------------------------
