@@ -14,6 +14,9 @@ from translate.errors import PhrasebookError, UnsupportedLanguageError
 from translate.files import parse_toml, read_text
 
 Direction = Literal["ltr", "rtl"]
+# How well the shipped speech model hears a language (assets/languages.toml explains the bands).
+SpeechQuality = Literal["good", "fair", "poor"]
+SPEECH_QUALITIES: tuple[SpeechQuality, ...] = ("good", "fair", "poor")
 
 #: The staff side always speaks Korean.
 STAFF_LANGUAGE = "ko"
@@ -31,10 +34,18 @@ class Language:
     nllb: str
     m2m100: str
     espeak: str
+    speech: SpeechQuality = "fair"
+    speech_fleurs: float | None = None  # Whisper base's published FLEURS error, %
+    speech_measured: float | None = None  # ours, on licensed recordings (0-1)
 
     @property
     def rtl(self) -> bool:
         return self.direction == "rtl"
+
+    @property
+    def speech_unreliable(self) -> bool:
+        """Speech is offered last: the picker and writing lead on the visitor screen."""
+        return self.speech == "poor"
 
 
 def get(code: str) -> Language:
@@ -92,6 +103,12 @@ def parse_registry(text: str) -> dict[str, Language]:
             raise PhrasebookError(
                 f"assets/languages.toml: {raw['code']} has direction {direction!r}; use ltr or rtl"
             )
+        speech = raw.get("speech", "fair")
+        if speech not in SPEECH_QUALITIES:
+            raise PhrasebookError(
+                f"assets/languages.toml: {raw['code']} has speech {speech!r}; use "
+                + ", ".join(SPEECH_QUALITIES)
+            )
         if raw["code"] in languages:
             raise PhrasebookError(f"assets/languages.toml lists {raw['code']!r} twice; keep one")
         languages[raw["code"]] = Language(
@@ -105,7 +122,21 @@ def parse_registry(text: str) -> dict[str, Language]:
             nllb=str(raw["nllb"]),
             m2m100=str(raw["m2m100"]),
             espeak=str(raw.get("espeak", "")),
+            speech=speech,
+            speech_fleurs=_number(raw, "speech_fleurs"),
+            speech_measured=_number(raw, "speech_measured"),
         )
     if not languages:
         raise PhrasebookError("assets/languages.toml lists no language; restore the file")
     return languages
+
+
+def _number(raw: dict[str, object], name: str) -> float | None:
+    value = raw.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PhrasebookError(
+            f"assets/languages.toml: {raw.get('code')} has {name} = {value!r}; write a number"
+        )
+    return float(value)

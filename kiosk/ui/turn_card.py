@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from asr.events import Side
 from kiosk.core import strings
 from kiosk.core.session import KSL, Turn, TurnKind
+from kiosk.core.speech_policy import speech_quality
 from kiosk.ui.fonts import font_for
 from kiosk.ui.slot_dialog import ask_slots
 from kiosk.ui.theme import THEME
@@ -95,8 +96,11 @@ class TurnCard(QFrame):
         visitor = turn.side is Side.VISITOR
         signed = turn.lang == KSL
         shown_lang = strings.staff("sign_language") if signed else turn.lang
+        quality = speech_quality(turn.lang) if visitor and not turn.written else None
+        heard = f" · {strings.staff('speech_' + quality)}" if quality in ("fair", "poor") else ""
         self.who.setText(
             f"{strings.staff('visitor' if visitor else 'staff')} · {shown_lang}"
+            + heard
             + ("" if turn.final else f" · {strings.staff('partial')}…")
         )
         self.who.setStyleSheet(f"color: {THEME.accent if visitor else THEME.muted};")

@@ -29,6 +29,7 @@ from kiosk.core import strings
 from kiosk.core.events import Activity
 from kiosk.core.picker import Picker
 from kiosk.core.session import KO_CAPTIONS, KSL, Turn, TurnKind
+from kiosk.core.speech_policy import VisitorAction, speech_unreliable, visitor_actions
 from kiosk.core.takeaway import build_note
 from kiosk.ui.chooser import LanguageChooser
 from kiosk.ui.confirm import ConfirmBox
@@ -148,7 +149,8 @@ class VisitorScreen(QWidget):
 
     def show_conversation(self) -> None:
         self.pages.setCurrentWidget(self.conversation)
-        (self.write_button if self.lang == KSL else self.talk_button).setFocus()
+        first = next(a for a in self.action_order if not self._action_buttons[a].isHidden())
+        self._action_buttons[first].setFocus()
 
     def show_pad(self) -> None:
         """The writing pad: Korean (2-beolsik) or Latin keys, any keyboard or input method."""
@@ -254,14 +256,21 @@ class VisitorScreen(QWidget):
             Activity.RECOGNISING: "recognising",
             Activity.TRANSLATING: "translating",
         }.get(state, "your_turn")
-        if self.lang == KSL:  # a Deaf visitor signs to the camera: no "please speak"
-            key = {"your_turn": "sign_your_turn", "listening": "sign_watching"}.get(key, key)
+        if key == "your_turn":  # not "please speak" to a signer, nor where speech is misheard
+            key = self._your_turn_key()
+        elif self.lang == KSL and key == "listening":
+            key = "sign_watching"
         working = state in (Activity.RECOGNISING, Activity.TRANSLATING)
         colour = THEME.working if working else THEME.listening
         self.state_label.setText(self._t(key))
         self.state_label.setStyleSheet(
             f"color: {colour}; background: {THEME.surface}; border-radius: 12px; padding: 6px 16px;"
         )
+
+    def _your_turn_key(self) -> str:
+        if self.lang == KSL:
+            return "sign_your_turn"
+        return "your_turn_point" if speech_unreliable(self.lang) else "your_turn"
 
     def show_sign_rejected(self, _event: object = None) -> None:
         """The camera saw a sign it could not read: ask to sign again or write (Korean)."""
@@ -343,13 +352,30 @@ class VisitorScreen(QWidget):
             policy = button.sizePolicy()  # widths from the stretch below, not from the labels
             policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
             button.setSizePolicy(policy)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.talk_button, stretch=3)
-        bottom.addWidget(self.write_button, stretch=2)
-        bottom.addWidget(self.pick_button, stretch=2)
-        bottom.addWidget(self.note_button, stretch=2)
-        layout.addLayout(bottom)
+        # where speech is unreliable in the visitor's language, one line says so above the buttons
+        self.speech_warning = QLabel()
+        self.speech_warning.setWordWrap(True)
+        self.speech_warning.setStyleSheet(f"color: {THEME.untranslated};")
+        self.speech_warning.setVisible(False)
+        layout.addWidget(self.speech_warning)
+        self.bottom = QHBoxLayout()
+        self._action_buttons = {
+            "talk": self.talk_button,
+            "write": self.write_button,
+            "pick": self.pick_button,
+            "note": self.note_button,
+        }
+        self._order_actions(visitor_actions(None))
+        layout.addLayout(self.bottom)
         return page
+
+    def _order_actions(self, order: tuple[VisitorAction, ...]) -> None:
+        """The bottom buttons in `order`: the first is the widest (and gets the focus)."""
+        self.action_order = order
+        for button in self._action_buttons.values():
+            self.bottom.removeWidget(button)
+        for i, action in enumerate(order):
+            self.bottom.addWidget(self._action_buttons[action], stretch=3 if i == 0 else 2)
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -361,6 +387,10 @@ class VisitorScreen(QWidget):
         self.change_language.setText(self._t("change_language"))
         self.talk_button.setText(self._t("hold_to_talk"))
         self.talk_button.setVisible(self.lang != KSL)
+        self._order_actions(visitor_actions(self.lang))
+        self.speech_warning.setVisible(speech_unreliable(self.lang))
+        self.speech_warning.setText(self._t("speech_unreliable"))
+        self.speech_warning.setFont(chrome)
         for button, key in (
             (self.write_button, "write"),
             (self.pick_button, "pick_phrase"),
@@ -400,9 +430,7 @@ class VisitorScreen(QWidget):
         newest = staff[-1] if staff else None
         if newest is None:
             self.newest_label.setStyleSheet(f"color: {THEME.accent}; background: transparent;")
-            self.newest_label.setText(
-                self._t("sign_your_turn" if self.lang == KSL else "your_turn")
-            )
+            self.newest_label.setText(self._t(self._your_turn_key()))
             self.newest_kind.setText("")
         else:
             shown = self._visible_text(newest)
