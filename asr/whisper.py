@@ -97,6 +97,7 @@ class WhisperEngine:
     def __init__(self, model_dir: Path, cpu_threads: int = 2, compute_type: str = "int8") -> None:
         from faster_whisper import WhisperModel
 
+        self.model_dir = model_dir
         required = ("model.bin", "config.json", "tokenizer.json")
         missing = [name for name in required if not (model_dir / name).is_file()]
         if missing:
@@ -178,6 +179,13 @@ class WhisperEngine:
             if not _needs_fallback(hyp, options):
                 break
         assert best is not None
+        if hint and echoes_hint(best.text, hint):
+            # the decoder recited the hint ("수수료기간 연장, 수수료기간 연장, …") instead of
+            # hearing the speech: decode the same audio without it
+            log.info("a decode repeated the hint's words; decoded again without the hint")
+            return self.recognise(
+                audio, langs, replace(options, initial_prompt=None), language, context
+            )
         return best
 
     def detect_language(
@@ -284,6 +292,25 @@ class WhisperEngine:
         from faster_whisper.transcribe import get_suppressed_tokens
 
         return tuple(get_suppressed_tokens(tokenizer, [-1]) or ())
+
+
+def echoes_hint(text: str, hint: str, share: float = 0.7) -> bool:
+    """The text recites the hint instead of what was said: at least `share` of its letters lie in
+    runs of three found in the hint, and one such run comes back. A sentence that uses a few of the
+    hint's words ("체류기간 연장하러 왔어요") is not an echo."""
+    said = "".join(ch for ch in text if ch.isalnum())
+    hinted = "".join(ch for ch in hint if ch.isalnum())
+    grams = {hinted[i : i + 3] for i in range(len(hinted) - 2)}
+    covered = [False] * len(said)
+    seen: set[str] = set()
+    repeated = False
+    for i in range(len(said) - 2):
+        gram = said[i : i + 3]
+        if gram in grams:
+            covered[i : i + 3] = [True] * 3
+            repeated = repeated or gram in seen
+            seen.add(gram)
+    return bool(said) and repeated and sum(covered) >= share * len(said)
 
 
 def _needs_fallback(hyp: Hypothesis, options: DecodeOptions) -> bool:

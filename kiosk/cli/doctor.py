@@ -32,9 +32,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_checks() -> list[Check]:
     checks: list[Check] = []
-    for probe in (check_models, check_settings, check_fonts, check_audio, check_camera):
+    for probe in (
+        check_models,
+        check_speech_tier,
+        check_settings,
+        check_fonts,
+        check_audio,
+        check_camera,
+    ):
         checks.extend(probe())
     return checks
+
+
+def check_speech_tier() -> list[Check]:
+    """Which speech model the kiosk runs and why (timing each installed one on this PC once)."""
+    from kiosk.runtime.speech_tiers import choose_speech_model
+    from kiosk.setup.model_store import ModelError
+    from kiosk.setup.settings import Settings
+
+    try:
+        choice = choose_speech_model(preferred=Settings.load().speech_model)
+    except (ModelError, OSError) as exc:
+        return [Check("speech model", False, str(exc), fix="changgu models verify")]
+    return [Check("speech model", True, choice.reason)]
 
 
 def print_check(c: Check) -> None:

@@ -103,8 +103,12 @@ class Engines:
 
         def speech_models(settings: Settings) -> SpeechEngine:
             from kiosk.runtime.speech import SpeechModels
+            from kiosk.runtime.speech_tiers import choose_speech_model
+            from kiosk.setup.model_store import ModelManager
 
-            return SpeechModels(asr_model=settings.speech_model or None)
+            manager = ModelManager()
+            tier = choose_speech_model(manager, settings.speech_model)
+            return SpeechModels(manager, asr_model=tier.model or None, tier=tier)
 
         return cls(phrasebook, translator, speech_models if speech else None)
 

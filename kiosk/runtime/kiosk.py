@@ -111,7 +111,9 @@ class Kiosk(QObject):
     def _models_loaded(self, loaded: tuple[TranslationEngine, SpeechEngine | None]) -> None:
         self.translator, self.speech = loaded
         self.ready = True
-        self._report(Component.MODELS, State.OK, "ready")
+        tier = getattr(self.speech, "tier", None)  # the real speech models say which one runs
+        detail = f"ready; speech {tier.reason}" if tier else "ready"
+        self._report(Component.MODELS, State.OK, detail)
         self.models_ready.emit()
 
     def _models_failed(self, error: BaseException) -> None:

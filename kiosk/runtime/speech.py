@@ -8,6 +8,7 @@ from dataclasses import replace
 from asr.streaming import StreamConfig, StreamingRecogniser
 from asr.vad import StreamingVad
 from asr.whisper import DecodeOptions, WhisperEngine
+from kiosk.runtime.speech_tiers import TierChoice
 from kiosk.setup.model_store import ModelManager
 
 # Words a civil-service counter hears often; given to Whisper as a hint (initial prompt) for Korean.
@@ -19,9 +20,15 @@ CIVIL_SERVICE_HINT_KO = (
 class SpeechModels:
     """The loaded Whisper model and VAD model file, shared by every recogniser of a kiosk."""
 
-    def __init__(self, manager: ModelManager | None = None, asr_model: str | None = None) -> None:
+    def __init__(
+        self,
+        manager: ModelManager | None = None,
+        asr_model: str | None = None,
+        tier: TierChoice | None = None,
+    ) -> None:
         manager = manager or ModelManager()
         self.whisper = WhisperEngine(manager.path_for("asr", preferred=asr_model))
+        self.tier = tier  # which model runs and why (kiosk.runtime.speech_tiers)
         self._vad_path = manager.path_for("vad") / "silero_vad_v6.onnx"
 
     def recogniser(
@@ -30,8 +37,13 @@ class SpeechModels:
         """A new streaming recogniser (own VAD state) for one audio input."""
         config = replace(config or StreamConfig(), langs=tuple(langs))
         if hint and "ko" in langs and config.decode.initial_prompt is None:
+            # every final decode gets the hint: the busy (20 s window) one too, or a final's
+            # words would change with the CPU's load
             decode: DecodeOptions = replace(
                 config.decode, initial_prompt=CIVIL_SERVICE_HINT_KO, prompt_lang="ko"
             )
-            config = replace(config, decode=decode)
+            busy: DecodeOptions = replace(
+                config.busy_decode, initial_prompt=CIVIL_SERVICE_HINT_KO, prompt_lang="ko"
+            )
+            config = replace(config, decode=decode, busy_decode=busy)
         return StreamingRecogniser(self.whisper, StreamingVad(self._vad_path), config)

@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from kiosk.cli.doctor import Check, check_audio, check_camera, check_models, print_check, start_qt
+from kiosk.cli.doctor import (
+    Check,
+    check_audio,
+    check_camera,
+    check_models,
+    check_speech_tier,
+    print_check,
+    start_qt,
+)
 from kiosk.cli.doctor import summary as print_summary
 from kiosk.setup import paths
 
@@ -87,6 +95,7 @@ def run_self_test() -> int:
     probes: tuple[Probe, ...] = (
         check_models,
         check_speech_models,
+        check_speech_tier,
         check_phrase_model,
         check_sign_model,
         check_fonts_render,

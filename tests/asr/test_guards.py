@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from asr.guards import is_phantom, rejection_reason
-from asr.whisper import Hypothesis, compression_ratio
+from asr.whisper import Hypothesis, compression_ratio, echoes_hint
+from kiosk.runtime.speech import CIVIL_SERVICE_HINT_KO
 
 
 def hyp(text: str, lang: str = "ko", logprob: float = -0.3, no_speech: float = 0.05) -> Hypothesis:
@@ -46,3 +49,19 @@ def test_doubt_alone_never_drops_what_voice_activity_heard_as_speech():
     # a loop or a phantom phrase is dropped however long the speech
     assert rejection_reason(hyp("네네네네네네네네네네네네네"), speech_s=3.0) == "repetition"
     assert rejection_reason(hyp("시청해주셔서 감사합니다"), speech_s=3.0) == "phantom phrase"
+
+
+@pytest.mark.parametrize(
+    ("text", "echo"),
+    [
+        ("수수료기간 연장, 수수료기간 연장, 수수료기간", True),  # recited, over and over
+        ("수수료 수수료", True),
+        ("체류기간 연장하러 왔어요", False),  # the hint's words, really said
+        ("체류기간 연장하러 왔어요. 체류기간이 끝나요", False),
+        ("외국인등록증, 여권.", False),
+        ("작품성, 배우들의 연기력 또한 매우 훌륭한 작품이라고 생각합니다.", False),
+        ("", False),
+    ],
+)
+def test_a_decode_that_recites_the_hint_is_told_from_one_that_uses_its_words(text, echo):
+    assert echoes_hint(text, CIVIL_SERVICE_HINT_KO) is echo
