@@ -426,6 +426,7 @@ class MicrophoneSource:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # PortAudio's and ALSA's own chatter
                 bufsize=0,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # Windows: no console
             )
         except OSError as exc:
             self.on_status(
