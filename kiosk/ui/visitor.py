@@ -376,6 +376,7 @@ class VisitorScreen(QWidget):
             self.bottom.removeWidget(button)
         for i, action in enumerate(order):
             self.bottom.addWidget(self._action_buttons[action], stretch=3 if i == 0 else 2)
+        self.bottom.activate()  # the new widths now, so each label is fitted to its own
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -601,6 +602,12 @@ class _FittedButton(QPushButton):
         self._fit()
 
     def _fit(self) -> None:
-        if self._full is not None:
-            room = self.width() - 32 if self.width() > 100 else 10_000
-            self.setFont(fitted(self._full, self.text(), room, least=0.4))
+        if self._full is None:
+            return
+        if self.width() <= 100:  # not laid out yet
+            self.setFont(self._full)
+            return
+        # the style's padding around the label, as the button's size hint counts it
+        pad = self.sizeHint().width() - self.fontMetrics().horizontalAdvance(self.text())
+        room = self.width() - max(32, pad) - 2
+        self.setFont(fitted(self._full, self.text(), room, least=0.4))

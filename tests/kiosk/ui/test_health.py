@@ -65,6 +65,7 @@ def test_quick_replies_and_typing_work_while_models_load(qtbot):
     timer.start(10)
     try:
         assert not kiosk.ready
+        qtbot.wait(50)  # the UI's own event loop runs meanwhile (the timer ticks)
         # "loading… (quick replies and typing work now)"
         assert "불러오는 중" in status_text(ui, "models")
         kiosk.choose_language("vi")
