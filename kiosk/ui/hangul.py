@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kiosk.keyboards.base import ComposerBase
+
 # The Hangul Compatibility Jamo a 2-beolsik keyboard types, in Unicode's syllable order.
 INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
@@ -87,7 +89,7 @@ def compose(keys: Iterable[str]) -> str:
     return composer.text
 
 
-class HangulComposer:
+class HangulComposer(ComposerBase):
     """Jamo keys in, committed text and the syllable being composed out.
 
     `press` takes a jamo key or any other character (a letter, digit, space or punctuation
@@ -96,7 +98,7 @@ class HangulComposer:
     """
 
     def __init__(self) -> None:
-        self.committed = ""
+        super().__init__()
         self._keys: list[str] = []  # the keys of the syllable being composed
         self._initial = ""
         self._medial = ""
@@ -110,15 +112,6 @@ class HangulComposer:
         if self._initial and self._medial:
             return syllable(self._initial, self._medial, self._final)
         return self._initial or self._medial
-
-    @property
-    def text(self) -> str:
-        return self.committed + self.composing
-
-    def take_committed(self) -> str:
-        """The text committed since the last call (and forget it)."""
-        done, self.committed = self.committed, ""
-        return done
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -142,10 +135,7 @@ class HangulComposer:
             for key in keys:  # replaying a prefix never commits: it fitted one syllable before
                 self.press(key)
             return True
-        if self.committed:
-            self.committed = self.committed[:-1]
-            return True
-        return False
+        return self._erase_committed()
 
     def finish(self) -> str:
         """Commit the syllable being composed; returns all committed text."""
@@ -153,8 +143,7 @@ class HangulComposer:
         self._reset()
         return self.committed
 
-    def clear(self) -> None:
-        self.committed = ""
+    def _drop_composing(self) -> None:
         self._reset()
 
     # -- the automaton -----------------------------------------------------------------------
