@@ -78,6 +78,16 @@ def kiosk_ui(qtbot: object) -> Iterator[tuple[Kiosk, object]]:
     close(ui)
 
 
+@pytest.fixture
+def counter(qtbot: object) -> Iterator[tuple[Kiosk, object]]:
+    """A shown kiosk with the real translator and no speech model: what a visitor writes, picks
+    or sees (a test module may define its own `counter`)."""
+    kiosk, ui = make_ui(qtbot, load_speech=False, engines=Engines.real(speech=False))
+    ui.show()
+    yield kiosk, ui
+    close(ui)
+
+
 def close(ui: object) -> None:
     for window in ui.windows:
         window.allow_close = True

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -17,17 +16,8 @@ from asr.events import Side, Utterance
 from kiosk.core import strings
 from kiosk.core.session import TurnKind
 from kiosk.core.speech_policy import speech_quality
-from kiosk.runtime.engines import Engines
-from tests.kiosk.ui.conftest import close, make_ui, wait_for_turn
+from tests.kiosk.ui.conftest import wait_for_turn
 from translate import languages
-
-
-@pytest.fixture
-def counter(qtbot: object):
-    kiosk, ui = make_ui(qtbot, load_speech=False, engines=Engines.real(speech=False))
-    ui.show()
-    yield kiosk, ui
-    close(ui)
 
 
 def _bottom_order(visitor: object) -> list[object]:

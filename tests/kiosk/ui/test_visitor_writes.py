@@ -17,26 +17,15 @@ from PySide6.QtWidgets import QApplication
 from asr.events import Side
 from kiosk.core.session import KO_CAPTIONS, KSL, TurnKind
 from kiosk.keyboards import Level
-from kiosk.runtime.engines import Engines
 from kiosk.ui.pad import WritingPad
 from kiosk.ui.theme import REFERENCE_DPI
 from tests.kiosk.ui.conftest import (
-    close,
     glyph_problems,
     korean_heard_from,
-    make_ui,
     wait_for_turn,
 )
 from tests.kiosk.ui.test_pad import type_text
 from translate.phrasebook import Phrasebook
-
-
-@pytest.fixture
-def counter(qtbot: object):
-    kiosk, ui = make_ui(qtbot, load_speech=False, engines=Engines.real(speech=False))
-    ui.show()
-    yield kiosk, ui
-    close(ui)
 
 
 def _tap(qtbot: object, button: object) -> None:
