@@ -129,6 +129,7 @@ class StreamingRecogniser:
         self._context: list[tuple[Context, float]] = []  # (heard, end on the stream), newest last
         # (frames, hyp, rejection, busy window used)
         self._early: tuple[int, Hypothesis, str | None, bool] | None = None
+        self.busy_ids.clear()  # diagnostics of this visit only
 
     def set_languages(self, langs: Sequence[str]) -> None:
         self.config = replace(self.config, langs=tuple(langs))

@@ -27,7 +27,8 @@ from asr.audio import load_audio
 from asr.streaming import FINAL_DECODE, StreamConfig
 from asr.whisper import WhisperEngine
 from kiosk.setup import paths
-from kiosk.setup.model_store import ModelManager, ModelSpec, ModelState
+from kiosk.setup.model_checks import fingerprint
+from kiosk.setup.model_store import ModelManager, ModelSpec
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def choose_speech_model(
 ) -> TierChoice:
     """The speech model to load. `preferred`: staff's choice in Settings ("" = choose)."""
     manager = manager or ModelManager()
-    installed = _installed_asr(manager)
+    installed = manager.installed("asr")
     if preferred:
         if preferred in {s.name for s in installed}:
             return TierChoice(preferred, f"{preferred}: chosen in Settings")
@@ -102,14 +103,6 @@ def measure_final_decode(folder: Path) -> float:
     return took
 
 
-def _installed_asr(manager: ModelManager) -> list[ModelSpec]:
-    return [
-        s
-        for s in manager.specs
-        if s.role == "asr" and manager.state(s.name) is ModelState.INSTALLED
-    ]
-
-
 class _Timings:
     """Measured decode times, remembered per model files and CPU."""
 
@@ -144,8 +137,7 @@ def _key(spec: ModelSpec, folder: Path) -> str:
     files = []
     for name in sorted(spec.files):
         try:
-            stat = (folder / name).stat()
-            files.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+            files.append(f"{name}:{fingerprint((folder / name).stat())}")
         except OSError:
             files.append(f"{name}:-")
     return "|".join([spec.name, *files, _cpu()])

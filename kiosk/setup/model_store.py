@@ -86,6 +86,12 @@ class ModelManager:
         problems = find_problems(self.spec(name), folder, deep)
         return ModelState.DAMAGED if problems else ModelState.INSTALLED
 
+    def installed(self, role: str) -> list[ModelSpec]:
+        """The models of `role` installed intact (by the quick check), in manifest order."""
+        return [
+            s for s in self.specs if s.role == role and self.state(s.name) is ModelState.INSTALLED
+        ]
+
     def path_for(self, role: str, preferred: str | None = None) -> Path:
         """The folder of the installed model for `role`; a clear error naming the fix if none.
 

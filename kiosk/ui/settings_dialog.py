@@ -159,14 +159,9 @@ class SettingsDialog(QDialog):
 
 def _installed_speech_models() -> list[str]:
     """Whisper sizes installed on this counter (e.g. whisper-small from a USB stick)."""
-    from kiosk.setup.model_store import ModelManager, ModelState
+    from kiosk.setup.model_store import ModelManager
 
     try:
-        manager = ModelManager()
-        return [
-            spec.name
-            for spec in manager.specs
-            if spec.role == "asr" and manager.state(spec.name) is ModelState.INSTALLED
-        ]
+        return [spec.name for spec in ModelManager().installed("asr")]
     except Exception:  # a damaged manifest must not keep staff out of the settings
         return []

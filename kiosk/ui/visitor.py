@@ -365,12 +365,15 @@ class VisitorScreen(QWidget):
             "pick": self.pick_button,
             "note": self.note_button,
         }
+        self.action_order: tuple[VisitorAction, ...] = ()
         self._order_actions(visitor_actions(None))
         layout.addLayout(self.bottom)
         return page
 
     def _order_actions(self, order: tuple[VisitorAction, ...]) -> None:
         """The bottom buttons in `order`: the first is the widest (and gets the focus)."""
+        if order == self.action_order:
+            return
         self.action_order = order
         for button in self._action_buttons.values():
             self.bottom.removeWidget(button)
