@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +20,8 @@ from PySide6.QtCore import Qt, QTimer
 from asr.audio import load_audio
 from asr.events import Side
 from kiosk.core.session import TurnKind
+from kiosk.runtime.engines import Engines
+from kiosk.setup.settings import Settings
 from kiosk.ui.theme import THEME
 from tests.kiosk.ui.conftest import close, make_ui, status_colour, status_text, wait_for_turn
 
@@ -58,14 +62,21 @@ def test_microphone_lost_mid_visit_and_back(qtbot, pulse_microphone):
 
 
 def test_quick_replies_and_typing_work_while_models_load(qtbot):
-    kiosk, ui = make_ui(qtbot, wait_ready=False)
+    real = Engines.real()
+    assert real.speech is not None
+    load_speech = real.speech
+
+    def slow_speech(settings: Settings) -> object:
+        time.sleep(2.0)  # a slow disk: the real models, loaded 2 s later than they could be
+        return load_speech(settings)
+
+    kiosk, ui = make_ui(qtbot, wait_ready=False, engines=replace(real, speech=slow_speech))
     ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(kiosk.ready))
     timer.start(10)
     try:
         assert not kiosk.ready
-        qtbot.wait(50)  # the UI's own event loop runs meanwhile (the timer ticks)
         # "loading… (quick replies and typing work now)"
         assert "불러오는 중" in status_text(ui, "models")
         kiosk.choose_language("vi")
