@@ -2,7 +2,7 @@
 #   make demo   - install everything, then run the demo visit
 #   make test   - install everything, then run the test suite, then the package tests (build the
 #                 .deb from the tree, install it into a throwaway root, run it with no Python)
-#   make bench  - the benchmarks (slow: minutes)
+#   make bench  - the benchmarks (slow: minutes; bench.server starts a two-node Ray cluster)
 #   make lint   - ruff and mypy
 #   make package      - the release installer dist/changgu_<version>_amd64.deb (xz: 8-13 minutes)
 #   make package-test - only the package tests (a zstd .deb in build/package-test/; ~1-2 minutes)
@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python -m bench.translate
 	$(BIN)/python -m bench.sign
 	$(BIN)/python -m bench.e2e
+	$(BIN)/python -m bench.server
 	$(BIN)/python -m bench.soak --minutes 60
 
 lint: setup
@@ -65,7 +66,7 @@ system:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,server]"
 	touch $(STAMP)
 
 models: $(STAMP)

@@ -34,11 +34,13 @@ from asr.audio import FRAME_SAMPLES, SAMPLE_RATE, AudioSource
 from asr.events import Side, Utterance
 from asr.guards import GuardConfig, rejection_reason
 from asr.vad import Boundary, EndpointConfig, Endpointer, StreamingVad
-from asr.whisper import Context, DecodeOptions, Hypothesis, WhisperEngine
+from asr.whisper import Context, DecodeOptions, Hypothesis, SpeechEngine
 
 log = logging.getLogger(__name__)
 
-FINAL_DECODE = DecodeOptions(beam_size=5, window="full", fallback_temperatures=(0.2, 0.4, 0.6, 0.8))
+FINAL_DECODE = DecodeOptions(
+    final=True, beam_size=5, window="full", fallback_temperatures=(0.2, 0.4, 0.6, 0.8)
+)
 # A 20 s encoder window: cheaper, less accurate: only while the CPU is too busy for the 30 s one.
 BUSY_FINAL_DECODE = replace(FINAL_DECODE, window="adaptive", min_window_s=20)
 # While busy, every third final decode uses the full window again: its own time says whether the
@@ -90,7 +92,7 @@ class StreamingRecogniser:
 
     def __init__(
         self,
-        engine: WhisperEngine,
+        engine: SpeechEngine,
         vad: StreamingVad,
         config: StreamConfig = StreamConfig(),
         clock: Callable[[], float] = time.monotonic,

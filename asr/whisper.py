@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,7 @@ LANGUAGE_PROMPTS = {"zh": "以下是普通话的句子。"}
 
 @dataclass(frozen=True, slots=True)
 class DecodeOptions:
+    final: bool = False  # the one careful decode of a whole utterance (may go to a building server)
     beam_size: int = 1
     window: Literal["adaptive", "full"] = "adaptive"
     min_window_s: int = 10
@@ -75,6 +76,17 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
+class BatchRequest:
+    """One utterance of a batch (`WhisperEngine.recognise_batch`)."""
+
+    audio: npt.NDArray[np.float32]
+    langs: tuple[str, ...] = ()  # allowed languages; () = any Whisper knows
+    language: str | None = None  # forced
+    hint: str | None = None  # the initial prompt for this utterance
+    hint_lang: str | None = None  # the hint's language: used only when that language is spoken
+
+
+@dataclass(frozen=True, slots=True)
 class Hypothesis:
     text: str
     lang: str
@@ -89,6 +101,24 @@ class Hypothesis:
     @property
     def confidence(self) -> float:
         return float(math.exp(min(0.0, self.avg_logprob)))
+
+
+class SpeechEngine(Protocol):
+    """What the streaming recogniser needs of an engine: `WhisperEngine`, or one that sends finals
+    to a building server (`building.tiers.TieredSpeech`)."""
+
+    def recognise(
+        self,
+        audio: npt.NDArray[np.float32],
+        langs: Sequence[str],
+        options: DecodeOptions = ...,
+        language: str | None = None,
+        context: Context | None = None,
+    ) -> Hypothesis: ...
+
+    def detect_language(
+        self, audio: npt.NDArray[np.float32], langs: Sequence[str]
+    ) -> tuple[str, float]: ...
 
 
 class WhisperEngine:
@@ -209,6 +239,88 @@ class WhisperEngine:
             features = np.pad(features, ((0, 0), (0, frames - features.shape[1])))
         return self._ct2.encode(get_ctranslate2_storage(features[None]), to_cpu=False)
 
+    def recognise_batch(
+        self, requests: Sequence[BatchRequest], options: DecodeOptions
+    ) -> list[Hypothesis]:
+        """Several utterances (from several counters) in one encoder and one beam search: what a
+        shared server does with the requests that arrive together. Each result is the one
+        `recognise` would give, except that all share one encoder window (the full window for
+        finals). A result that needs the temperature fallback, or recites its hint, is decoded
+        again alone, as `recognise` would."""
+        if len(requests) <= 1:
+            return [self._recognise_one(r, options) for r in requests]
+        longest = max(len(r.audio) for r in requests) / SAMPLE_RATE
+        window = _window_seconds(min(longest, MAX_WINDOW_S), options)
+        encoded = self._encode_many([r.audio for r in requests], window)
+        detected: list[Any] | None = None
+        if any(r.language is None and len(self._allowed(r.langs)) != 1 for r in requests):
+            detected = self._ct2.detect_language(encoded)
+        tokenizers: list[Any] = []
+        prompts: list[list[int]] = []
+        langs: list[tuple[str, float]] = []
+        budgets: list[int] = []
+        for i, r in enumerate(requests):
+            chosen = self._pick_language(detected[i] if detected else None, r.langs, r.language)
+            tokenizer = self._tokenizer(chosen[0])
+            tokenizers.append(tokenizer)
+            langs.append(chosen)
+            hint = r.hint if r.hint_lang in (None, chosen[0]) else None
+            prompts.append(self._prompt(tokenizer, _join(LANGUAGE_PROMPTS.get(chosen[0]), hint)))
+            duration = len(r.audio) / SAMPLE_RATE
+            budgets.append(
+                len(prompts[-1])
+                + max(options.min_tokens, int(duration * options.tokens_per_second))
+            )
+        # CTranslate2 needs <|startoftranscript|> at one position in a batch: one beam search
+        # per length of the hint before it (counters send the same hint, so mostly one)
+        groups: dict[int, list[int]] = {}
+        for i, (prompt, tokenizer) in enumerate(zip(prompts, tokenizers, strict=True)):
+            groups.setdefault(prompt.index(tokenizer.sot), []).append(i)
+        results: list[Any] = [None] * len(requests)
+        for members in groups.values():
+            part = encoded if len(members) == len(requests) else _rows(encoded, members)
+            found = self._ct2.generate(
+                part,
+                [prompts[i] for i in members],
+                max_length=min(448, max(budgets[i] for i in members)),
+                return_scores=True,
+                return_no_speech_prob=True,
+                suppress_blank=True,
+                suppress_tokens=list(self._suppressed(tokenizers[members[0]])),
+                beam_size=options.beam_size,
+            )
+            for i, result in zip(members, found, strict=True):
+                results[i] = result
+        out: list[Hypothesis] = []
+        for r, result, tokenizer, (lang, prob) in zip(
+            requests, results, tokenizers, langs, strict=True
+        ):
+            hyp = replace(self._hypothesis(result, tokenizer, 0, 0.0), lang=lang, lang_prob=prob)
+            hinted = r.hint if r.hint_lang in (None, lang) else None
+            if _needs_fallback(hyp, options) or (hinted and echoes_hint(hyp.text, hinted)):
+                hyp = self._recognise_one(replace(r, language=lang), options)
+                hyp = replace(hyp, lang_prob=prob)
+            out.append(hyp)
+        return out
+
+    def _recognise_one(self, r: BatchRequest, options: DecodeOptions) -> Hypothesis:
+        options = replace(options, initial_prompt=r.hint, prompt_lang=r.hint_lang)
+        return self.recognise(r.audio, r.langs, options, r.language)
+
+    def _encode_many(self, audios: Sequence[npt.NDArray[np.float32]], window: int) -> Any:
+        from faster_whisper.transcribe import get_ctranslate2_storage
+
+        frames = window * 100
+        batch = []
+        for audio in audios:
+            features = self._model.feature_extractor(
+                audio[: window * SAMPLE_RATE], chunk_length=window
+            )[:, :frames]
+            if features.shape[1] < frames:
+                features = np.pad(features, ((0, 0), (0, frames - features.shape[1])))
+            batch.append(features)
+        return self._ct2.encode(get_ctranslate2_storage(np.stack(batch)), to_cpu=False)
+
     def _generate(
         self,
         encoded: Any,
@@ -238,6 +350,10 @@ class WhisperEngine:
             suppress_tokens=list(self._suppressed(tokenizer)),
             **search,
         )[0]
+        return self._hypothesis(result, tokenizer, n_prefix, temperature)
+
+    @staticmethod
+    def _hypothesis(result: Any, tokenizer: Any, n_prefix: int, temperature: float) -> Hypothesis:
         # sampling returns several candidates: keep the most probable one
         best = max(range(len(result.sequences_ids)), key=lambda i: result.scores[i])
         # the result repeats the forced prefix (the previous utterance's words): drop them
@@ -258,12 +374,24 @@ class WhisperEngine:
     def _choose_language(
         self, encoded: Any, langs: Sequence[str], forced: str | None
     ) -> tuple[str, float]:
+        if forced or len(self._allowed(langs)) == 1:
+            return self._pick_language(None, langs, forced)
+        return self._pick_language(self._ct2.detect_language(encoded)[0], langs, forced)
+
+    def _allowed(self, langs: Sequence[str]) -> list[str]:
+        return [code for code in langs if code in self.languages]
+
+    def _pick_language(
+        self, detected: Any, langs: Sequence[str], forced: str | None
+    ) -> tuple[str, float]:
+        """The forced language, the only allowed one, or the most likely allowed one of
+        `detected` (CTranslate2's [(token, probability)] for one utterance) with its share."""
         if forced:
             return forced, 1.0
-        allowed = [code for code in langs if code in self.languages]
+        allowed = self._allowed(langs)
         if len(allowed) == 1:
             return allowed[0], 1.0
-        probs = {tok[2:-2]: p for tok, p in self._ct2.detect_language(encoded)[0]}
+        probs = {tok[2:-2]: p for tok, p in detected}
         candidates = allowed or sorted(self.languages)
         scored = {code: probs.get(code, 0.0) for code in candidates}
         best = max(scored, key=lambda code: scored[code])
@@ -353,6 +481,13 @@ def after_match(text: str, context: str, max_mismatch: float = 0.5) -> str | Non
         return text.strip()
     rest = text[positions[cut - 1] + 1 :]
     return rest.lstrip(" ,.?!;:、。，").strip()
+
+
+def _rows(encoded: Any, rows: Sequence[int]) -> Any:
+    """Some rows of a batch's encoder output (a CTranslate2 StorageView on the CPU)."""
+    import ctranslate2
+
+    return ctranslate2.StorageView.from_array(np.ascontiguousarray(np.asarray(encoded)[list(rows)]))
 
 
 def _window_seconds(duration: float, options: DecodeOptions) -> int:

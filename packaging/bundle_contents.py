@@ -18,7 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # Changgu's packages, in the order the spec collects them.
-OURS: tuple[str, ...] = ("kiosk", "asr", "translate", "sign", "assets")
+OURS: tuple[str, ...] = ("kiosk", "asr", "translate", "sign", "assets", "building")
+# The building server runs from a Python install with Ray (`pip install .[server]`), never from the
+# kiosk's installer: its modules stay out of the bundle (the kiosk's client modules go in).
+SERVER_ONLY: frozenset[str] = frozenset({"building.server", "building.metrics"})
 
 _SKIP_DIRS = {"tests", "test", "testdata", "test_data", "__pycache__", "node_modules"}
 _CODE_SUFFIXES = {".py", ".pyc", ".pyo", ".pyi", ".pyx", ".pxd", ".c", ".h", ".cpp"}
@@ -56,6 +59,8 @@ def our_modules(repo: Path) -> list[str]:
                 continue
             if parts[-1] == "__init__":
                 parts = parts[:-1]
+            if ".".join(parts) in SERVER_ONLY:
+                continue
             names.append(".".join(parts))
     return names
 

@@ -20,6 +20,7 @@ class Component(StrEnum):
     SPEECH_OUT = "speech out"
     EXPORT = "export"
     SETTINGS = "settings"
+    BUILDING = "building server"
 
     @staticmethod
     def microphone(tag: str) -> str:

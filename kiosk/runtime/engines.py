@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from asr.audio import Audio
 from asr.events import Utterance
@@ -19,6 +19,9 @@ from kiosk.setup import paths
 from kiosk.setup.settings import Settings
 from translate import Phrase, Topic, Translation
 from translate.slots import SlotValue
+
+if TYPE_CHECKING:
+    from kiosk.runtime.building import BuildingTier
 
 
 class Recogniser(Protocol):
@@ -75,15 +78,20 @@ class Engines:
     speech: Callable[[Settings], SpeechEngine] | None  # None: no speech recognition (screens only)
 
     def loading(
-        self, settings: Settings, speech: bool = True
+        self, settings: Settings, speech: bool = True, building: BuildingTier | None = None
     ) -> Callable[[], tuple[TranslationEngine, SpeechEngine | None]]:
         """The work of loading the full translator and (with `speech`) the speech models, to run
-        off the UI thread. Speech first: a missing model is what staff most need to hear of."""
+        off the UI thread. Speech first: a missing model is what staff most need to hear of.
+        With `building`, finals and machine translation go to the building server first."""
         make_speech = self.speech if speech else None
 
         def load() -> tuple[TranslationEngine, SpeechEngine | None]:
             loaded = make_speech(settings) if make_speech else None
-            return self.translator(), loaded
+            translator = self.translator()
+            if building is not None:
+                building.attach(translator, loaded)
+                building.start()
+            return translator, loaded
 
         return load
 

@@ -25,6 +25,7 @@ from kiosk.core.events import MicRole, VisitMode
 from kiosk.core.health import Component, State
 from kiosk.core.session import KSL, Session, Turn
 from kiosk.errors import ChangguError
+from kiosk.runtime.building import BuildingTier
 from kiosk.runtime.camera import Camera
 from kiosk.runtime.engines import Engines, SpeechEngine, TranslationEngine, slot_values
 from kiosk.runtime.feed import RecordingFeed
@@ -73,6 +74,7 @@ class Kiosk(QObject):
         self.health: dict[str, Status] = {}  # the latest status of each component
         self.translator: TranslationEngine | None = None  # the phrasebook first, then all tiers
         self.speech: SpeechEngine | None = None
+        self.building: BuildingTier | None = None  # a building server, when one is set up
         self.ready = False
         self.status.connect(self._remember)
         self.microphones = Microphones(
@@ -101,12 +103,27 @@ class Kiosk(QObject):
         except Exception as exc:
             self._report(Component.TRANSLATION, State.ERROR, f"phrasebook not loaded: {exc}")
         self._report(Component.MODELS, State.WORKING, "loading")
+        self.building = self._building_tier()
         self.loader.run(
-            self.engines.loading(self.settings, load_speech),
+            self.engines.loading(self.settings, load_speech, self.building),
             self._models_loaded,
             self._models_failed,
         )
         self._apply(self.conversation.start())
+
+    def _building_tier(self) -> BuildingTier | None:
+        """The building server of the settings, if any (its problems go to the status line)."""
+        from kiosk.setup.building import building_config
+
+        config, problems = building_config(self.settings)
+        for problem in problems:
+            self._report(Component.BUILDING, State.WARNING, problem)
+        if config is None:
+            return None
+        from kiosk.runtime.building import BuildingTier
+
+        self._report(Component.BUILDING, State.WORKING, f"connecting to {config.url}")
+        return BuildingTier(config, self.status.emit)
 
     def _models_loaded(self, loaded: tuple[TranslationEngine, SpeechEngine | None]) -> None:
         self.translator, self.speech = loaded

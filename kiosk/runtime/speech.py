@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from asr.streaming import StreamConfig, StreamingRecogniser
 from asr.vad import StreamingVad
-from asr.whisper import DecodeOptions, WhisperEngine
+from asr.whisper import DecodeOptions, SpeechEngine, WhisperEngine
 from kiosk.runtime.speech_tiers import TierChoice
 from kiosk.setup.model_store import ModelManager
+
+if TYPE_CHECKING:
+    from kiosk.runtime.building import BuildingTier
 
 # Words a civil-service counter hears often; given to Whisper as a hint (initial prompt) for Korean.
 CIVIL_SERVICE_HINT_KO = (
@@ -30,6 +34,7 @@ class SpeechModels:
         self.whisper = WhisperEngine(manager.path_for("asr", preferred=asr_model))
         self.tier = tier  # which model runs and why (kiosk.runtime.speech_tiers)
         self._vad_path = manager.path_for("vad") / "silero_vad_v6.onnx"
+        self.building: BuildingTier | None = None  # finals go there first when set
 
     def recogniser(
         self, langs: Sequence[str], config: StreamConfig | None = None, hint: bool = True
@@ -46,4 +51,9 @@ class SpeechModels:
                 config.busy_decode, initial_prompt=CIVIL_SERVICE_HINT_KO, prompt_lang="ko"
             )
             config = replace(config, decode=decode, busy_decode=busy)
-        return StreamingRecogniser(self.whisper, StreamingVad(self._vad_path), config)
+        engine: SpeechEngine = self.whisper
+        if self.building is not None:
+            from building.tiers import TieredSpeech
+
+            engine = TieredSpeech(self.whisper, self.building.client, self.building.reporter)
+        return StreamingRecogniser(engine, StreamingVad(self._vad_path), config)

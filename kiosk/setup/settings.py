@@ -50,6 +50,10 @@ class Settings:
     camera: str = "0"  # sign-language camera: index ("0", "1"), device path, or a video file (demo)
     speech_model: str = ""  # "" = the default (whisper-base); another installed Whisper size
     pin: str = "0000"
+    # a building's inference server (`changgu serve`, or any OpenAI-transcription / LibreTranslate
+    # server): "" = everything on this counter. Its token is kept apart (kiosk.setup.building).
+    building_url: str = ""
+    building_ca: str = ""  # the city's CA bundle (PEM), when its certificate is not public
     problems: list[str] = field(default_factory=list, compare=False)
 
     @classmethod
@@ -241,6 +245,13 @@ def _speech_model(value: object) -> str:
     return name
 
 
+def _url(value: object) -> str:
+    url = _text("an http:// or https:// address, or leave it empty")(value).strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise _Invalid("give an http:// or https:// address, or leave it empty")
+    return url
+
+
 def _pin(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 99_999_999:
         value = str(value)
@@ -264,6 +275,8 @@ _RULES: dict[str, Callable[[object], object]] = {
     "camera": _camera,
     "speech_model": _speech_model,
     "pin": _pin,
+    "building_url": _url,
+    "building_ca": _text("the path of a CA bundle (PEM), or leave it empty"),
 }
 
 

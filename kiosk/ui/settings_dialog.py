@@ -1,8 +1,9 @@
 """The admin settings (behind the PIN): microphones, languages offered, text size, idle timeout,
-layout and screens, speech out, camera and speech model. `apply()` writes the choices into the
-`Settings`; saving them and telling the kiosk is the window's part. A button opens the office
-phrase editor (`kiosk.ui.office_phrases`), which saves its own file; `office_phrases_saved` tells
-the window to have the kiosk take the phrases up."""
+layout and screens, speech out, camera, speech model and building server. `apply()` writes the
+choices into the `Settings` (and a newly typed building server token into its own file); saving
+them and telling the kiosk is the window's part. A button opens the office phrase editor
+(`kiosk.ui.office_phrases`), which saves its own file; `office_phrases_saved` tells the window
+to have the kiosk take the phrases up."""
 
 from __future__ import annotations
 
@@ -111,6 +112,25 @@ class SettingsDialog(QDialog):
         form.addRow(strings.staff("speak_out"), self.speak)
         form.addRow(strings.staff("camera_setting"), self.camera)
         form.addRow(strings.staff("setting_speech_model"), self.speech_model)
+        # the building server (from the next start): address, token (never shown), CA bundle
+        from kiosk.setup.building import read_token
+
+        self.building_url = QLineEdit(settings.building_url)
+        self.building_url.setPlaceholderText("https://changgu.cityhall.local:8400")
+        self.building_token = QLineEdit()
+        self.building_token.setEchoMode(QLineEdit.EchoMode.Password)
+        saved = bool(read_token()[0])
+        self.building_token.setPlaceholderText(
+            strings.staff(
+                "setting_building_token_saved" if saved else "setting_building_token_none"
+            )
+        )
+        self.building_ca = QLineEdit(settings.building_ca)
+        self.building_ca.setPlaceholderText("/etc/ssl/certs/city-ca.pem")
+        form.addRow(strings.staff("setting_building_url"), self.building_url)
+        form.addRow(strings.staff("setting_building_token"), self.building_token)
+        form.addRow(strings.staff("setting_building_ca"), self.building_ca)
+        self.problems: list[str] = []  # what `apply` could not take (shown by the window)
         self.office_phrases = QPushButton(strings.staff("office_phrases"))
         self.office_phrases.setMinimumHeight(round(dpi * 0.5))
         self.office_phrases.setAutoDefault(False)
@@ -155,6 +175,17 @@ class SettingsDialog(QDialog):
         s.speak_translations = self.speak.isChecked()
         s.camera = self.camera.text().strip() or s.camera
         s.speech_model = str(self.speech_model.currentData() or "")
+        s.building_url = self.building_url.text().strip()
+        s.building_ca = self.building_ca.text().strip()
+        token = self.building_token.text().strip()
+        self.problems = []
+        if token:
+            from kiosk.setup.building import save_token
+
+            try:
+                save_token(token)
+            except (ValueError, OSError) as exc:
+                self.problems.append(f"building server token not saved: {exc}")
 
 
 def _installed_speech_models() -> list[str]:

@@ -187,7 +187,8 @@ class KioskUI(QObject):
             dialog.apply()
             if _placement(self.kiosk.settings) != placed:
                 self.relay_out()  # a new layout or screen: at once
-            for problem in self.kiosk.settings.check():  # what the screen could not prevent
+            # what the screen could not prevent
+            for problem in [*dialog.problems, *self.kiosk.settings.check()]:
                 self.staff.show_status(Status(Component.SETTINGS, State.WARNING, problem))
             try:
                 self.kiosk.settings.save()

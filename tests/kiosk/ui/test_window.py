@@ -95,6 +95,37 @@ def test_settings_dialog_speaks_korean_and_saves_what_staff_chose(qtbot, tmp_pat
     assert again.problems == []
 
 
+def test_staff_set_the_building_server_and_its_token_is_kept_but_never_shown(qtbot, private_data):
+    import stat
+
+    from kiosk.core import strings
+    from kiosk.setup.building import building_config, token_path
+    from kiosk.setup.settings import Settings
+    from kiosk.ui.settings_dialog import SettingsDialog
+
+    settings = Settings()
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert dialog.building_token.placeholderText() == strings.staff("setting_building_token_none")
+    dialog.building_url.setText("  https://changgu.cityhall.local:8400 ")
+    dialog.building_token.setText("city-token-0123456789abcdef")
+    dialog.apply()
+    assert dialog.problems == [] and settings.check() == []
+    assert settings.building_url == "https://changgu.cityhall.local:8400"
+    assert stat.S_IMODE(token_path().stat().st_mode) == 0o600
+    config, problems = building_config(settings)
+    assert problems == [] and config is not None and config.token == "city-token-0123456789abcdef"
+
+    again = SettingsDialog(settings)  # opened again: the token is not shown, only that it is kept
+    qtbot.addWidget(again)
+    assert again.building_token.text() == ""
+    assert again.building_token.placeholderText() == strings.staff("setting_building_token_saved")
+    again.building_token.setText("two words")
+    again.apply()
+    assert again.problems and "one word" in again.problems[0]
+    assert building_config(settings)[0].token == "city-token-0123456789abcdef"  # kept
+
+
 def test_a_speech_model_that_is_not_installed_is_a_clear_status(qtbot):
     from kiosk.setup.settings import Settings
     from kiosk.ui.theme import THEME
