@@ -24,6 +24,7 @@ server formed (from its /metrics). Then the same stream with finals on the count
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import secrets
@@ -195,7 +196,37 @@ class Cluster:
                 self.serve_proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(self.serve_proc.pid, signal.SIGKILL)
-        subprocess.run([self.ray, "stop", "--force"], env=self.env, capture_output=True)
+        _kill_cluster(self.folder)  # not `ray stop`: that stops every Ray on this machine
+
+
+def _kill_cluster(folder: Path) -> None:
+    """SIGKILL this cluster's processes: those naming our folder (both nodes' raylets, the GCS,
+    monitors), their process groups (each `ray start` leaves one), and their descendants."""
+    parents: dict[int, int] = {}
+    groups: dict[int, int] = {}
+    ours: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid], groups[pid] = int(fields[1]), int(fields[2])
+        if str(folder).encode() in cmdline:
+            ours.add(pid)
+    own_groups = {groups[p] for p in ours} - {os.getpgid(0)}
+    doomed = set(ours) | {p for p, g in groups.items() if g in own_groups}
+    changed = True
+    while changed:
+        more = {p for p, parent in parents.items() if parent in doomed} - doomed
+        doomed |= more
+        changed = bool(more)
+    for pid in doomed:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _run(

@@ -165,7 +165,7 @@ class BuildingClient:
             "POST",
             protocol.TRANSLATE,
             self.config.translate_budget_s,
-            json={"q": text, "source": source, "target": target, "format": "text"},
+            json=self._translate_body(text, source, target),
         )
         try:
             translated = protocol.read_translation(body)
@@ -174,6 +174,12 @@ class BuildingClient:
             raise BuildingUnavailable(str(exc)) from exc
         self._succeeded(self.translate_breaker)
         return translated
+
+    def _translate_body(self, text: str, source: str, target: str) -> dict[str, str]:
+        body = {"q": text, "source": source, "target": target, "format": "text"}
+        if self.config.token:  # LibreTranslate with --api-keys reads the key from the body
+            body["api_key"] = self.config.token
+        return body
 
     # -- health --
 

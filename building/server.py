@@ -74,6 +74,8 @@ def build_app(cfg: ServeConfig) -> Any:
 
     @serve.deployment(
         ray_actor_options={"num_cpus": cfg.replica_cpus},
+        # requests waiting at a replica are what a batch is formed from: room for two batches
+        max_ongoing_requests=2 * cfg.max_batch,
         graceful_shutdown_timeout_s=STOP_S,
         graceful_shutdown_wait_loop_s=0.5,
     )
@@ -131,6 +133,7 @@ def build_app(cfg: ServeConfig) -> Any:
 
     @serve.deployment(
         ray_actor_options={"num_cpus": 0},
+        max_ongoing_requests=256,  # async and light: it only waits on the other deployments
         graceful_shutdown_timeout_s=STOP_S,
         graceful_shutdown_wait_loop_s=0.5,
     )

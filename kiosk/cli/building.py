@@ -18,6 +18,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--url", required=True, help="its address, e.g. https://changgu.city.local:8400")
     s.add_argument("--token-file", type=Path, help="file holding its token ('-': standard input)")
     s.add_argument("--ca", type=Path, help="the city's CA bundle (PEM), if its certificate is own")
+    s.add_argument(
+        "--model",
+        default="",
+        help="the speech model name the server wants (speaches, vLLM); changgu serve needs none",
+    )
     s.set_defaults(func=_set)
     c = actions.add_parser("check", help="does the configured server answer, and take the token?")
     c.set_defaults(func=_check)
@@ -29,6 +34,7 @@ def _set(args: argparse.Namespace) -> int:
     settings = Settings.load()
     settings.building_url = args.url.strip()
     settings.building_ca = str(args.ca.resolve()) if args.ca else ""
+    settings.building_model = args.model.strip()
     problems = settings.check()
     if problems:
         raise ChangguError("; ".join(problems))
@@ -80,6 +86,7 @@ def _clear(args: argparse.Namespace) -> int:
     settings = Settings.load()
     settings.building_url = ""
     settings.building_ca = ""
+    settings.building_model = ""
     settings.save()
     token_path().unlink(missing_ok=True)
     print("no building server: this counter works alone")

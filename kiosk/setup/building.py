@@ -69,7 +69,12 @@ def building_config(settings: Settings) -> tuple[BuildingConfig | None, list[str
     token, problem = read_token()
     problems = [problem] if problem else []
     ca = Path(settings.building_ca).expanduser() if settings.building_ca else None
-    config = BuildingConfig(url=settings.building_url, token=token, ca_bundle=ca)
+    config = BuildingConfig(
+        url=settings.building_url,
+        token=token,
+        ca_bundle=ca,
+        model=settings.building_model.strip() or "whisper",
+    )
     problems += config.problems()
     if config.problems():
         return None, problems

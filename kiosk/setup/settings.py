@@ -54,6 +54,7 @@ class Settings:
     # server): "" = everything on this counter. Its token is kept apart (kiosk.setup.building).
     building_url: str = ""
     building_ca: str = ""  # the city's CA bundle (PEM), when its certificate is not public
+    building_model: str = ""  # the `model` a server wants named (speaches, vLLM); "" = "whisper"
     problems: list[str] = field(default_factory=list, compare=False)
 
     @classmethod
@@ -277,6 +278,7 @@ _RULES: dict[str, Callable[[object], object]] = {
     "pin": _pin,
     "building_url": _url,
     "building_ca": _text("the path of a CA bundle (PEM), or leave it empty"),
+    "building_model": _text("the model name the building server wants, or leave it empty"),
 }
 
 

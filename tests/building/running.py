@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -29,10 +30,13 @@ def free_port() -> int:
 class RunningServer:
     """`changgu serve` in a child process: start, stop (gracefully or killed), restart."""
 
-    def __init__(self, folder: Path, mt_dir: Path | None = None, *extra: str) -> None:
+    def __init__(
+        self, folder: Path, mt_dir: Path | None = None, *extra: str, ca: Path | None = None
+    ) -> None:
         self.folder = folder
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.ca = ca  # with --cert/--key in `extra`: the certificate that signed it
+        self.url = f"{'https' if ca else 'http'}://127.0.0.1:{self.port}"
         self.token = "test-" + os.urandom(16).hex()
         self.token_file = folder / "token"
         # Ray's sockets live in its session folder, and a socket path has at most 107 bytes
@@ -96,7 +100,9 @@ class RunningServer:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             with contextlib.suppress(httpx2.HTTPError):
-                if httpx2.get(self.url + "/healthz", timeout=2).status_code == 200:
+                verify = ssl.create_default_context(cafile=str(self.ca)) if self.ca else True
+                reply = httpx2.get(self.url + "/healthz", timeout=2, verify=verify)
+                if reply.status_code == 200:
                     return
             time.sleep(0.3)
         raise RuntimeError("changgu serve announced itself but /healthz does not answer")

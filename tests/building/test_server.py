@@ -198,3 +198,40 @@ def test_a_server_answering_another_language_is_not_believed(server, clip_by_id)
     other = BuildingClient(forced)
     with pytest.raises(BuildingUnavailable):
         other.transcribe(audio, ("th", "en"), language="ja")
+
+
+def test_tls_with_the_city_s_own_certificate(tmp_path, mt_dir, clip_by_id):
+    """The server on HTTPS with a certificate the city made; the kiosk trusts it only with the
+    city's CA bundle in Settings."""
+    import subprocess
+
+    from tests.building.conftest import need_ray
+
+    need_ray()
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    make_cert = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+    make_cert += ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"]
+    make_cert += ["-addext", "subjectAltName=IP:127.0.0.1"]
+    subprocess.run(make_cert, check=True, capture_output=True)
+    running = RunningServer(
+        tmp_path / "server", mt_dir, "--cert", str(cert), "--key", str(key), ca=cert
+    ).start()
+    try:
+        assert running.url.startswith("https://")
+        audio = load_audio(clip_by_id[VISIT[0]].path)
+        trusted = BuildingClient(
+            BuildingConfig(url=running.url, token=running.token, ca_bundle=cert, final_budget_s=30)
+        )
+        assert trusted.transcribe(audio, ("ko", "en")).lang == "ko"
+        unknown = BuildingClient(BuildingConfig(url=running.url, token=running.token))
+        with pytest.raises(BuildingUnavailable):
+            unknown.transcribe(audio, ("ko", "en"))
+        assert unknown.last_error.startswith("ConnectError")  # the certificate was not trusted
+        plain = BuildingClient(
+            BuildingConfig(url=running.url.replace("https", "http"), token=running.token)
+        )
+        with pytest.raises(BuildingUnavailable):
+            plain.transcribe(audio, ("ko", "en"))
+    finally:
+        running.stop()
+        running.remove()
