@@ -345,6 +345,8 @@ class Kiosk(QObject):
         self.loader.shutdown()
         if self._speaker is not None:
             self._speaker.stop()
+        if self.building is not None:
+            self.building.close()  # its connections; a request in flight fails and is not shown
         if wait_s <= 0:
             return
         deadline = time.monotonic() + wait_s

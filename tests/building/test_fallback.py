@@ -12,6 +12,7 @@ import http.server
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -34,7 +35,11 @@ LONG_VISIT = (
     "ko_sub100112a00246",
     "ko_sub100112a00245",
 )
-BUDGET_S = 2.0  # the kiosk's own default: a final not back by then is decoded on the counter
+BUDGET_S = BuildingConfig("http://x").final_budget_s  # the kiosk's own (1.5 s)
+# Before a failure, a generous budget: on this 2-core machine the server shares the CPU with the
+# test's own decoding, and what is tested then is that finals go there at all. Each scenario sets
+# the kiosk's own budget at the moment it breaks the server.
+GENEROUS_S = 20.0
 CHUNK = SAMPLE_RATE // 2  # half a second of audio at a time, as a microphone delivers it
 
 
@@ -80,6 +85,10 @@ def tier_for(
     return tier
 
 
+def use_kiosk_budget(tier: BuildingTier) -> None:
+    tier.client.config = replace(tier.client.config, final_budget_s=BUDGET_S)
+
+
 def assert_same_visit(finals: list[Utterance], local: list[Utterance]) -> None:
     """Nothing lost, nothing twice, every final the counter's own text."""
     assert [u.utterance_id for u in finals] == [u.utterance_id for u in local]
@@ -89,7 +98,7 @@ def assert_same_visit(finals: list[Utterance], local: list[Utterance]) -> None:
 def assert_fell_back_in_time(tier: BuildingTier) -> None:
     waits = tier.client.failure_waits
     assert waits, "no request to the building server failed"
-    assert max(waits) <= BUDGET_S + 0.3  # within the 2 s budget, and the connection's slack
+    assert max(waits) <= 2.0  # "fallback within 2 s of the failure"
 
 
 def test_the_server_killed_mid_visit_then_restarted(
@@ -97,11 +106,12 @@ def test_the_server_killed_mid_visit_then_restarted(
 ):
     own_server.start()
     statuses: list[Status] = []
-    tier = tier_for(own_server.url, own_server.token, statuses)
+    tier = tier_for(own_server.url, own_server.token, statuses, budget_s=GENEROUS_S)
     audio = visit_audio(clip_by_id, LONG_VISIT)
 
     def kill_after_second(n: int) -> None:
         if n == 2:
+            use_kiosk_budget(tier)
             own_server.stop(kill=True)
 
     finals = run_visit(speech_models, tier, audio, kill_after_second)
@@ -114,24 +124,25 @@ def test_the_server_killed_mid_visit_then_restarted(
     assert statuses[-1].state == State.WARNING and "this counter" in statuses[-1].message
 
     # back again: after the breaker's cool-down, a probe finds it and finals go there again
-    # (on this 2-core machine a decode may still miss the budget now and then: that final is
-    # the counter's, and the visit is the same)
     own_server.start()
+    tier.client.config = replace(tier.client.config, final_budget_s=GENEROUS_S)
     tier.reporter.finals = {Tier.COUNTER: 0, Tier.BUILDING: 0}
     seen = len(statuses)
     finals = run_visit(speech_models, tier, audio)
     assert_same_visit(finals, local_finals)
-    assert tier.reporter.finals[Tier.BUILDING] >= 1
+    assert tier.reporter.finals[Tier.BUILDING] >= len(LONG_VISIT)
+    assert tier.reporter.finals[Tier.COUNTER] == 0
     assert Status(Component.BUILDING, State.OK, "serving: building server") in statuses[seen:]
 
 
 def test_the_speech_replica_killed_mid_visit(own_server, speech_models, clip_by_id, local_finals):
     own_server.start()
     statuses: list[Status] = []
-    tier = tier_for(own_server.url, own_server.token, statuses)
+    tier = tier_for(own_server.url, own_server.token, statuses, budget_s=GENEROUS_S)
 
     def kill_replica_after_first(n: int) -> None:
         if n == 1:
+            use_kiosk_budget(tier)
             assert own_server.kill_speech_replica() == 1
 
     finals = run_visit(
@@ -224,7 +235,7 @@ def test_nothing_listening_falls_back_at_once(speech_models, clip_by_id, local_f
 def test_a_running_server_the_kiosk_started_with(server, speech_models, clip_by_id, local_finals):
     """The status line: connecting, then which tier serves."""
     statuses: list[Status] = []
-    tier = tier_for(server.url, server.token, statuses, budget_s=30)
+    tier = tier_for(server.url, server.token, statuses, budget_s=GENEROUS_S)
     tier.start()
     assert statuses[0] == Status(Component.BUILDING, State.OK, f"{server.url} answers")
     finals = run_visit(speech_models, tier, visit_audio(clip_by_id, LONG_VISIT[:2]))
