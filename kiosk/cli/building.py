@@ -32,6 +32,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _set(args: argparse.Namespace) -> int:
     settings = Settings.load()
+    for key in ("building_url", "building_token"):
+        reason = settings.locked(key)
+        if reason:
+            raise ChangguError(f"the building server is locked by the city's policy ({reason})")
     settings.building_url = args.url.strip()
     settings.building_ca = str(args.ca.resolve()) if args.ca else ""
     settings.building_model = args.model.strip()
@@ -84,6 +88,9 @@ def _check(args: argparse.Namespace) -> int:
 
 def _clear(args: argparse.Namespace) -> int:
     settings = Settings.load()
+    reason = settings.locked("building_url")
+    if reason:
+        raise ChangguError(f"the building server is locked by the city's policy ({reason})")
     settings.building_url = ""
     settings.building_ca = ""
     settings.building_model = ""

@@ -39,8 +39,10 @@ def save_token(token: str, path: Path | None = None) -> None:
     os.replace(tmp, path)
 
 
-def read_token(path: Path | None = None) -> tuple[str, str | None]:
-    """(token, problem). A missing file is no token; one others may read is refused."""
+def read_token(path: Path | None = None, shared: bool = False) -> tuple[str, str | None]:
+    """(token, problem). A missing file is no token; one others may read is refused. `shared`:
+    the system policy's token file, which must be root's and may be read by the kiosk's group
+    (root installs it; the kiosk's user cannot own it)."""
     path = path or token_path()
     try:
         info = path.lstat()
@@ -50,7 +52,12 @@ def read_token(path: Path | None = None) -> tuple[str, str | None]:
         return "", f"the building server token {path} is unreadable ({exc.strerror})"
     if not stat.S_ISREG(info.st_mode):
         return "", f"the building server token {path} is not a plain file"
-    if info.st_mode & 0o077:
+    if shared and (info.st_uid != 0 or info.st_mode & 0o027):
+        return "", (
+            f"the policy's building server token {path} must be root's and readable by root and "
+            "the kiosk's group only (chown root:KIOSKGROUP, chmod 640)"
+        )
+    if not shared and info.st_mode & 0o077:
         return "", (
             f"the building server token {path} may be read by others: it is not used. Enter "
             "the token again in Settings (or `chmod 600` it)"
@@ -66,7 +73,8 @@ def building_config(settings: Settings) -> tuple[BuildingConfig | None, list[str
     """The configured building server (None: this counter works alone) and problems for staff."""
     if not settings.building_url:
         return None, []
-    token, problem = read_token()
+    policy_token = settings.policy.token_file
+    token, problem = read_token(policy_token, shared=True) if policy_token else read_token()
     problems = [problem] if problem else []
     ca = Path(settings.building_ca).expanduser() if settings.building_ca else None
     config = BuildingConfig(

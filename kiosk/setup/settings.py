@@ -16,11 +16,12 @@ import math
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from kiosk.setup import paths
+from kiosk.setup.policy import Policy, load_policy
 from kiosk.setup.regular_files import NotRegularFileError, open_regular
 from translate import languages
 
@@ -56,9 +57,31 @@ class Settings:
     building_ca: str = ""  # the city's CA bundle (PEM), when its certificate is not public
     building_model: str = ""  # the `model` a server wants named (speaches, vLLM); "" = "whisper"
     problems: list[str] = field(default_factory=list, compare=False)
+    # the city's system policy (kiosk.setup.policy): what it set and locked; never saved here
+    policy: Policy = field(default_factory=Policy, compare=False)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Settings:
+    def load(cls, path: Path | None = None, policy: Policy | None = None) -> Settings:
+        """The settings file, each bad value replaced by its default and named in `problems`,
+        then the city's system policy over it (`/etc/changgu/policy.toml`; a refused policy is
+        named in `problems` too)."""
+        settings = cls._load_own(path)
+        settings.apply_policy(policy if policy is not None else load_policy())
+        return settings
+
+    def apply_policy(self, policy: Policy) -> None:
+        """Take the policy's values (staff's own choices give way) and remember what it locks."""
+        self.policy = policy
+        self.problems.extend(policy.problems)
+        for key, value in policy.values.items():
+            setattr(self, key, value)
+
+    def locked(self, key: str) -> str | None:
+        """Why staff may not change `key` here (None: they may)."""
+        return self.policy.lock_reason(key)
+
+    @classmethod
+    def _load_own(cls, path: Path | None = None) -> Settings:
         """The settings file, each bad value replaced by its default and named in `problems`."""
         path = path or default_path()
         try:
@@ -113,7 +136,7 @@ class Settings:
 
     def check(self) -> list[str]:
         """Problems with the current values (e.g. before saving what a screen changed)."""
-        data = {k: v for k, v in asdict(self).items() if k != "problems"}
+        data = {k: getattr(self, k) for k in _RULES}
         data["languages"] = list(self.languages)
         data["layout"] = self.layout.value if isinstance(self.layout, Layout) else self.layout
         return Settings.from_dict(data).problems
@@ -126,7 +149,8 @@ class Settings:
         """
         path = path or default_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {k: v for k, v in asdict(self).items() if k != "problems"}
+        data = {k: getattr(self, k) for k in _RULES}
+        data["languages"] = list(self.languages)
         text = json.dumps(data, ensure_ascii=False, indent=1)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:

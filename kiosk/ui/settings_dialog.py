@@ -131,6 +131,19 @@ class SettingsDialog(QDialog):
         form.addRow(strings.staff("setting_building_token"), self.building_token)
         form.addRow(strings.staff("setting_building_ca"), self.building_ca)
         self.problems: list[str] = []  # what `apply` could not take (shown by the window)
+        # what the city's system policy locks: shown, greyed out, with its reason
+        for key, widget in (
+            ("languages", self.languages),
+            ("idle_timeout_s", self.timeout),
+            ("speak_translations", self.speak),
+            ("speech_model", self.speech_model),
+            ("building_url", self.building_url),
+            ("building_token", self.building_token),
+        ):
+            reason = settings.locked(key)
+            if reason is not None:
+                widget.setEnabled(False)
+                widget.setToolTip(strings.staff("locked_by_policy", reason=reason))
         self.office_phrases = QPushButton(strings.staff("office_phrases"))
         self.office_phrases.setMinimumHeight(round(dpi * 0.5))
         self.office_phrases.setAutoDefault(False)
@@ -159,7 +172,7 @@ class SettingsDialog(QDialog):
         s = self.settings
         s.staff_device = str(self.staff_device.currentData() or "")
         s.visitor_device = str(self.visitor_device.currentData() or "")
-        s.languages = (
+        chosen = (
             tuple(
                 str(self.languages.item(i).data(Qt.ItemDataRole.UserRole))
                 for i in range(self.languages.count())
@@ -167,19 +180,25 @@ class SettingsDialog(QDialog):
             )
             or s.languages
         )
+        if not s.locked("languages"):  # a locked item keeps the policy's value (and its order)
+            s.languages = chosen
         s.font_scale = float(self.scale.value())
-        s.idle_timeout_s = int(self.timeout.value())
+        if not s.locked("idle_timeout_s"):
+            s.idle_timeout_s = int(self.timeout.value())
         s.layout = Layout(self.layout_box.currentData())
         s.staff_screen = int(self.staff_screen.value())
         s.visitor_screen = int(self.visitor_screen.value())
-        s.speak_translations = self.speak.isChecked()
+        if not s.locked("speak_translations"):
+            s.speak_translations = self.speak.isChecked()
         s.camera = self.camera.text().strip() or s.camera
-        s.speech_model = str(self.speech_model.currentData() or "")
-        s.building_url = self.building_url.text().strip()
+        if not s.locked("speech_model"):
+            s.speech_model = str(self.speech_model.currentData() or "")
+        if not s.locked("building_url"):
+            s.building_url = self.building_url.text().strip()
         s.building_ca = self.building_ca.text().strip()
         token = self.building_token.text().strip()
         self.problems = []
-        if token:
+        if token and not s.locked("building_token"):
             from kiosk.setup.building import save_token
 
             try:

@@ -171,7 +171,8 @@ class KioskUI(QObject):
         return export_transcript(self.kiosk.session, self.staff, path, confirm)
 
     def check_pin(self) -> bool:
-        return pin_given(self.staff, self.kiosk.settings.pin)
+        settings = self.kiosk.settings
+        return pin_given(self.staff, settings.pin, settings.policy.pin_hash)
 
     def open_settings(self) -> None:
         if not self.check_pin():

@@ -3,6 +3,8 @@ kiosk windows a visitor cannot close, and the staff's way out."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -124,6 +126,34 @@ def test_staff_set_the_building_server_and_its_token_is_kept_but_never_shown(qtb
     again.apply()
     assert again.problems and "one word" in again.problems[0]
     assert building_config(settings)[0].token == "city-token-0123456789abcdef"  # kept
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a policy is trusted only as root's")
+def test_what_the_city_s_policy_locks_is_greyed_out_with_its_reason(qtbot, tmp_path):
+    from kiosk.core import strings
+    from kiosk.setup.policy import load_policy
+    from kiosk.setup.settings import Settings
+    from kiosk.ui.settings_dialog import SettingsDialog
+
+    folder = tmp_path / "etc"
+    folder.mkdir(mode=0o755)
+    (folder / "policy.toml").write_text(
+        'languages = ["en", "vi"]\nidle_timeout_s = 120\nlocked = ["languages", "building_url"]\n'
+        'reason = "Set by the city (tel. 120)"\n'
+    )
+    settings = Settings()
+    settings.apply_policy(load_policy(folder / "policy.toml"))
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    for widget in (dialog.languages, dialog.building_url):
+        assert not widget.isEnabled()
+        assert widget.toolTip() == strings.staff(
+            "locked_by_policy", reason="Set by the city (tel. 120)"
+        )
+    assert dialog.timeout.isEnabled() and dialog.timeout.value() == 120  # set, not locked
+    dialog.timeout.setValue(200)
+    dialog.apply()
+    assert settings.languages == ("en", "vi") and settings.idle_timeout_s == 200
 
 
 def test_a_speech_model_that_is_not_installed_is_a_clear_status(qtbot):
