@@ -30,6 +30,9 @@ class Utterance:
     end_s: float
     confidence: float
     lang_confidence: float = 1.0
+    # a final's wall-clock wait: from the end of its speech (its post-roll included) until the
+    # text was ready, the audio still queued behind the decode counted (set by the audio worker)
+    latency_s: float | None = None
 
     @property
     def duration_s(self) -> float:

@@ -133,6 +133,11 @@ class StreamingRecogniser:
         self._early: tuple[int, Hypothesis, str | None, bool] | None = None
         self.busy_ids.clear()  # diagnostics of this visit only
 
+    @property
+    def heard_s(self) -> float:
+        """Seconds of audio taken in so far (the stream's own clock)."""
+        return self._samples_seen / SAMPLE_RATE
+
     def set_languages(self, langs: Sequence[str]) -> None:
         self.config = replace(self.config, langs=tuple(langs))
 

@@ -21,6 +21,7 @@ class Component(StrEnum):
     EXPORT = "export"
     SETTINGS = "settings"
     BUILDING = "building server"
+    METRICS = "health metrics"
 
     @staticmethod
     def microphone(tag: str) -> str:

@@ -29,6 +29,7 @@ from kiosk.runtime.building import BuildingTier
 from kiosk.runtime.camera import Camera
 from kiosk.runtime.engines import Engines, SpeechEngine, TranslationEngine, slot_values
 from kiosk.runtime.feed import RecordingFeed
+from kiosk.runtime.health_metrics import HealthMetrics
 from kiosk.runtime.microphones import Microphones
 from kiosk.runtime.sign_input import SignTiming
 from kiosk.runtime.speech_out import Speaker
@@ -38,6 +39,8 @@ from kiosk.setup.settings import Settings
 from sign.events import SignEvent
 from translate import TranslateError
 from translate.slots import SlotValue
+
+METRICS_EVERY_MS = 15_000
 
 
 class Kiosk(QObject):
@@ -72,6 +75,13 @@ class Kiosk(QObject):
         self.tasks = Jobs(self.bridge, "translation")
         self.loader = Jobs(self.bridge, "models")  # model loading never delays a translation
         self.health: dict[str, Status] = {}  # the latest status of each component
+        # counts and latencies for the city's monitoring (a Prometheus textfile the policy names)
+        self.metrics = HealthMetrics()
+        self.status.connect(self.metrics.status)
+        self._metrics_timer = QTimer(self)
+        self._metrics_timer.timeout.connect(self.write_metrics)
+        if self.settings.policy.metrics_file is not None:
+            self._metrics_timer.start(METRICS_EVERY_MS)
         self.translator: TranslationEngine | None = None  # the phrasebook first, then all tiers
         self.speech: SpeechEngine | None = None
         self.building: BuildingTier | None = None  # a building server, when one is set up
@@ -130,6 +140,9 @@ class Kiosk(QObject):
         self.ready = True
         tier = getattr(self.speech, "tier", None)  # the real speech models say which one runs
         detail = f"ready; speech {tier.reason}" if tier else "ready"
+        whisper = getattr(self.speech, "whisper", None)
+        if whisper is not None:
+            self.metrics.speech_model(whisper.model_dir.name)
         self._report(Component.MODELS, State.OK, detail)
         self.models_ready.emit()
 
@@ -271,12 +284,15 @@ class Kiosk(QObject):
     # -- the core's commands ---------------------------------------------------------------------
 
     def _handle(self, event: core.Event) -> None:
+        if isinstance(event, core.Heard) and event.utterance.final:
+            self.metrics.final_heard(event.utterance.latency_s)
         self._apply(self.conversation.handle(event))
 
     def _apply(self, commands: list[core.Command]) -> None:
         for command in commands:
             match command:
                 case core.ShowTurn(turn):
+                    self.metrics.turn(turn)
                     self.turn_changed.emit(turn)
                 case core.Translate():
                     self._translate(command)
@@ -285,6 +301,7 @@ class Kiosk(QObject):
                 case core.ForgetVisit():
                     self._forget_visit()
                 case core.VisitEnded(idle):
+                    self.metrics.visit_ended()
                     self.visit_reset.emit()
                     if idle:
                         self._report(Component.VISIT, State.OK, "idle timeout: new visit")
@@ -335,10 +352,23 @@ class Kiosk(QObject):
         if status != self.health.get(Component.SPEECH_OUT):
             self.status.emit(status)
 
+    def write_metrics(self) -> None:
+        """The health textfile, if the city's policy names one (a problem is a status once)."""
+        path = self.settings.policy.metrics_file
+        if path is None:
+            return
+        problem = self.metrics.write(path)
+        if problem and self.health.get(Component.METRICS, None) is None:
+            self._report(Component.METRICS, State.WARNING, problem)
+        elif not problem and Component.METRICS in self.health:
+            self._report(Component.METRICS, State.OK, f"written to {path}")
+
     def stop(self, wait_s: float = 0.0) -> None:
         """Stop every input and worker; with `wait_s` (at exit), wait that long for their threads to
         leave native code (one still inside it when Python finalises is frozen there mid-call)."""
         self._idle_timer.stop()  # a timer must stop on its own thread, before any deletion
+        self._metrics_timer.stop()
+        self.write_metrics()
         self.camera.stop(wait_s=3.0)  # lets go of the camera and MediaPipe before the app quits
         self.microphones.stop()
         self.tasks.shutdown()

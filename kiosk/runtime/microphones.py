@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -269,9 +269,10 @@ def _audio_loop(
                             mute = on
                 if inbox.stopping.is_set():
                     break
-                _post_all(out, recogniser.accept(silence if mute else frame, source.backlog_s()))
+                heard = recogniser.accept(silence if mute else frame, source.backlog_s())
+                _post_all(out, heard, recogniser, source)
             if not inbox.stopping.is_set():  # the recording ended: its last words become final
-                _post_all(out, recogniser.finish())
+                _post_all(out, recogniser.finish(), recogniser, source)
         except Exception as exc:  # a device or model failure: a status, and the kiosk runs on
             log.exception("audio input %s failed", tag)
             out.post(Status(Component.microphone(tag), State.ERROR, str(exc)))
@@ -281,8 +282,14 @@ def _audio_loop(
     return loop
 
 
-def _post_all(out: Channel, utterances: Iterable[Utterance]) -> None:
-    """Post each result. In a function of its own so that no loop variable of the long-lived
-    audio loop keeps the last words heard alive after New visit."""
+def _post_all(
+    out: Channel, utterances: Iterable[Utterance], recogniser: Recogniser, source: AudioSource
+) -> None:
+    """Post each result, a final with its latency (the audio after its end taken in so far, and
+    the audio still queued: the decode's time). In a function of its own so that no loop variable
+    of the long-lived audio loop keeps the last words heard alive after New visit."""
     for u in utterances:
+        heard = getattr(recogniser, "heard_s", None)  # (scripted test recognisers have none)
+        if u.final and isinstance(heard, float):
+            u = replace(u, latency_s=round(max(0.0, heard - u.end_s) + source.backlog_s(), 3))
         out.post(u)

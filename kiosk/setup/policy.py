@@ -10,6 +10,7 @@ idle_timeout_s = 300
 pin_hash = "pbkdf2_sha256$200000$<salt hex>$<hash hex>"  # `changgu policy pin-hash`
 speak_translations = false
 speech_model = "whisper-base"
+metrics_file = "/var/lib/prometheus/node-exporter/changgu.prom"  # node_exporter's textfile folder
 locked = ["languages", "building_url", "pin"]
 reason = "Set by the city's IT service (tel. 120)"
 ```
@@ -38,7 +39,7 @@ PIN_ITERATIONS = 200_000
 
 # policy keys that are settings (checked by the settings' own rules)
 SETTING_KEYS = ("languages", "building_url", "idle_timeout_s", "speak_translations", "speech_model")
-OTHER_KEYS = ("building_token_file", "pin_hash", "locked", "reason")
+OTHER_KEYS = ("building_token_file", "pin_hash", "metrics_file", "locked", "reason")
 # what `locked` may name: the settings above, and the PIN and the building server's token
 LOCKABLE = frozenset({*SETTING_KEYS, "pin", "building_token"})
 
@@ -50,6 +51,7 @@ class Policy:
     reason: str = ""
     token_file: Path | None = None
     pin_hash: str | None = None
+    metrics_file: Path | None = None  # the health textfile (kiosk.runtime.health_metrics)
     source: Path | None = None  # the file it came from (None: no policy)
     problems: tuple[str, ...] = ()  # why it was refused (then it holds nothing else)
 
@@ -174,6 +176,7 @@ def _policy(path: Path, raw: Mapping[str, object]) -> Policy:
         reason=reason,
         token_file=_absolute(raw, "building_token_file"),
         pin_hash=pin_hash,
+        metrics_file=_absolute(raw, "metrics_file"),
         source=path,
     )
 
