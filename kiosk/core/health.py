@@ -22,6 +22,7 @@ class Component(StrEnum):
     SETTINGS = "settings"
     BUILDING = "building server"
     METRICS = "health metrics"
+    OFFICE_PACKS = "office packs"
 
     @staticmethod
     def microphone(tag: str) -> str:

@@ -35,12 +35,15 @@ from kiosk.runtime.sign_input import SignTiming
 from kiosk.runtime.speech_out import Speaker
 from kiosk.runtime.workers import Bridge, Jobs
 from kiosk.setup import paths
+from kiosk.setup.office_packs import OfficePackSync
+from kiosk.setup.office_packs import SyncReport as OfficePackReport
 from kiosk.setup.settings import Settings
 from sign.events import SignEvent
 from translate import TranslateError
 from translate.slots import SlotValue
 
 METRICS_EVERY_MS = 15_000
+PACKS_EVERY_MS = 60_000
 
 
 class Kiosk(QObject):
@@ -78,6 +81,10 @@ class Kiosk(QObject):
         # counts and latencies for the city's monitoring (a Prometheus textfile the policy names)
         self.metrics = HealthMetrics()
         self.status.connect(self.metrics.status)
+        # packs from the city's shared folder (the policy's office_packs), checked each minute
+        self.office_packs: OfficePackSync | None = None
+        self._packs_timer = QTimer(self)
+        self._packs_timer.timeout.connect(self.sync_office_packs)
         self._metrics_timer = QTimer(self)
         self._metrics_timer.timeout.connect(self.write_metrics)
         if self.settings.policy.metrics_file is not None:
@@ -114,6 +121,10 @@ class Kiosk(QObject):
             self._report(Component.TRANSLATION, State.ERROR, f"phrasebook not loaded: {exc}")
         self._report(Component.MODELS, State.WORKING, "loading")
         self.building = self._building_tier()
+        self.office_packs = self._office_packs()
+        if self.office_packs is not None:  # before the models: the translator loads what it took
+            self.sync_office_packs()
+            self._packs_timer.start(PACKS_EVERY_MS)
         self.loader.run(
             self.engines.loading(self.settings, load_speech, self.building),
             self._models_loaded,
@@ -352,6 +363,42 @@ class Kiosk(QObject):
         if status != self.health.get(Component.SPEECH_OUT):
             self.status.emit(status)
 
+    def _office_packs(self) -> OfficePackSync | None:
+        folder = self.settings.policy.office_packs
+        if folder is None:
+            return None
+        from translate.phrasebook import Phrasebook
+
+        return OfficePackSync(
+            folder,
+            paths.data_dir() / "office-packs",
+            paths.office_phrases(),
+            self.camera.store(),
+            frozenset(phrase.id for phrase in Phrasebook.load()),
+        )
+
+    def sync_office_packs(self) -> None:
+        """Take up changed packs of the shared folder, on the loading worker."""
+        if self.office_packs is not None:
+            self.loader.run(self.office_packs.sync, self._packs_taken, self._packs_failed)
+
+    def undo_office_pack(self) -> None:
+        """Staff undo the latest pack update (settings screen)."""
+        if self.office_packs is not None:
+            self.loader.run(self.office_packs.rollback, self._packs_taken, self._packs_failed)
+
+    def _packs_taken(self, report: OfficePackReport) -> None:
+        for problem in report.problems:
+            self._report(Component.OFFICE_PACKS, State.WARNING, problem)
+        if report.taken:
+            self._report(Component.OFFICE_PACKS, State.OK, "; ".join(report.taken))
+        if report.phrases_changed:
+            self.reload_office_phrases()
+        # a changed sign vocabulary is loaded when the camera next starts watching
+
+    def _packs_failed(self, error: BaseException) -> None:
+        self._report(Component.OFFICE_PACKS, State.WARNING, f"office packs not checked: {error}")
+
     def write_metrics(self) -> None:
         """The health textfile, if the city's policy names one (a problem is a status once)."""
         path = self.settings.policy.metrics_file
@@ -368,6 +415,7 @@ class Kiosk(QObject):
         leave native code (one still inside it when Python finalises is frozen there mid-call)."""
         self._idle_timer.stop()  # a timer must stop on its own thread, before any deletion
         self._metrics_timer.stop()
+        self._packs_timer.stop()
         self.write_metrics()
         self.camera.stop(wait_s=3.0)  # lets go of the camera and MediaPipe before the app quits
         self.microphones.stop()

@@ -11,6 +11,7 @@ pin_hash = "pbkdf2_sha256$200000$<salt hex>$<hash hex>"  # `changgu policy pin-h
 speak_translations = false
 speech_model = "whisper-base"
 metrics_file = "/var/lib/prometheus/node-exporter/changgu.prom"  # node_exporter's textfile folder
+office_packs = "/srv/changgu/packs"     # phrase and sign packs for every counter
 locked = ["languages", "building_url", "pin"]
 reason = "Set by the city's IT service (tel. 120)"
 ```
@@ -39,7 +40,14 @@ PIN_ITERATIONS = 200_000
 
 # policy keys that are settings (checked by the settings' own rules)
 SETTING_KEYS = ("languages", "building_url", "idle_timeout_s", "speak_translations", "speech_model")
-OTHER_KEYS = ("building_token_file", "pin_hash", "metrics_file", "locked", "reason")
+OTHER_KEYS = (
+    "building_token_file",
+    "pin_hash",
+    "metrics_file",
+    "office_packs",
+    "locked",
+    "reason",
+)
 # what `locked` may name: the settings above, and the PIN and the building server's token
 LOCKABLE = frozenset({*SETTING_KEYS, "pin", "building_token"})
 
@@ -52,6 +60,7 @@ class Policy:
     token_file: Path | None = None
     pin_hash: str | None = None
     metrics_file: Path | None = None  # the health textfile (kiosk.runtime.health_metrics)
+    office_packs: Path | None = None  # the shared folder of office packs (kiosk.setup.office_packs)
     source: Path | None = None  # the file it came from (None: no policy)
     problems: tuple[str, ...] = ()  # why it was refused (then it holds nothing else)
 
@@ -177,6 +186,7 @@ def _policy(path: Path, raw: Mapping[str, object]) -> Policy:
         token_file=_absolute(raw, "building_token_file"),
         pin_hash=pin_hash,
         metrics_file=_absolute(raw, "metrics_file"),
+        office_packs=_absolute(raw, "office_packs"),
         source=path,
     )
 

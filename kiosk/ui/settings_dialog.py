@@ -38,6 +38,7 @@ class SettingsDialog(QDialog):
     """The admin settings (behind the PIN): devices, languages, text size, timeout, screens."""
 
     office_phrases_saved = Signal()  # the office phrase editor wrote the office's phrase file
+    undo_office_pack = Signal()  # staff undo the latest pack taken from the city's shared folder
 
     def __init__(
         self,
@@ -149,6 +150,15 @@ class SettingsDialog(QDialog):
         self.office_phrases.setAutoDefault(False)
         self.office_phrases.clicked.connect(self.open_office_phrases)
         form.addRow(self.office_phrases)
+        self.undo_pack = QPushButton(strings.staff("undo_office_pack"))
+        self.undo_pack.setMinimumHeight(round(dpi * 0.5))
+        self.undo_pack.setAutoDefault(False)
+        self.undo_pack.clicked.connect(self.undo_office_pack.emit)
+        self.undo_pack.clicked.connect(lambda: self.undo_pack.setEnabled(False))
+        if settings.policy.office_packs is not None:  # packs come from the city's shared folder
+            form.addRow(self.undo_pack)
+        else:
+            self.undo_pack.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

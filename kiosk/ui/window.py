@@ -182,6 +182,7 @@ class KioskUI(QObject):
         )
         # the office phrase editor saves its own file, whether or not the settings are kept
         dialog.office_phrases_saved.connect(self.kiosk.reload_office_phrases)
+        dialog.undo_office_pack.connect(self.kiosk.undo_office_pack)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             camera = self.kiosk.settings.camera
             placed = _placement(self.kiosk.settings)
