@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -145,6 +146,15 @@ class SettingsDialog(QDialog):
             if reason is not None:
                 widget.setEnabled(False)
                 widget.setToolTip(strings.staff("locked_by_policy", reason=reason))
+        # said on the screen too: a touch screen shows no tooltips
+        self.locked_note = QLabel()
+        self.locked_note.setWordWrap(True)
+        if settings.policy.locked:
+            reason = settings.policy.lock_reason(next(iter(settings.policy.locked))) or ""
+            self.locked_note.setText(strings.staff("locked_note", reason=reason))
+            form.insertRow(0, self.locked_note)
+        else:
+            self.locked_note.hide()
         self.office_phrases = QPushButton(strings.staff("office_phrases"))
         self.office_phrases.setMinimumHeight(round(dpi * 0.5))
         self.office_phrases.setAutoDefault(False)

@@ -150,6 +150,9 @@ def test_what_the_city_s_policy_locks_is_greyed_out_with_its_reason(qtbot, tmp_p
         assert widget.toolTip() == strings.staff(
             "locked_by_policy", reason="Set by the city (tel. 120)"
         )
+    assert dialog.locked_note.text() == strings.staff(
+        "locked_note", reason="Set by the city (tel. 120)"
+    )
     assert dialog.timeout.isEnabled() and dialog.timeout.value() == 120  # set, not locked
     dialog.timeout.setValue(200)
     dialog.apply()
