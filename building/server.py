@@ -18,6 +18,7 @@ the real annotation objects (`Request`) to know what a route takes.
 """
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import io
@@ -321,7 +322,7 @@ def serve_forever(cfg: ServeConfig, ready: threading.Event | None = None) -> Non
     serve.start(http_options=http)
     serve.run(build_app(cfg), name=APP_NAME, route_prefix="/", blocking=False)
     scheme = "https" if cfg.certfile else "http"
-    print(f"changgu serve: ready at {scheme}://{cfg.host}:{cfg.port}", flush=True)
+    _say(f"changgu serve: ready at {scheme}://{cfg.host}:{cfg.port}")
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -330,7 +331,15 @@ def serve_forever(cfg: ServeConfig, ready: threading.Event | None = None) -> Non
     try:
         stop.wait()
     finally:
-        print("changgu serve: stopping", flush=True)
-        if cfg.address:  # a cluster outlives this process: take the application off it
-            serve.delete(APP_NAME)
-        ray.shutdown()  # a cluster this process started stops with it
+        _say("changgu serve: stopping")
+        try:
+            if cfg.address:  # a cluster outlives this process: take the application off it
+                serve.delete(APP_NAME)
+        finally:
+            ray.shutdown()  # a cluster this process started stops with it
+
+
+def _say(line: str) -> None:
+    """A line on stdout; a closed stdout (whoever started us is gone) is no reason to stay up."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, flush=True)

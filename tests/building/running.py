@@ -20,6 +20,14 @@ import httpx2
 READY_TIMEOUT_S = 240.0
 
 
+def _stop_with_parent() -> None:
+    """In the child: SIGTERM when the test process dies, even killed (no orphan servers)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -74,6 +82,7 @@ class RunningServer:
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,  # its own process group: Ray's processes go with it
+            preexec_fn=_stop_with_parent,
             cwd=self.folder,
         )
         ready = threading.Event()
