@@ -316,6 +316,99 @@ def test_installs_and_self_tests_on_a_bare_debian(deb: Path, tmp_path: Path) -> 
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
 
 
+@pytest.mark.skipif(
+    os.environ.get("CHANGGU_PACKAGE_CHROOT") != "1",
+    reason="set CHANGGU_PACKAGE_CHROOT=1 to install from an APT repository into a Debian chroot",
+)
+def test_a_city_repository_installs_and_upgrades_keeping_what_staff_made(
+    deb: Path, tmp_path: Path
+) -> None:
+    """The city's own repository (packaging/apt_repo.sh, reprepro) as a file:// source in a fresh
+    Debian: apt-get install, staff's settings, enrolled signs and office phrases, a newer build
+    added to the repository, apt-get upgrade: all of it still there, and the kiosk starts."""
+    from sign.store import VocabularyStore, demo_vocabulary
+    from translate.office import OfficeBook, SaidBy
+
+    if os.geteuid() != 0 or not (shutil.which("debootstrap") and shutil.which("reprepro")):
+        pytest.skip("needs root, debootstrap and reprepro (apt-get install debootstrap reprepro)")
+    chroot = tmp_path / "debian"
+    subprocess.run(
+        [
+            "debootstrap",
+            "--variant=minbase",
+            "bookworm",
+            str(chroot),
+            "http://deb.debian.org/debian",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    shutil.copy("/etc/resolv.conf", chroot / "etc/resolv.conf")
+    repo = chroot / "srv/changgu-repo"
+    script = REPO / "packaging" / "apt_repo.sh"
+    subprocess.run(["bash", str(script), str(repo), str(deb)], check=True, capture_output=True)
+    (chroot / "etc/apt/sources.list.d/changgu.list").write_text(
+        "deb [trusted=yes] file:/srv/changgu-repo bookworm main\n"
+    )
+    install = in_chroot(
+        chroot,
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
+        "--no-install-recommends changgu",
+        timeout=1200,
+    )
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    old = in_chroot(chroot, "dpkg-query -W -f '${Version}' changgu", timeout=60).stdout
+
+    # what staff made on this counter: settings, an enrolled vocabulary, an office phrase
+    home = chroot / "root"
+    config, data = home / ".config/changgu", home / ".local/share/changgu"
+    config.mkdir(parents=True, exist_ok=True)
+    settings = config / "settings.json"
+    settings.write_text(json.dumps({"languages": ["vi", "en"], "idle_timeout_s": 120}))
+    VocabularyStore(data / "sign").save(demo_vocabulary())
+    book = OfficeBook()
+    book.add("office.lunch", SaidBy.STAFF, "점심시간은 12시부터 1시까지입니다.", by="김민지")
+    (data / "office").mkdir(parents=True, exist_ok=True)
+    book.save(data / "office/phrases.toml")
+    staff_made = [settings, *(data / "sign").rglob("*"), data / "office/phrases.toml"]
+    made = {p: p.read_bytes() for p in staff_made if p.is_file()}
+    assert len(made) >= 3
+
+    # a newer build in the repository (the same files under a higher version)
+    newer = tmp_path / "newer.deb"
+    unpacked = tmp_path / "unpacked"
+    subprocess.run(["dpkg-deb", "-R", str(deb), str(unpacked)], check=True)
+    control = unpacked / "DEBIAN/control"
+    control.write_text(re.sub(r"(?m)^Version: (.*)$", r"Version: \1+city1", control.read_text()))
+    subprocess.run(
+        ["dpkg-deb", "--root-owner-group", "-Zzstd", "-z1", "-b", str(unpacked), str(newer)],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(["bash", str(script), str(repo), str(newer)], check=True, capture_output=True)
+    upgrade = in_chroot(
+        chroot,
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -qq",
+        timeout=1200,
+    )
+    assert upgrade.returncode == 0, upgrade.stdout[-3000:] + upgrade.stderr[-3000:]
+    new = in_chroot(chroot, "dpkg-query -W -f '${Version}' changgu", timeout=60).stdout
+    assert new == f"{old}+city1"
+    for path, content in made.items():
+        assert path.read_bytes() == content, f"{path} changed in the upgrade"
+    started = in_chroot(
+        chroot,
+        "env -i HOME=/root PATH=/usr/bin:/bin QT_QPA_PLATFORM=offscreen sh -c "
+        "'changgu --self-test && changgu sign vocab list && changgu office list'",
+        timeout=300,
+        network=False,
+    )
+    out = started.stdout + started.stderr
+    assert started.returncode == 0, out[-3000:]
+    assert demo_vocabulary().name in out and "office.lunch" in out
+
+
 def in_chroot(
     chroot: Path, command: str, timeout: float, network: bool = True
 ) -> subprocess.CompletedProcess[str]:
