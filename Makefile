@@ -15,8 +15,9 @@ STAMP := $(VENV)/.installed
 
 # Debian packages: PortAudio (microphones), fonts for every script the kiosk shows, Qt's X11
 # libraries, Xvfb for tests in a real window, PulseAudio (test microphone), espeak-ng (speech out),
-# ffmpeg/sox tools for media, openssl (test certificates for the building server).
-SYSTEM_PACKAGES := libportaudio2 openssl fonts-noto-cjk fonts-noto-core xvfb xauth \
+# ffmpeg/sox tools for media, openssl (test certificates for the building server), debootstrap
+# and reprepro (the package test installs from a city's APT repository into a fresh Debian).
+SYSTEM_PACKAGES := libportaudio2 openssl debootstrap reprepro fonts-noto-cjk fonts-noto-core xvfb xauth \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libglib2.0-0 libdbus-1-3 \
 	pulseaudio pulseaudio-utils libasound2-plugins espeak-ng python3-venv
