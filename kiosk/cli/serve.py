@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import stat
 from pathlib import Path
 
 from kiosk.errors import ChangguError
@@ -60,21 +59,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def read_token(path: Path) -> str:
-    """The token in `path`, refused when others may read or change the file."""
-    try:
-        info = path.lstat()
-    except OSError as exc:
+    """The token in `path`, refused when others may read or change the file (the same checks as
+    the kiosk's own token file, `kiosk.setup.building.read_token`)."""
+    from kiosk.setup.building import read_token as read_token_file
+
+    token, problem = read_token_file(path)
+    if problem:
+        raise ChangguError(problem)
+    if not path.exists():
         raise ChangguError(
-            f"cannot read the token file {path} ({exc.strerror}). Create it with a long random "
-            f"token: `umask 077; openssl rand -hex 32 > {path}`"
-        ) from exc
-    if not stat.S_ISREG(info.st_mode):
-        raise ChangguError(f"the token file {path} is not a plain file (a link or a device?)")
-    if info.st_mode & 0o077:
-        raise ChangguError(
-            f"the token file {path} may be read by other users: `chmod 600 {path}` first"
+            f"the token file {path} does not exist. Create it with a long random token: "
+            f"`umask 077; openssl rand -hex 32 > {path}`"
         )
-    token = path.read_text(encoding="utf-8", errors="replace").strip()
     if len(token) < 16 or any(ch.isspace() for ch in token):
         raise ChangguError(
             f"the token in {path} must be one word of at least 16 characters "

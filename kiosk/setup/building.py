@@ -59,8 +59,8 @@ def read_token(path: Path | None = None, shared: bool = False) -> tuple[str, str
         )
     if not shared and info.st_mode & 0o077:
         return "", (
-            f"the building server token {path} may be read by others: it is not used. Enter "
-            "the token again in Settings (or `chmod 600` it)"
+            f"the building server token {path} may be read by others, so it is not used: "
+            "`chmod 600` it (on a counter: or enter the token again in Settings)"
         )
     try:
         text = path.read_text(encoding="utf-8")[: MAX_TOKEN_CHARS + 1].strip()

@@ -15,17 +15,18 @@ Nothing here imports Qt. The state (which file was taken, its sha256) lives in
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.setup.regular_files import NotRegularFileError, open_regular
 from sign.errors import SignError
 from sign.store import VocabularyStore
 from sign.vocabulary import ARCHIVE_SUFFIX, SignVocabulary
@@ -198,18 +199,13 @@ def _limit(path: Path) -> int:
 def _read_plain(path: Path, limit: int) -> bytes:
     """A pack's bytes: a plain file (no link, device or pipe) of at most `limit` bytes."""
     try:
-        info = path.lstat()
-    except OSError as exc:
-        raise ValueError(f"it cannot be read ({exc.strerror or exc})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ValueError("it is not a plain file (a link, a folder or a device)")
-    if info.st_size > limit:
-        raise ValueError(f"it is larger than {limit // (1024 * 1024)} MiB")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(fd, "rb") as fh:
+        with open_regular(path, follow_links=False) as fh:
             data = fh.read(limit + 1)
+    except NotRegularFileError:
+        raise ValueError("it is not a plain file (a link, a folder or a device)") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+            raise ValueError("it is not a plain file (a link, a folder or a device)") from None
         raise ValueError(f"it cannot be read ({exc.strerror or exc})") from None
     if len(data) > limit:
         raise ValueError(f"it is larger than {limit // (1024 * 1024)} MiB")
