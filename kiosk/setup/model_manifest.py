@@ -40,6 +40,10 @@ class ModelSpec:
     files: dict[str, str]  # file name -> sha256 ("" when only known after install)
     sources: tuple[ModelSource, ...]
     default: bool = False
+    #: Stored with its weights quantized ("int8"), at install, from files whose sha256 are
+    #: `source_files` (the release the sources give); `files` are then the stored files' hashes.
+    quantize: str = ""
+    source_files: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in (self.name, *self.files):
@@ -48,6 +52,16 @@ class ModelSpec:
                     f"the model manifest names {shown_name(name)}, which is not a plain file or "
                     "folder name. Reinstall Changgu to restore assets/models.toml."
                 )
+        stored_known = all(self.files.get(f) for f in self.source_files)
+        if (
+            self.quantize not in ("", "int8")
+            or not stored_known
+            or (bool(self.quantize) != bool(self.source_files))
+        ):
+            raise ModelError(
+                f"the model manifest's entry for {self.name} is not one this version can install. "
+                "Reinstall Changgu to restore assets/models.toml."
+            )
 
 
 def load_manifest() -> list[ModelSpec]:
@@ -76,6 +90,8 @@ def parse_manifest(text: str) -> list[ModelSpec]:
                 files={str(k): v for k, v in entry["files"].items()},
                 sources=sources,
                 default=bool(entry.get("default", False)),
+                quantize=str(entry.get("quantize", "")),
+                source_files={str(k): v for k, v in entry.get("source_files", {}).items()},
             )
         )
     return specs

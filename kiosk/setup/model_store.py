@@ -25,6 +25,7 @@ from kiosk.setup.model_checks import (
     fingerprint,
     hash_files,
     sha256_file,
+    stored_as_released,
     write_receipt,
     write_stamp,
 )
@@ -36,7 +37,7 @@ from kiosk.setup.model_manifest import (
     load_manifest,
     shown_name,
 )
-from kiosk.setup.model_sources import Fetch, Progress, from_path, source_runner
+from kiosk.setup.model_sources import Fetch, Progress, from_path, source_runner, store_quantized
 
 __all__ = [
     "RECEIPT",
@@ -131,7 +132,11 @@ class ModelManager:
     ) -> Path:
         spec = self.spec(name)
         target = self.folder(name)
-        if source_path is None and self.state(name, deep=True) is ModelState.INSTALLED:
+        if (
+            source_path is None
+            and self.state(name, deep=True) is ModelState.INSTALLED
+            and not stored_as_released(spec, target)
+        ):
             progress(f"{name}: already installed and intact")
             return target
         self._check_writable()
@@ -151,6 +156,8 @@ class ModelManager:
             try:
                 progress(f"{name}: getting files ({kind})")
                 run(staging)
+                if spec.quantize:
+                    store_quantized(spec, staging, progress)
                 progress(f"{name}: checking files")
                 write_receipt(staging, spec, hash_files(spec, staging))
                 if target.is_symlink() or target.is_file():

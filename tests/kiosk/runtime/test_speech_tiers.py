@@ -35,6 +35,8 @@ def two_models(tmp_path_factory: pytest.TempPathFactory) -> ModelManager:
         size_mb=base.size_mb * 10,
         files=dict.fromkeys(base.files, ""),  # recorded at install, as for small/medium
         sources=(),
+        quantize="",  # stored as given, as small/medium are
+        source_files={},
     )
     root = tmp_path_factory.mktemp("models")
     manager = ModelManager(root, [*specs, standin])

