@@ -147,3 +147,19 @@ def test_translation_pack_from_a_usb_stick_archive(tmp_path):
         env={"CHANGGU_DATA_DIR": str(data)},
     )
     assert wrong.returncode == 2 and "changgu models install whisper-small --from" in wrong.stdout
+
+
+def test_output_cut_short_by_its_reader_is_not_a_failure():
+    # `changgu models list | head -0`: the reader is gone before the command writes (it takes a
+    # second to start), so its first write meets a closed pipe
+    with subprocess.Popen(
+        [sys.executable, "-m", "kiosk.cli", "models", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 0, err
+    assert err == ""
