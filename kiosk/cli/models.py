@@ -1,4 +1,4 @@
-"""`changgu models list | install [NAME] [--from PATH] | verify`.
+"""`changgu models list | install [NAME] [--from PATH] | verify | index [--into FOLDER]`.
 
 `install --from PATH` without a name installs a machine-translation pack (a folder or archive with
 `changgu-pack.toml`, e.g. copied from a USB stick); with a name, that model of the manifest
@@ -25,6 +25,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_install)
     p = msub.add_parser("verify", help="re-check every installed model file against its checksum")
     p.set_defaults(func=_verify)
+    p = msub.add_parser(
+        "index", help="embed the phrasebook now (the installer does it once, for every user)"
+    )
+    p.add_argument(
+        "--into", type=Path, help="the folder to write it to (default: this user's cache)"
+    )
+    p.set_defaults(func=_index)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -83,21 +90,28 @@ def _install_translation_pack(source: Path) -> int:
     return 0
 
 
-def _build_phrase_index() -> None:
-    """Embed the phrasebook once at install time, so the kiosk starts in about a second."""
+def _index(args: argparse.Namespace) -> int:
+    _build_phrase_index(args.into)
+    return 0
+
+
+def _build_phrase_index(into: Path | None = None) -> None:
+    """Embed the phrasebook once at install time, so the kiosk starts in about a second. The
+    .deb's installer writes it to /opt/changgu/cache, from where each user's cache is seeded."""
     from kiosk.setup import paths
 
     try:
         from translate import build_phrase_index
     except ImportError:
         return
-    cache = paths.cache_dir()
+    cache = into or paths.cache_dir()
     try:  # find out now, not after a minute of embedding
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache, prefix=".write-check-"):
             pass
         print("phrase-embeddings: embedding the phrasebook (once; about a minute)", flush=True)
         path = build_phrase_index(cache)
+        path.chmod(0o644)  # the installer's (root's) index is read by every user
     except OSError as exc:
         raise ModelError(
             f"the models are installed, but the phrase index cannot be written to {cache} "

@@ -96,6 +96,14 @@ def root(deb: Path, sandbox: Path) -> Path:
     """The .deb's files, extracted as dpkg would install them (without running as root there)."""
     target = sandbox / "root"
     subprocess.run(["dpkg", "-x", str(deb), str(target)], check=True)
+    # what the postinst does next, as root: the phrase index for every user of the PC
+    home = sandbox / "postinst"
+    home.mkdir()
+    cache = target / "opt/changgu/cache"
+    program = [str(target / "opt/changgu/changgu"), "models", "index", "--into", str(cache)]
+    index = isolated(program, home, 600, user=False)
+    assert index.returncode == 0, index.stdout[-2000:] + index.stderr[-2000:]
+    assert [p.stat().st_mode & 0o777 for p in cache.iterdir()] == [0o644]
     return target
 
 
@@ -119,6 +127,14 @@ def test_control_declares_the_system_libraries(deb: Path) -> None:
         ["dpkg-deb", "-I", str(deb), "postinst"], capture_output=True, text=True, check=True
     ).stdout
     assert "--self-test" in scripts
+    assert "models index --into /opt/changgu/cache" in scripts  # the phrase index, not shipped
+    assert not any("opt/changgu/cache" in name for name in _listing(deb))
+
+
+def _listing(deb: Path) -> list[str]:
+    return subprocess.run(
+        ["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
 
 
 def test_installs_the_launcher_and_desktop_entries(root: Path) -> None:
@@ -241,9 +257,12 @@ def test_packaged_offscreen_demo(root: Path, workdir: Path) -> None:
     assert re.search(r"^ +→ \(ko, \w+\) \w", out, re.MULTILINE), out[-3000:]
 
 
-def test_staff_install_a_model_from_a_usb_stick(root: Path, sandbox: Path, workdir: Path) -> None:
+def test_staff_install_a_model_from_a_usb_stick(
+    root: Path, sandbox: Path, workdir: Path, whisper_release: Path
+) -> None:
     """packaging/README.md, section 4: `sudo changgu models install NAME --from PATH`, then the
-    counter's user runs the kiosk. The installed tree is put at /opt/changgu (a private mount)."""
+    counter's user runs the kiosk. The installed tree is put at /opt/changgu (a private mount).
+    Whisper base comes as its float16 release and the packaged program stores it as int8."""
     if not namespaces_work():
         pytest.skip("needs root and unshare (/opt/changgu is mounted in a private namespace)")
     copy = sandbox / "root-usb"  # hard links: the model manager replaces folders, never edits files
@@ -251,12 +270,16 @@ def test_staff_install_a_model_from_a_usb_stick(root: Path, sandbox: Path, workd
     usb = sandbox / "usb"
     (usb / "silero-vad").mkdir(parents=True)
     shutil.copy(root / "opt/changgu/models/silero-vad/silero_vad_v6.onnx", usb / "silero-vad")
-    usb.chmod(0o755)
-    shutil.rmtree(copy / "opt/changgu/models/silero-vad")  # as if it had never been installed
+    shutil.copytree(whisper_release, usb / "whisper-base")
+    for path in (usb, *usb.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    for name in ("silero-vad", "whisper-base"):  # as if they had never been installed
+        shutil.rmtree(copy / "opt/changgu/models" / name)
     admin_home = sandbox / "admin-home"  # root's files stay out of the user's HOME
+    install = f"env HOME={_q(admin_home)} {_q(copy / 'usr/bin/changgu')} models install"
     as_root = (
-        f"env HOME={_q(admin_home)} {_q(copy / 'usr/bin/changgu')} "
-        f"models install silero-vad --from {_q(usb / 'silero-vad')}"
+        f"{install} silero-vad --from {_q(usb / 'silero-vad')} && "
+        f"{install} whisper-base --from {_q(usb / 'whisper-base')}"
     )
     as_user = f"{_q(copy / 'usr/bin/changgu')} models verify"
     result = isolated(
@@ -270,8 +293,12 @@ def test_staff_install_a_model_from_a_usb_stick(root: Path, sandbox: Path, workd
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]
     assert "silero-vad: installed in /opt/changgu/models/silero-vad" in out
+    assert "whisper-base: storing model.bin as int8 weights" in out
+    assert "whisper-base: installed in /opt/changgu/models/whisper-base" in out
     assert "silero-vad: ok" in out and "whisper-base: ok" in out  # read by the counter's user
-    assert (copy / "opt/changgu/models/silero-vad").stat().st_mode & 0o005 == 0o005
+    for name in ("silero-vad", "whisper-base"):
+        assert (copy / "opt/changgu/models" / name).stat().st_mode & 0o005 == 0o005
+    assert (copy / "opt/changgu/models/whisper-base/model.bin").stat().st_size == 75104311
 
 
 def test_a_city_repository_installs_and_upgrades_keeping_what_staff_made(
@@ -318,6 +345,8 @@ def test_a_city_repository_installs_and_upgrades_keeping_what_staff_made(
     )
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     assert "All required checks passed" in install.stdout  # postinst ran the self-test
+    index = list((chroot / "opt/changgu/cache").glob("phrase-index-*.npz"))  # postinst built it
+    assert len(index) == 1 and index[0].stat().st_mode & 0o777 == 0o644
     assert not list((chroot / "usr/bin").glob("python*")), "the package pulled in Python"
     old = in_chroot(chroot, "dpkg-query -W -f '${Version}' changgu", timeout=60).stdout
 
@@ -368,6 +397,11 @@ def test_a_city_repository_installs_and_upgrades_keeping_what_staff_made(
     out = started.stdout + started.stderr
     assert started.returncode == 0, out[-3000:]
     assert demo_vocabulary().name in out and "office.lunch" in out
+    assert list((chroot / "opt/changgu/cache").glob("phrase-index-*.npz")) == index  # kept
+
+    removed = in_chroot(chroot, "DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq changgu", 300)
+    assert removed.returncode == 0, removed.stdout[-2000:] + removed.stderr[-2000:]
+    assert not (chroot / "opt/changgu/cache").exists()  # what postinst built goes with it
 
 
 def in_chroot(

