@@ -17,7 +17,7 @@
 #   CHANGGU_KIOSK_ARGS   arguments of the kiosk launched by the desktop and session entries
 #                        (default "run")
 #   CHANGGU_SHIP_INDEX=1 prebuild the phrase index and ship it in /opt/changgu/cache (12 MB more;
-#                        by default the installer's postinst builds it there, in about a minute)
+#                        by default the installer's postinst builds it there, in one to two minutes)
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

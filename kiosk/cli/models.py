@@ -109,7 +109,7 @@ def _build_phrase_index(into: Path | None = None) -> None:
         cache.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache, prefix=".write-check-"):
             pass
-        print("phrase-embeddings: embedding the phrasebook (once; about a minute)", flush=True)
+        print("phrase-embeddings: embedding the phrasebook (once; one to two minutes)", flush=True)
         path = build_phrase_index(cache)
         path.chmod(0o644)  # the installer's (root's) index is read by every user
     except OSError as exc:

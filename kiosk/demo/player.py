@@ -230,6 +230,14 @@ def run_demo(
     settings = Settings(layout=layout)  # the demo never reads or changes the counter's settings
     kiosk = Kiosk(settings)
     started = time.perf_counter()
+    # connected before the kiosk starts: with a warm cache the models can be ready within the
+    # first processEvents() below, and a signal nobody listens to yet is lost
+    kiosk.models_ready.connect(
+        lambda: say(f"models ready after {time.perf_counter() - started:.1f} s")
+    )
+    # the recordings' player opens in the counter microphone's place as soon as speech can be
+    # recognised, before anyone has chosen a language: the live counter's order
+    kiosk.models_ready.connect(lambda: kiosk.open_feed(MicRole.COUNTER, realtime))
     kiosk.start()
     ui = KioskUI(kiosk, kiosk_mode=False)
     for window in ui.windows:
@@ -240,12 +248,6 @@ def run_demo(
     if screenshots:
         screenshots.mkdir(parents=True, exist_ok=True)
         _save(ui, screenshots, "0-start")
-    kiosk.models_ready.connect(
-        lambda: say(f"models ready after {time.perf_counter() - started:.1f} s")
-    )
-    # the recordings' player opens in the counter microphone's place as soon as speech can be
-    # recognised, before anyone has chosen a language: the live counter's order
-    kiosk.models_ready.connect(lambda: kiosk.open_feed(MicRole.COUNTER, realtime))
     driver = DemoDriver(kiosk, script, realtime=realtime, ui=ui)
     printer = TurnPrinter(lambda: driver.visit, as_json)
     kiosk.turn_changed.connect(printer.show)
