@@ -51,7 +51,10 @@ class Kiosk(QObject):
 
     turn_changed = Signal(object)  # Turn (new, grown from a partial, or translated)
     state_changed = Signal(object, object)  # Side, core.Activity
-    status = Signal(object)  # asr.events.Status
+    status = Signal(object)  # asr.events.Status, as the engines and workers report it
+    # the same Status once `health` holds it (on the UI thread): what screens listen to, so a
+    # status a worker reported before a screen existed is neither lost nor shown out of order
+    health_changed = Signal(object)
     models_ready = Signal()
     visit_reset = Signal()
     language_changed = Signal(object)  # the visitor's language code, or None
@@ -436,3 +439,4 @@ class Kiosk(QObject):
 
     def _remember(self, status: Status) -> None:
         self.health[status.component] = status  # a screen built later shows it too
+        self.health_changed.emit(status)

@@ -110,7 +110,9 @@ class KioskUI(QObject):
         k.sign_rejected.connect(v.show_sign_rejected)
         k.turn_changed.connect(self._turn_changed)
         k.state_changed.connect(self._state_changed)
-        k.status.connect(self._status)
+        # not `status`: a worker's status emitted just before this screen existed reaches
+        # `health` only after the replay below, and would be missed
+        k.health_changed.connect(self._status)
         k.visit_reset.connect(self._reset)
         k.language_changed.connect(self._language_changed)
         self._exit_shortcuts()

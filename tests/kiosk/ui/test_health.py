@@ -120,3 +120,25 @@ def test_missing_models_are_reported_and_the_counter_keeps_working(qtbot, tmp_pa
         assert "mic" in " ".join(ui.staff.status_labels)
     finally:
         close(ui)
+
+
+def test_a_status_a_worker_reports_just_before_the_screens_exist_is_shown(qtbot):
+    # a worker's status is queued to the UI thread; the screens are built before it is handled
+    # (the building server's health check can answer that fast): it must still reach them
+    import threading
+
+    from asr.events import Status
+    from kiosk.core.health import Component, State
+    from kiosk.runtime.kiosk import Kiosk
+    from kiosk.ui.window import KioskUI
+
+    kiosk = Kiosk(Settings())  # not started: nothing else reports meanwhile
+    reported = Status(Component.BUILDING, State.OK, "http://building.example answers")
+    worker = threading.Thread(target=kiosk.status.emit, args=(reported,))
+    worker.start()
+    worker.join()  # emitted, not yet handled: the UI thread has not run its events since
+    ui = KioskUI(kiosk)
+    try:
+        qtbot.waitUntil(lambda: "answers" in status_text(ui, Component.BUILDING), timeout=5_000)
+    finally:
+        close(ui)
