@@ -303,14 +303,15 @@ def counter_talk_rows(translator: Translator, path: Path) -> list[tuple[str, str
     per side and per language: the share right, checked-but-wrong, and asked ("Did you mean")."""
     from collections import defaultdict
 
-    from translate.evaluation import CounterTalk, Reached, counter_talk, read_labelled
+    from translate.evaluation import NO_MATCH, CounterTalk, Reached, counter_talk, read_labelled
 
     results = counter_talk(translator, read_labelled(path))
     rows: list[tuple[str, str, str]] = [
         (
             f"COUNTER TALK {path.name}",
             "right = checked right, asked with the right first guess, or nothing shown when the "
-            "book has no phrase",
+            "book has no phrase; translated right = of the rows the book has a phrase for, "
+            "checked right or asked with it first",
             "",
         )
     ]
@@ -331,12 +332,17 @@ def counter_talk_rows(translator: Translator, path: Path) -> list[tuple[str, str
             asked_wrong = sum(r.reached is Reached.ASKED_WRONG for r in group)
             nothing = sum(r.reached is Reached.NOTHING for r in group)
             asked = sum(r.asked for r in group)
+            # the issue's own table counts only what was translated: rows the book has a
+            # phrase for, reached right
+            covered = [r for r in group if r.item.expected_ids != {NO_MATCH}]
+            translated = sum(r.reached is Reached.RIGHT for r in covered)
             head = f"  {split} ({label}) {name}" if name == "all" else f"    {name}"
             rows.append(
                 (
                     head,
                     f"{n} rows: right {right}, nothing {nothing}, asked-wrong {asked_wrong}, "
-                    f"checked-wrong {wrong}; asked {asked}",
+                    f"checked-wrong {wrong}; asked {asked}; with a phrase {len(covered)}, "
+                    f"translated right {translated}",
                     f"right {right / n:.2f}  checked-wrong {wrong} ({70 * wrong / n:.1f} per 70)"
                     f"  asked {asked / n:.2f}",
                 )

@@ -183,10 +183,15 @@ class Said:
 
     moods: frozenset[Mood]
     units: frozenset[Unit]
+    #: the day the utterance names, counted from today ("다음 주 월요일", "5월 7일"), or None
+    day: int | None = None
 
     @classmethod
     def read(cls, text: str, lang: str) -> Said:
-        return cls(utterance_moods(text, lang), units(text, lang))
+        today = dt.date.today()
+        date = slots.said_date(text, today=today)
+        day = (date - today).days if date is not None else None
+        return cls(utterance_moods(text, lang), units(text, lang), day)
 
     def agrees(self, mood: Mood) -> bool:
         """Whether a phrase of `mood` may be what was said (one of its moods agrees)."""
@@ -231,6 +236,7 @@ class PhraseMatcher:
         self._units: dict[tuple[str, str], frozenset[Unit]] = {}
         self._asked_for: dict[str, frozenset[str]] = {}
         self._numbers: dict[tuple[str, str], frozenset[int]] = {}
+        self._days: dict[str, frozenset[int]] = {}
         self._lexical = self._build_lexical_tables(ids)
 
     @property
@@ -416,8 +422,10 @@ class PhraseMatcher:
         text = clean_input(text)[:MAX_MATCH_CHARS]
         if not normalise(text):
             return {}
-        query = self._embedder.embed_query(text)
-        lexical = self._lexical_scores(text, lang)
+        # a date said in words is embedded as the book's {date} phrases are: as a date
+        figures = slots.dates_in_figures(text, lang)
+        query = self._embedder.embed_query(figures)
+        lexical = self._lexical_scores(figures, lang)
         ids = self._semantic.phrase_ids
         actions = self.concepts.actions(text, lang)
         said = Said.read(text, lang)
@@ -511,12 +519,13 @@ class PhraseMatcher:
         found: list[Candidate] = []
         for candidate in sorted(ranking.others, key=self._offer_order):
             phrase = self.phrasebook.get(candidate.phrase_id)
-            backed = candidate.concepts_ok and bool(phrase.concepts)
-            bar = self.rule.confirm_bar(backed, speaker)
-            if candidate.score < bar:
-                continue
             values = self._read_slots(text, lang, phrase)
-            if values is None:
+            if values is None or (values and not self.numbers_agree(phrase, text, lang, values)):
+                continue  # "3일에서 5일" is no "{days}일" (a number a slot phrase leaves over)
+            # the utterance's own words back it: its key concepts, or the values its slots take
+            # ("다음 주 월요일에 다시 오세요" fills "{date}에 다시 와 주세요")
+            backed = candidate.concepts_ok and (bool(phrase.concepts) or bool(values))
+            if candidate.score < self.rule.confirm_bar(backed, speaker):
                 continue
             found.append(
                 Candidate(
@@ -549,6 +558,10 @@ class PhraseMatcher:
         named = self.phrase_units(phrase, lang)
         if said.units and named and not said.units <= named:
             return False
+        if said.day is not None:  # "come back next Monday" is not "come back tomorrow"
+            days = self.phrase_days(phrase)
+            if days and said.day not in days:
+                return False
         if self.concepts.missing(text, lang, phrase.concepts):
             return False
         if not actions:
@@ -624,6 +637,20 @@ class PhraseMatcher:
         said = asked_for(text, lang)
         return bool(said & wanted) if wanted else not said
 
+    def phrase_days(self, phrase: Phrase) -> frozenset[int]:
+        """The days its Korean and English wordings name with a day word (today, tomorrow, …)."""
+        days = self._days.get(phrase.id)
+        if days is None:
+            days = frozenset().union(
+                *(
+                    slots.days_named(slots.FIELD.sub(" ", wording))
+                    for code in ("ko", "en")
+                    for wording in phrase.wordings(code)
+                )
+            )
+            self._days[phrase.id] = days
+        return days
+
     def phrase_units(self, phrase: Phrase, lang: str) -> frozenset[Unit]:
         """The units of time a phrase's wordings (in `lang`, Korean or English) name, its duration
         slots included ("{weeks}주" names weeks)."""
@@ -646,6 +673,8 @@ class PhraseMatcher:
         """Every number written in the utterance fills one of the phrase's slots or is written in
         the phrase itself: "window 5" is not "window {counter}" read as 3, and "14 days" is no
         phrase that says "3 days"."""
+        if any(isinstance(value, dt.date) for value in values.values()):
+            text = slots.without_dates(text)  # "3일 후에 오세요": the 3 is the date's
         said = slots.numbers_in(text)
         if not said:
             return True

@@ -328,11 +328,10 @@ def extract(
     found: dict[str, SlotValue] = {}
     rest = text
     if "date" in wanted:
-        date = find_date(text, today=today)
+        date = said_date(text, today=today)
         if date is not None:
             found["date"] = date
-            rest = _ISO_DATE.sub(" ", _CJK_DATE.sub(" ", _SLASH_DATE.sub(" ", rest)))
-            rest = _strip_month_names(rest)
+            rest = without_dates(rest)
     if "document" in wanted and find_document is not None:
         key = find_document(text)
         if key is not None:
@@ -466,6 +465,79 @@ def read_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
         ahead = (day - today.weekday()) % 7 or 7
         return today + dt.timedelta(days=ahead)
     return find_date(text, today=today)
+
+
+#: a date said in words inside running speech (Korean or English): what `read_date` reads, found
+#: in a longer utterance ("다음 주 월요일에 찾으러 오세요", "come back next Tuesday")
+_SPOKEN_DATE = re.compile(
+    r"(?<![가-힣])(?:(?:다음\s*주|이번\s*주|담주)\s*)?[월화수목금토일]요일"
+    r"|(?<![가-힣])(?:내일\s*모레|모레|내일|글피|오늘)"
+    r"|(?<![\d가-힣])\d{1,3}\s*(?:일|주)\s*(?:후|뒤)"
+    r"|(?<![가-힣])다음\s*달\s*\d{1,2}\s*일"
+    r"|\b(?:the day after tomorrow|tomorrow|today)\b"
+    r"|\b(?:(?:next|this|on)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\bin\s+\d{1,3}\s+(?:days?|weeks?)\b",
+    re.IGNORECASE,
+)
+
+
+def find_spoken_date(text: str, *, today: dt.date | None = None) -> tuple[dt.date, str] | None:
+    """A date said in Korean or English words inside an utterance (내일, 모레, 다음 주 월요일,
+    3일 후, "next Tuesday", "in 3 days"), with the words that said it; None when there is none.
+    Staff say dates this way far more often than as figures."""
+    for match in _SPOKEN_DATE.finditer(text):
+        if _NOT_ONE_DAY.search(text[: match.start()]):
+            continue  # "지난주 월요일", "last Monday", "매주 월요일": not one day to come
+        words = match.group(0)
+        date = read_date(re.sub(r"내일\s+모레", "내일모레", words), today=today)
+        if date is not None:
+            return date, words
+    return None
+
+
+_NOT_ONE_DAY = re.compile(r"(?:지난|저번|매)\s*(?:주|달)?\s*$|\b(?:last|every)\s+$", re.IGNORECASE)
+
+
+def dates_in_figures(text: str, lang: str, *, today: dt.date | None = None) -> str:
+    """`text` with a weekday or a count of days said in words ("다음 주 월요일", "3일 후", "next
+    Tuesday") written as the calendar date it names, the way the book's `{date}` phrases are
+    embedded ("12월 14일"). 오늘, 내일, 모레, today and tomorrow stay: the book has phrases of
+    their own for them."""
+    spoken = find_spoken_date(text, today=today)
+    if spoken is None or _DAY_WORD_ONLY.fullmatch(spoken[1]):
+        return text
+    date, words = spoken
+    return text.replace(words, format_date(date, lang), 1)
+
+
+_DAY_WORD_ONLY = re.compile(
+    r"내일\s*모레|오늘|내일|모레|글피|the day after tomorrow|today|tomorrow", re.IGNORECASE
+)
+
+
+def days_named(text: str) -> frozenset[int]:
+    """The days (counted from today) that `text` names with a day word: 오늘/today 0, 내일/tomorrow
+    1, 모레 2, 글피 3 ("Please come back tomorrow" names 1)."""
+    return frozenset(
+        _DAY_WORDS[re.sub(r"\s+", "", word.casefold()) if word[0] > "z" else word.casefold()]
+        for word in _DAY_WORD_ONLY.findall(text)
+    )
+
+
+def said_date(text: str, *, today: dt.date | None = None) -> dt.date | None:
+    """The date an utterance names, in figures or in words (`find_date`, `find_spoken_date`)."""
+    date = find_date(text, today=today)
+    if date is None:
+        spoken = find_spoken_date(text, today=today)
+        date = spoken[0] if spoken is not None else None
+    return date
+
+
+def without_dates(text: str) -> str:
+    """`text` with its dates (in figures or in words) taken out: the numbers left are the ones
+    a date did not say ("3일 후에 오세요" names no number of its own)."""
+    text = _ISO_DATE.sub(" ", _CJK_DATE.sub(" ", _SLASH_DATE.sub(" ", text)))
+    return _SPOKEN_DATE.sub(" ", _strip_month_names(text))
 
 
 def _weekday(raw: str) -> tuple[str, int] | None:

@@ -294,3 +294,39 @@ def test_context_then_a_request_is_one_thing(matcher: PhraseMatcher) -> None:
         SaidBy.VISITOR,
     )
     assert found.match is not None and found.match.phrase.id == "res.move_in_report"
+
+
+def test_a_date_said_in_words_fills_the_date_phrase(matcher: PhraseMatcher) -> None:
+    """Staff say dates as weekdays and counts of days far more than as figures: "다음 주 월요일에
+    다시 오세요" is "Please come back on {date}" with next Monday's date."""
+    import datetime as dt
+
+    today = dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=7)
+    found = matcher.assess("다음 주 월요일에 다시 오세요.", "ko", SaidBy.STAFF)
+    best = found.match.phrase.id if found.match else found.candidates[0].phrase_id
+    slots = found.match.slots if found.match else found.candidates[0].slots
+    assert best == "time.come_back"
+    assert slots["date"] == monday
+    later = matcher.assess("3일 후에 다시 오세요.", "ko", SaidBy.STAFF)
+    first = later.match.phrase.id if later.match else later.candidates[0].phrase_id
+    assert first == "time.come_back"
+    assert later.match is None or later.match.slots["date"] == today + dt.timedelta(days=3)
+
+
+def test_a_phrase_naming_a_day_is_not_another_day(matcher: PhraseMatcher) -> None:
+    """ "Come back next Monday" is never "Please come back tomorrow"; "tomorrow" still is."""
+    found = matcher.assess("다음 주 월요일에 다시 오세요.", "ko", SaidBy.STAFF)
+    assert found.match is None or found.match.phrase.id != "time.tomorrow"
+    assert not any(c.phrase_id == "time.tomorrow" and c.concepts_ok for c in found.candidates)
+    tomorrow = matcher.assess("내일 다시 와 주세요.", "ko", SaidBy.STAFF)
+    assert tomorrow.match is not None and tomorrow.match.phrase.id == "time.tomorrow"
+    assert matcher.phrase_days(matcher.phrasebook.get("time.tomorrow")) == {1}
+    assert matcher.phrase_days(matcher.phrasebook.get("time.today")) == {0}
+
+
+def test_a_range_is_not_asked_as_one_slot_value(matcher: PhraseMatcher) -> None:
+    """ "3일에서 5일" leaves 5 over: "It takes about 3 days" is neither verified nor asked."""
+    found = matcher.assess("처리하는 데 보통 3일에서 5일 걸려요.", "ko", SaidBy.STAFF)
+    assert found.match is None or found.match.phrase.id != "time.days"
+    assert all(c.phrase_id != "time.days" for c in found.candidates)

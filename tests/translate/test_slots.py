@@ -151,3 +151,47 @@ def test_extract_never_crashes(text: str) -> None:
 def test_staff_may_type_a_date_in_words(typed: str, expected: dt.date) -> None:
     monday = dt.date(2026, 12, 7)
     assert slots.parse_value("date", typed, today=monday) == expected
+
+
+def test_dates_said_in_words_are_found_in_speech() -> None:
+    today = dt.date(2026, 12, 7)  # a Monday
+    said = {
+        "다음 주 월요일에 찾으러 오시면 돼요.": dt.date(2026, 12, 14),
+        "이번 주 금요일까지 내세요": dt.date(2026, 12, 11),
+        "수요일에 오세요": dt.date(2026, 12, 9),
+        "내일 다시 오세요": dt.date(2026, 12, 8),
+        "내일 모레 오세요": dt.date(2026, 12, 9),
+        "3일 후에 오세요": dt.date(2026, 12, 10),
+        "2주 뒤에 찾으러 오세요": dt.date(2026, 12, 21),
+        "다음 달 5일에 오세요": dt.date(2027, 1, 5),
+        "Please come back next Tuesday.": dt.date(2026, 12, 15),
+        "Can I come on Friday?": dt.date(2026, 12, 11),
+        "It will be ready in 3 days.": dt.date(2026, 12, 10),
+        "come back tomorrow": dt.date(2026, 12, 8),
+    }
+    for text, date in said.items():
+        assert slots.extract(text, ["date"], today=today) == {"date": date}, text
+    for text in (
+        "지난주 월요일에 왔는데요",
+        "I came last Friday",
+        "저번 주 금요일",
+        "3일 걸려요",
+        "매주 월요일은 쉬어요",
+        "closed every Monday",
+    ):
+        assert slots.find_spoken_date(text, today=today) is None, text
+    assert slots.find_spoken_date("아이디를 모르겠어요", today=today) is None
+    assert slots.find_spoken_date("일요일", today=today) == (dt.date(2026, 12, 13), "일요일")
+
+
+def test_a_spoken_date_is_written_as_the_book_writes_dates() -> None:
+    today = dt.date(2026, 12, 7)
+    assert (
+        slots.dates_in_figures("다음 주 월요일에 오세요", "ko", today=today) == "12월 14일에 오세요"
+    )
+    assert slots.dates_in_figures("내일 오세요", "ko", today=today) == "내일 오세요"
+    assert slots.days_named("Please come back tomorrow.") == {1}
+    assert slots.days_named("내일 모레 오세요") == {2}
+    assert slots.days_named("오늘 받으실 수 있어요") == {0}
+    assert slots.days_named("5월 7일에 오세요") == frozenset()
+    assert slots.numbers_in(slots.without_dates("3일 후에 5번 창구로 오세요")) == {5}
