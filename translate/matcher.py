@@ -517,7 +517,8 @@ class PhraseMatcher:
         """Phrases to offer in "Did you mean …?": above the confirm bar, slots readable; those
         whose concepts are present first."""
         found: list[Candidate] = []
-        for candidate in sorted(ranking.others, key=self._offer_order):
+        order = sorted(ranking.others, key=lambda c: self._offer_order(c, text, lang))
+        for candidate in order:
             phrase = self.phrasebook.get(candidate.phrase_id)
             values = self._read_slots(text, lang, phrase)
             if values is None or (values and not self.numbers_agree(phrase, text, lang, values)):
@@ -541,11 +542,20 @@ class PhraseMatcher:
 
     # --- helpers ----------------------------------------------------------------------------
 
-    def _offer_order(self, candidate: Candidate) -> tuple[bool, bool, float]:
-        """Qualified phrases first, those whose key concepts the utterance names before those
-        without concepts (its own words point at them), then by score."""
-        backed = bool(self.phrasebook.get(candidate.phrase_id).concepts)
-        return (not candidate.concepts_ok, not (candidate.concepts_ok and backed), -candidate.score)
+    def _offer_order(
+        self, candidate: Candidate, text: str, lang: str
+    ) -> tuple[bool, bool, bool, float]:
+        """Qualified phrases first; among them, those whose words carry everything the utterance
+        says (no concept of it foreign to them, a question asking for what it asks for: "I'm here
+        to pick up my wife's documents" is not first "I came to pick up the document I applied
+        for"); then those whose key concepts the utterance names before those without concepts
+        (its own words point at them), then by score."""
+        phrase = self.phrasebook.get(candidate.phrase_id)
+        clean = candidate.concepts_ok and (
+            not self.foreign_concepts(phrase, text, lang) and self.asks_alike(phrase, text, lang)
+        )
+        backed = candidate.concepts_ok and bool(phrase.concepts)
+        return (not candidate.concepts_ok, not clean, not backed, -candidate.score)
 
     def _qualifies(
         self, phrase: Phrase, text: str, lang: str, actions: frozenset[str], said: Said

@@ -330,3 +330,39 @@ def test_a_range_is_not_asked_as_one_slot_value(matcher: PhraseMatcher) -> None:
     found = matcher.assess("처리하는 데 보통 3일에서 5일 걸려요.", "ko", SaidBy.STAFF)
     assert found.match is None or found.match.phrase.id != "time.days"
     assert all(c.phrase_id != "time.days" for c in found.candidates)
+
+
+def test_everyday_needs_another_office_serves_reach_staff(matcher: PhraseMatcher) -> None:
+    """A visitor's need the counter does not serve still reaches staff, who can say where to go."""
+    for text, lang, phrase_id in (
+        ("Can I pay my electricity bill here?", "en", "pay.utility_bill_q"),
+        ("Вызовите скорую, пожалуйста!", "ru", "emer.ambulance_please"),
+        ("Saya mau bikin SIM motor.", "id", "car.motorcycle_license"),
+    ):
+        found = matcher.assess(text, lang, SaidBy.VISITOR)
+        first = found.match.phrase.id if found.match else found.candidates[0].phrase_id
+        assert first == phrase_id, text
+
+
+def test_a_candidate_that_carries_everything_said_is_offered_first(matcher: PhraseMatcher) -> None:
+    """Among the phrases asked about, those whose words carry every concept said (and ask for
+    what the utterance asks for) come before those that leave something over."""
+    said = (
+        ("I'm here to pick up my wife's documents, I have a letter from her.", "en"),
+        ("Can I get my health insurance certificate here?", "en"),
+        ("여기는 카드 결제가 안 돼서 현금으로 내셔야 돼요.", "ko"),
+        ("Где можно распечатать документы?", "ru"),
+        ("我替我朋友来领，他今天上班来不了。", "zh"),
+    )
+    for text, lang in said:
+        found = matcher.assess(text, lang, SaidBy.VISITOR if lang != "ko" else SaidBy.STAFF)
+        order = []
+        for candidate in found.candidates:
+            phrase = matcher.phrasebook.get(candidate.phrase_id)
+            clean = (
+                candidate.concepts_ok
+                and not matcher.foreign_concepts(phrase, text, lang)
+                and matcher.asks_alike(phrase, text, lang)
+            )
+            order.append((not candidate.concepts_ok, not clean))
+        assert order == sorted(order), (text, found.candidates)
