@@ -514,11 +514,15 @@ class PhraseMatcher:
     def _candidates(
         self, ranking: SemanticRanking, text: str, lang: str, speaker: SaidBy = SaidBy.BOTH
     ) -> tuple[Candidate, ...]:
-        """Phrases to offer in "Did you mean …?": above the confirm bar, slots readable; those
-        whose concepts are present first."""
+        """Phrases to offer in "Did you mean …?": above the confirm bar, slots readable and
+        agreeing with the numbers said; in the order of `_offer_order`."""
         found: list[Candidate] = []
-        order = sorted(ranking.others, key=lambda c: self._offer_order(c, text, lang))
-        for candidate in order:
+        lowest = min(
+            self.rule.confirm_bar(backed, speaker) for backed in (False, True)
+        )  # a phrase below every bar is never offered: skip its slots and concepts
+        for candidate in ranking.others:
+            if candidate.score < lowest:
+                continue
             phrase = self.phrasebook.get(candidate.phrase_id)
             values = self._read_slots(text, lang, phrase)
             if values is None or (values and not self.numbers_agree(phrase, text, lang, values)):
@@ -536,9 +540,8 @@ class PhraseMatcher:
                     candidate.concepts_ok,
                 )
             )
-            if len(found) == MAX_CANDIDATES:
-                break
-        return tuple(found)
+        found.sort(key=lambda c: self._offer_order(c, text, lang))
+        return tuple(found[:MAX_CANDIDATES])
 
     # --- helpers ----------------------------------------------------------------------------
 
