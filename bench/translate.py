@@ -294,7 +294,7 @@ COUNTER_TALK_SPLITS = {
     "dev": "1st set, looked at while building",
     "held": "1st set, kept aside: rows never read, totals seen",
     "dev2": "2nd set, looked at while building",
-    "held2": "2nd set, kept aside: rows never read, totals seen once",
+    "held2": "2nd set, kept aside: rows never read, totals seen at several stops",
 }
 
 

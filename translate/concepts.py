@@ -84,6 +84,11 @@ class ConceptLexicon(Catalogue[Concept]):
     TABLE = "concept"
     UNKNOWN = "no concept {key!r} in {source}; add it or fix the phrase"
 
+    def __init__(self, entries: Iterable[Concept], source: str = SHIPPED) -> None:
+        super().__init__(entries, source)
+        #: folded text and language -> the concepts it expresses (see `expressed`)
+        self._memo: dict[tuple[str, str], frozenset[str]] = {}
+
     @classmethod
     def load(cls, file: Traversable | None = None) -> Self:
         """The concepts of a glossary file; the shipped lexicon (no file given) is the
@@ -183,16 +188,32 @@ class ConceptLexicon(Catalogue[Concept]):
         folded = fold(text)
         for key in flat(besides):
             folded = self.get(key).blank(folded, (lang, *_FALLBACK))
-        return frozenset(
-            concept.key
-            for concept in self
-            if any(concept.in_text(folded, code) for code in (lang, *_FALLBACK))
-        )
+        # one utterance is weighed against many phrases, and blanking a phrase's concepts mostly
+        # leaves it as it was: the same folded text is looked up once (a bounded, in-memory
+        # table, like the word boundaries of `translate.words`)
+        found = self._memo.get((folded, lang))
+        if found is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            found = self._memo[(folded, lang)] = frozenset(
+                concept.key
+                for concept in self
+                if any(concept.in_text(folded, code) for code in (lang, *_FALLBACK))
+            )
+        return found
+
+    def forget(self) -> None:
+        """Empty the table of recent texts' concepts (New visit: nothing of a visit stays)."""
+        self._memo.clear()
 
     def found(self, text: str, lang: str) -> frozenset[str]:
         """Every concept that `text` expresses in `lang`."""
         folded = fold(text)
         return frozenset(c.key for c in self if c.in_text(folded, lang))
+
+
+#: folded texts whose concepts `ConceptLexicon.expressed` keeps (a few utterances' worth)
+_MEMO_SIZE = 2048
 
 
 def _blank_stem(folded: str, stem: str, lang: str) -> str:
@@ -223,4 +244,7 @@ def _stem(part: str) -> str:
 
 def _has_stem(folded: str, stem: str, lang: str) -> bool:
     # Uzbek and Tagalog write affixes with apostrophes/hyphens ("i-renew"): fold made them spaces
-    return split(folded, lang).occurs(stem.rstrip(), stem.endswith(" "))
+    bare = stem.rstrip()
+    if bare not in folded:  # most stems are absent: no word boundaries needed to say so
+        return False
+    return split(folded, lang).occurs(bare, stem.endswith(" "))

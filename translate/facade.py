@@ -315,11 +315,13 @@ class Translator:
     def forget(self) -> None:
         """Leave nothing of the visit in memory: New visit calls this.
 
-        Two caches hold visit text here, and both are emptied: the MT tier's translations and the
-        word boundaries of recent texts (`translate.words`). The phrase matcher keeps per-phrase
-        tables only, and the embedding model caches nothing.
+        Three caches hold visit text here, and all are emptied: the MT tier's translations, the
+        word boundaries of recent texts (`translate.words`) and the concepts recent texts express
+        (`ConceptLexicon.forget`). The phrase matcher keeps per-phrase tables only, and the
+        embedding model caches nothing.
         """
         words.forget()
+        self.matcher.concepts.forget()
         if self.mt is not None:
             self.mt.forget()
         log.info("translation caches cleared")

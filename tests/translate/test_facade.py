@@ -258,6 +258,15 @@ def test_forget_leaves_nothing_of_the_visit_in_memory(
     assert again.kind is TranslationKind.MACHINE and again.text == " ".join(target)
 
 
+def test_forget_empties_the_concepts_of_recent_words(translator: Translator) -> None:
+    """The matcher keeps the concepts of the texts it weighed (one utterance meets many
+    phrases); New visit empties that table with the other caches."""
+    translator.translate("Where can I pay my parking fine?", "en", "ko")
+    assert translator.matcher.concepts._memo
+    translator.forget()
+    assert not translator.matcher.concepts._memo
+
+
 def test_staff_speech_that_matches_nothing_offers_the_nearest_staff_phrases(
     translator: Translator,
 ) -> None:
