@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -328,11 +329,15 @@ class PhraseMatcher:
                 if self.phrasebook.get(c.phrase_id).said_by(side)
             ]
         out: list[Candidate] = []
+        said = Said.read(text, lang)
         for phrase_id, score in found[:limit]:
             phrase = self.phrasebook.get(phrase_id)
             values = slots.extract(
                 text, phrase.slots, find_document=lambda t: self.glossary.first_document(t, lang)
             )
+            if said.units and not said.units <= self.phrase_units(phrase, lang):
+                # "3일에서 5일" gives "about {weeks} weeks" no 3: staff are asked for it
+                values = {k: v for k, v in values.items() if k not in _DURATION_SLOTS}
             out.append(Candidate(phrase_id, score, MappingProxyType(values)))
         return out
 
@@ -797,6 +802,10 @@ class _SemanticTable:
         scores[~present.any(axis=1)] = -1.0
         scores[~self._allowed[side]] = -1.0  # phrases this speaker does not say
         return scores
+
+
+#: slots that hold a count of a unit of time
+_DURATION_SLOTS: Final = frozenset({"minutes", "hours", "days", "weeks", "months"})
 
 
 def speaker_side(lang: str) -> SaidBy:

@@ -366,3 +366,14 @@ def test_a_candidate_that_carries_everything_said_is_offered_first(matcher: Phra
             )
             order.append((not candidate.concepts_ok, not clean))
         assert order == sorted(order), (text, found.candidates)
+
+
+def test_nearest_phrases_take_no_count_from_another_unit(matcher: PhraseMatcher) -> None:
+    """ "3일에서 5일" offers "about … weeks" with the weeks left for staff to give, never 3."""
+    nearest = matcher.nearest("처리하는 데 보통 3일에서 5일 걸려요.", "ko", SaidBy.STAFF, 4)
+    assert nearest
+    for candidate in nearest:
+        other_units = {"minutes", "hours", "weeks", "months"}
+        assert not other_units & set(candidate.slots), candidate
+    days = [c for c in nearest if c.phrase_id == "time.days"]
+    assert not days or days[0].slots["days"] == 3
