@@ -421,6 +421,7 @@ _DAY_WORDS: Final = {
     "tomorrow": 1,
     "모레": 2,
     "내일모레": 2,
+    "내일 모레": 2,
     "the day after tomorrow": 2,
     "글피": 3,
 }
@@ -489,7 +490,7 @@ def find_spoken_date(text: str, *, today: dt.date | None = None) -> tuple[dt.dat
         if _NOT_ONE_DAY.search(text[: match.start()]):
             continue  # "지난주 월요일", "last Monday", "매주 월요일": not one day to come
         words = match.group(0)
-        date = read_date(re.sub(r"내일\s+모레", "내일모레", words), today=today)
+        date = read_date(words, today=today)
         if date is not None:
             return date, words
     return None
@@ -510,8 +511,12 @@ def dates_in_figures(text: str, lang: str, *, today: dt.date | None = None) -> s
     return text.replace(words, format_date(date, lang), 1)
 
 
+#: a day word of `_DAY_WORDS`, longest first ("내일 모레" before "내일")
 _DAY_WORD_ONLY = re.compile(
-    r"내일\s*모레|오늘|내일|모레|글피|the day after tomorrow|today|tomorrow", re.IGNORECASE
+    "|".join(
+        re.escape(word).replace(r"\ ", r"\s+") for word in sorted(_DAY_WORDS, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
 )
 
 
@@ -519,8 +524,7 @@ def days_named(text: str) -> frozenset[int]:
     """The days (counted from today) that `text` names with a day word: 오늘/today 0, 내일/tomorrow
     1, 모레 2, 글피 3 ("Please come back tomorrow" names 1)."""
     return frozenset(
-        _DAY_WORDS[re.sub(r"\s+", "", word.casefold()) if word[0] > "z" else word.casefold()]
-        for word in _DAY_WORD_ONLY.findall(text)
+        _DAY_WORDS[" ".join(word.casefold().split())] for word in _DAY_WORD_ONLY.findall(text)
     )
 
 
