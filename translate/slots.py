@@ -348,6 +348,9 @@ def extract(
                 number = -number
             found[name] = number
             rest = rest[: match.start()] + " " + rest[match.end() :]
+    for name in NUMBER_SLOTS:  # "3층" is no counter, "3만 원" no number of days
+        if name not in wanted:
+            rest = _UNIT_PATTERNS[name].sub(" ", rest)
     numbers = [_parse_digits(m.group(0)) for m in _DIGITS.finditer(rest)]
     for name in numeric:
         if name not in found and numbers:

@@ -154,9 +154,16 @@ def test_a_phrase_with_an_unknown_concept_is_refused_at_load(
 
 
 def test_actions_inside_a_document_name_do_not_count(lexicon: ConceptLexicon) -> None:
-    text = "I want to cancel my alien registration card."
+    text = "I want to cancel my alien registration."
     assert lexicon.actions(text, "en") == {"cancel", "register"}
     assert lexicon.actions(text, "en", besides=["residence_card"]) == {"cancel"}
+    # the name of a card or a number asks no one to register, whatever the phrase
+    assert lexicon.actions("I want to cancel my alien registration card.", "en") == {"cancel"}
+    assert lexicon.actions("외국인등록증 재발급 수수료는 3만 원이에요.", "ko") == frozenset()
+    assert lexicon.actions("등록증 나오면 문자로 알려 드려요.", "ko") == frozenset()
+    assert lexicon.actions("외국인등록번호를 알려 주세요.", "ko") == frozenset()
+    assert lexicon.actions("전입신고 하러 왔어요.", "ko") == {"register"}
+    assert lexicon.actions("外国人登录证丢了", "zh") == {"lose"}
 
 
 def test_expressed_counts_every_concept_outside_the_words_of_others(
@@ -192,9 +199,29 @@ def test_uzbek_apostrophes_are_one_letter_however_typed(lexicon: ConceptLexicon)
         ("얼마나 걸려요?", "ko", "price"),  # how long, not how much
         ("ต้องใช้เวลานานเท่าไหร่", "th", "price"),
         ("यो कति पैसा लाग्छ?", "ne", "duration"),  # लाग्छ: it takes, or it costs
+        ("이건 여기서는 처리가 안 되고요.", "ko", "dispose"),  # 처리: any handling
+        ("这个在这里办理不了，处理需要三天。", "zh", "dispose"),
     ],
 )
 def test_words_that_hold_or_share_a_stem_are_not_the_concept(
     lexicon: ConceptLexicon, text: str, lang: str, concept: str
 ) -> None:
     assert concept not in lexicon.expressed(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "concept"),
+    [
+        ("헌 소파를 버리려고요.", "ko", "dispose"),
+        ("Kukunin ko po ang certificate ng nanay ko.", "tl", "parents"),  # a mother is a parent
+        ("我妈妈在医院。", "zh", "parents"),
+        ("May alam po ba kayong simbahan na may misa sa English?", "tl", "worship"),
+        ("ลิฟต์อยู่ตรงไหนคะ พอดีแม่มาด้วย", "th", "parents"),
+        ("मलाई अङ्ग्रेजीमा भन्न मिल्छ?", "ne", "english"),  # both spellings of English
+        ("Ờ... cái giấy phạt này em đóng ở đây được không?", "vi", "pay"),  # đóng a fine
+    ],
+)
+def test_everyday_words_name_their_concept(
+    lexicon: ConceptLexicon, text: str, lang: str, concept: str
+) -> None:
+    assert concept in lexicon.expressed(text, lang)

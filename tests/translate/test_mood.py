@@ -23,6 +23,7 @@ from translate.phrasebook import Phrasebook
         ("我想交税", "zh", Mood.REQUEST),
         ("予約が必要ですか", "ja", Mood.QUESTION),
         ("ต้องจองไหม", "th", Mood.QUESTION),
+        ("ลิฟต์อยู่ตรงไหนคะ พอดีแม่มาด้วย ขึ้นบันไดไม่ไหว", "th", Mood.QUESTION),  # ไหน: which, where
         ("Tôi có cần đặt lịch hẹn không", "vi", Mood.QUESTION),
         ("Нужна ли запись?", "ru", Mood.QUESTION),
         ("Я записан на приём.", "ru", Mood.STATEMENT),

@@ -87,6 +87,11 @@ def test_missing_or_wrong_values_are_messages() -> None:
         ("처리하는 데 14일 걸려요", ["days"], {"days": 14}),
         ("지하 1층으로 가세요", ["floor"], {"floor": -1}),
         ("3번 창구로 가세요", ["counter"], {"counter": 3}),
+        # a number said with another slot's unit is not this slot's value
+        ("3층으로 올라가셔서 민원여권과로 가세요", ["counter"], {}),
+        ("3층으로 올라가셔서 민원여권과로 가세요", ["floor"], {"floor": 3}),
+        ("수수료는 3만 원이에요", ["days"], {}),
+        ("Please go to window 3", ["counter"], {"counter": 3}),
         ("no number here", ["amount"], {}),
     ],
 )
