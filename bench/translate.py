@@ -64,8 +64,8 @@ def main() -> int:
         "--counter-talk",
         type=Path,
         default=REPO / "tests/translate/data/counter_talk.tsv",
-        help="counter talk as people say it (side; splits dev/held, dev2/held2): what reaches "
-        "the other side",
+        help="counter talk as people say it (side; splits dev/held, dev2/held2, dev3/held3): what "
+        "reaches the other side",
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
@@ -295,6 +295,8 @@ COUNTER_TALK_SPLITS = {
     "held": "1st set, kept aside: rows never read, totals seen",
     "dev2": "2nd set, looked at while building",
     "held2": "2nd set, kept aside: rows never read, totals seen at several stops",
+    "dev3": "3rd set, looked at while building",
+    "held3": "3rd set, kept aside: rows never read",
 }
 
 

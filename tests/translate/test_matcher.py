@@ -7,7 +7,7 @@ import pytest
 from translate.calibration import calibrate, observe
 from translate.evaluation import evaluate, read_labelled
 from translate.glossary import Glossary
-from translate.matcher import MatchMethod, PhraseMatcher
+from translate.matcher import Candidate, MatchMethod, PhraseMatcher
 from translate.phrasebook import Phrasebook, SaidBy
 
 
@@ -368,6 +368,20 @@ def test_a_candidate_that_carries_everything_said_is_offered_first(matcher: Phra
         assert order == sorted(order), (text, found.candidates)
 
 
+def test_a_phrase_whose_slots_take_what_was_said_is_offered_first(matcher: PhraseMatcher) -> None:
+    """The document a `{document}` slot takes is no concept left over: "외국인등록증 재발급
+    수수료는 3만 원이에요" is first asked as "A {document} costs {amount} won", not as a phrase
+    about residence cards that leaves the fee unsaid; "3층" is a floor, never counter 3."""
+    fee = matcher.assess("외국인등록증 재발급 수수료는 3만 원이에요.", "ko", SaidBy.STAFF)
+    first = fee.match or fee.candidates[0]
+    assert isinstance(first, Candidate)
+    assert first.phrase_id == "cert.document_cost"
+    assert dict(first.slots) == {"document": "residence_card", "amount": 30000}
+    floor = matcher.assess("3층으로 올라가셔서 민원여권과로 가세요.", "ko", SaidBy.STAFF)
+    assert floor.candidates and floor.candidates[0].phrase_id == "dir.floor"
+    assert all(c.phrase_id != "dir.counter" for c in floor.candidates)
+
+
 def test_nearest_phrases_take_no_count_from_another_unit(matcher: PhraseMatcher) -> None:
     """ "3일에서 5일" offers "about … weeks" with the weeks left for staff to give, never 3."""
     nearest = matcher.nearest("처리하는 데 보통 3일에서 5일 걸려요.", "ko", SaidBy.STAFF, 4)
@@ -377,3 +391,33 @@ def test_nearest_phrases_take_no_count_from_another_unit(matcher: PhraseMatcher)
         assert not other_units & set(candidate.slots), candidate
     days = [c for c in nearest if c.phrase_id == "time.days"]
     assert not days or days[0].slots["days"] == 3
+
+
+def test_a_phrase_that_carries_everything_said_is_asked_a_little_lower(
+    matcher: PhraseMatcher,
+) -> None:
+    """Staff's "this is not handled here, go to the immigration office" is asked as the
+    immigration-office phrase, which carries all of it, not only as "We do not handle that
+    here", which leaves the immigration office unsaid."""
+    text = "이건 여기서는 처리가 안 되고요, 출입국·외국인청으로 가셔야 돼요."
+    found = matcher.assess(text, "ko", SaidBy.STAFF)
+    assert found.match is None
+    assert found.candidates and found.candidates[0].phrase_id == "for.immigration_office"
+    assert matcher.rule.clean_confirm_relief > 0
+    # "by car" says nothing beyond the parking it asks for
+    parking = matcher.assess(
+        "А парковка тут где? Я на машине, минут на двадцать всего.", "ru", SaidBy.VISITOR
+    )
+    first = parking.match.phrase.id if parking.match else parking.candidates[0].phrase_id
+    assert first == "car.parking_where"
+
+
+def test_a_place_of_worship_is_no_question_about_documents(matcher: PhraseMatcher) -> None:
+    """ "Is there a church with a Mass in English?" shares "English" and a question with "Do you
+    accept documents in English?", but the church is foreign to it: never verified."""
+    for text, lang in (
+        ("May alam po ba kayong simbahan dito na may English na misa tuwing Linggo?", "tl"),
+        ("Is there a church nearby with a Mass in English?", "en"),
+    ):
+        found = matcher.assess(text, lang, SaidBy.VISITOR)
+        assert found.match is None, (text, found.match)
