@@ -26,7 +26,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
@@ -39,7 +39,7 @@ from translate import clauses, languages, slots
 from translate.concepts import ConceptLexicon, flat, members
 from translate.embedding import Embedder, PhraseIndex, Vectors
 from translate.glossary import Glossary
-from translate.mood import Mood, agrees, asked_for, utterance_moods
+from translate.mood import Mood, agrees, asked_for, utterance_mood, utterance_moods
 from translate.normalise import MAX_MATCH_CHARS, clean_input, normalise, normalise_spaced
 from translate.phrasebook import Phrase, Phrasebook, SaidBy
 from translate.units import Unit, units
@@ -128,6 +128,9 @@ class Candidate:
     slots: Mapping[str, slots.SlotValue] = field(default_factory=lambda: MappingProxyType({}))
     #: the utterance expresses every key concept of the phrase
     concepts_ok: bool = True
+    #: its mood agrees with the whole utterance, not only with one part of it (such a phrase is
+    #: asked about after those that agree with the whole)
+    whole: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +204,15 @@ class Said:
     def agrees(self, mood: Mood) -> bool:
         """Whether a phrase of `mood` may be what was said (one of its moods agrees)."""
         return any(agrees(said, mood) for said in self.moods)
+
+    def with_parts(self, parts: Sequence[str], lang: str) -> Said | None:
+        """The same, with the moods of each part of an utterance that says several things
+        ("대형폐기물 스티커는 크기마다 가격이 달라요. 뭐 버리시려고요?" tells, then asks): what a
+        phrase that carries one part may be asked about with; None when the parts add no mood."""
+        if len(parts) < 2:
+            return None
+        moods = self.moods.union(utterance_mood(part, lang) for part in parts)
+        return replace(self, moods=moods) if moods != self.moods else None
 
 
 class PhraseMatcher:
@@ -440,7 +452,11 @@ class PhraseMatcher:
         said = Said.read(text, lang)
         # several things said in one breath: a phrase may carry one of them, so it is asked about
         said_parts = clauses.parts(text, lang)
+        # a phrase of one part's mood may be asked about, never verified: "I moved, where do
+        # I change my address?" is not "I moved, so my address has changed."
+        said_by_parts = said.with_parts(said_parts, lang)
         present: dict[str, bool] = {}  # phrase id -> it qualifies (cached)
+        askable: dict[str, bool] = {}  # phrase id -> it qualifies with a part's mood
         clean: dict[str, bool] = {}  # phrase id -> no concept of the utterance is foreign to it
         out: dict[tuple[int, float], SemanticRanking] = {}
         recalled = self._recalled(text, lang)
@@ -456,11 +472,16 @@ class PhraseMatcher:
             for i in order:
                 pid = ids[i]
                 if pid not in present:
-                    present[pid] = self._qualifies(
-                        self.phrasebook.get(pid), text, lang, actions, said
+                    phrase = self.phrasebook.get(pid)
+                    present[pid] = self._qualifies(phrase, text, lang, actions, said)
+                    askable[pid] = present[pid] or (
+                        said_by_parts is not None
+                        and self._qualifies(phrase, text, lang, actions, said_by_parts)
                     )
-                top.append(Candidate(pid, float(scores[i]), concepts_ok=present[pid]))
-            qualified = [c for c in top if c.concepts_ok]
+                top.append(
+                    Candidate(pid, float(scores[i]), concepts_ok=askable[pid], whole=present[pid])
+                )
+            qualified = [c for c in top if present[c.phrase_id]]
             best = qualified[0] if qualified else Candidate("", -1.0)
             backed = bool(best.phrase_id) and bool(self.phrasebook.get(best.phrase_id).concepts)
             # A phrase with concepts competes with the other qualified phrases; one without has
@@ -558,6 +579,7 @@ class PhraseMatcher:
                     candidate.score,
                     MappingProxyType(values),
                     candidate.concepts_ok,
+                    candidate.whole,
                 )
             )
         found.sort(key=lambda c: self._offer_order(c, text, lang))
@@ -567,7 +589,7 @@ class PhraseMatcher:
 
     def _offer_order(
         self, candidate: Candidate, text: str, lang: str
-    ) -> tuple[bool, bool, bool, float]:
+    ) -> tuple[bool, bool, bool, bool, float]:
         """Qualified phrases first; among them, those whose words carry everything the utterance
         says (no concept of it foreign to them, a question asking for what it asks for: "I'm here
         to pick up my wife's documents" is not first "I came to pick up the document I applied
@@ -576,7 +598,13 @@ class PhraseMatcher:
         phrase = self.phrasebook.get(candidate.phrase_id)
         clean = candidate.concepts_ok and self._carries(phrase, text, lang)
         backed = candidate.concepts_ok and (bool(phrase.concepts) or bool(candidate.slots))
-        return (not candidate.concepts_ok, not clean, not backed, -candidate.score)
+        return (
+            not candidate.concepts_ok,
+            not candidate.whole,
+            not clean,
+            not backed,
+            -candidate.score,
+        )
 
     def _carries(self, phrase: Phrase, text: str, lang: str) -> bool:
         """The phrase's words carry everything the utterance says: no concept of it is foreign

@@ -28,7 +28,7 @@ _AFTER_NUMBER: Final[dict[str, dict[Unit, str]]] = {
         "hour": r"시간",
         "day": r"(?:일(?![본반요])|날)",
         "week": r"(?:주일|주간|주(?![가-힣])|주\s*(?=정도|후|뒤|이내|안|걸|동안))",
-        "month": r"(?:개월|달)",
+        "month": r"(?:개월|달(?![라러리랐랑려]))",  # 달라요: it differs
         "year": r"년(?!\s*\d)",
     },
     "zh": {

@@ -421,3 +421,27 @@ def test_a_place_of_worship_is_no_question_about_documents(matcher: PhraseMatche
     ):
         found = matcher.assess(text, lang, SaidBy.VISITOR)
         assert found.match is None, (text, found.match)
+
+
+def test_a_phrase_that_carries_one_part_is_asked_in_that_parts_mood(
+    matcher: PhraseMatcher,
+) -> None:
+    """Telling, then asking in one breath: a phrase of the telling part's mood is asked about
+    ("I lost my resident registration card"), never verified, and comes after the phrases
+    whose mood agrees with the whole ("I moved, where do I change my address?" is first asked
+    as the address change, and never verified as "I moved, so my address has changed")."""
+    lost = matcher.assess(
+        "주민등록증을 잃어버렸는데, 재발급 받으려면 뭐 가져와야 돼요?", "ko", SaidBy.VISITOR
+    )
+    assert lost.match is None
+    assert lost.candidates and lost.candidates[0].phrase_id == "res.resident_card_lost"
+    assert not lost.candidates[0].whole
+    for text, lang in (
+        ("Я переехал, где можно поменять адрес?", "ru"),
+        ("那个……我搬家了，地址要在哪儿改啊？", "zh"),
+    ):
+        moved = matcher.assess(text, lang, SaidBy.VISITOR)
+        first = moved.match.phrase.id if moved.match else moved.candidates[0].phrase_id
+        assert first != "res.moved_address", text
+        wholes = [c.whole for c in moved.candidates]
+        assert wholes == sorted(wholes, reverse=True), moved.candidates

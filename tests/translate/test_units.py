@@ -18,6 +18,8 @@ from translate.units import units
         ("3개월 이내에 발급된 서류", "ko", {"month"}),
         ("5월 7일에 오세요", "ko", set()),  # a date, not a span of days or months
         ("주민등록증 주세요", "ko", set()),  # 주 of 주세요 is no week
+        ("스티커는 크기마다 가격이 달라요", "ko", set()),  # 이 달라요: differs, no month
+        ("한 달 정도 걸려요", "ko", {"month"}),
         ("大概两周", "zh", {"week"}),
         ("5月7日来", "zh", set()),
         ("3日かかります", "ja", {"day"}),
