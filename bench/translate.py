@@ -296,7 +296,7 @@ COUNTER_TALK_SPLITS = {
     "dev2": "2nd set, looked at while building",
     "held2": "2nd set, kept aside: rows never read, totals seen at several stops",
     "dev3": "3rd set, looked at while building",
-    "held3": "3rd set, kept aside: rows never read",
+    "held3": "3rd set, kept aside: rows never read, totals seen at one stop",
 }
 
 
