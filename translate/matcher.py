@@ -616,7 +616,8 @@ class PhraseMatcher:
     ) -> bool:
         """The utterance expresses every key concept of the phrase, and no action that the
         phrase's own wording in `lang` does not express; its mood agrees with the phrase's and,
-        when the phrase names units of time, every unit the utterance names is one of them."""
+        when the phrase names units of time, every unit the utterance names is one of them (a
+        unit of time said is a duration said: "30 นาที" expresses the "duration" concept)."""
         if not said.agrees(phrase.mood):
             return False
         named = self.phrase_units(phrase, lang)
@@ -626,7 +627,10 @@ class PhraseMatcher:
             days = self.phrase_days(phrase)
             if days and said.day not in days:
                 return False
-        if self.concepts.missing(text, lang, phrase.concepts):
+        missing = self.concepts.missing(text, lang, phrase.concepts)
+        if said.units:  # "30 นาที" says a duration as "how long" does
+            missing = tuple(key for key in missing if "duration" not in members(key))
+        if missing:
             return False
         if not actions:
             return True

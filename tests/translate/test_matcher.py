@@ -445,3 +445,11 @@ def test_a_phrase_that_carries_one_part_is_asked_in_that_parts_mood(
         assert first != "res.moved_address", text
         wholes = [c.whole for c in moved.candidates]
         assert wholes == sorted(wholes, reverse=True), moved.candidates
+
+
+def test_a_count_of_minutes_says_a_duration(matcher: PhraseMatcher) -> None:
+    """ "Do I have to wait about 30 minutes?" names no "how long", but its minutes are a
+    duration: "How long does it take?" is asked about, never verified (30 is in no slot)."""
+    found = matcher.assess("ต้องรอประมาณ 30 นาทีเลยเหรอครับ", "th", SaidBy.VISITOR)
+    assert found.match is None
+    assert found.candidates and found.candidates[0].phrase_id == "time.how_long"
