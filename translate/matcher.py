@@ -568,7 +568,7 @@ class PhraseMatcher:
             if (
                 backed
                 and bar - self.rule.clean_confirm_relief <= candidate.score < bar
-                and self._carries(phrase, text, lang)
+                and self._carries(phrase, text, lang, values)
             ):
                 bar -= self.rule.clean_confirm_relief
             if candidate.score < bar:
@@ -596,7 +596,7 @@ class PhraseMatcher:
         for"); then those whose key concepts the utterance names, or whose slots it fills, before
         the rest (its own words point at them), then by score."""
         phrase = self.phrasebook.get(candidate.phrase_id)
-        clean = candidate.concepts_ok and self._carries(phrase, text, lang)
+        clean = candidate.concepts_ok and self._carries(phrase, text, lang, candidate.slots)
         backed = candidate.concepts_ok and (bool(phrase.concepts) or bool(candidate.slots))
         return (
             not candidate.concepts_ok,
@@ -606,10 +606,22 @@ class PhraseMatcher:
             -candidate.score,
         )
 
-    def _carries(self, phrase: Phrase, text: str, lang: str) -> bool:
+    def _carries(
+        self,
+        phrase: Phrase,
+        text: str,
+        lang: str,
+        values: Mapping[str, slots.SlotValue] = MappingProxyType({}),
+    ) -> bool:
         """The phrase's words carry everything the utterance says: no concept of it is foreign
-        to them, and a question asks for what the utterance asks for."""
-        return not self.foreign_concepts(phrase, text, lang) and self.asks_alike(phrase, text, lang)
+        to them, a question asks for what the utterance asks for, and every number said fills a
+        slot or is written in the phrase ("이 서류는 2층에서 발급받으세요" is not all said by
+        "This document is free")."""
+        return (
+            not self.foreign_concepts(phrase, text, lang)
+            and self.asks_alike(phrase, text, lang)
+            and self.numbers_agree(phrase, text, lang, values)
+        )
 
     def _qualifies(
         self, phrase: Phrase, text: str, lang: str, actions: frozenset[str], said: Said

@@ -201,6 +201,9 @@ def test_uzbek_apostrophes_are_one_letter_however_typed(lexicon: ConceptLexicon)
         ("यो कति पैसा लाग्छ?", "ne", "duration"),  # लाग्छ: it takes, or it costs
         ("이건 여기서는 처리가 안 되고요.", "ko", "dispose"),  # 처리: any handling
         ("这个在这里办理不了，处理需要三天。", "zh", "dispose"),
+        ("I just moved here from Busan.", "en", "bus"),  # a city, not a bus
+        ("I run a small business.", "en", "bus"),
+        ("I used to live in Changwon.", "en", "change"),
     ],
 )
 def test_words_that_hold_or_share_a_stem_are_not_the_concept(
@@ -219,6 +222,8 @@ def test_words_that_hold_or_share_a_stem_are_not_the_concept(
         ("ลิฟต์อยู่ตรงไหนคะ พอดีแม่มาด้วย", "th", "parents"),
         ("मलाई अङ्ग्रेजीमा भन्न मिल्छ?", "ne", "english"),  # both spellings of English
         ("Ờ... cái giấy phạt này em đóng ở đây được không?", "vi", "pay"),  # đóng a fine
+        ("Saan po ako pipirma?", "tl", "signature"),  # pipirma: will sign
+        ("Which bus goes to the immigration office?", "en", "bus"),
     ],
 )
 def test_everyday_words_name_their_concept(

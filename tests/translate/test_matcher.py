@@ -380,6 +380,9 @@ def test_a_phrase_whose_slots_take_what_was_said_is_offered_first(matcher: Phras
     floor = matcher.assess("3층으로 올라가셔서 민원여권과로 가세요.", "ko", SaidBy.STAFF)
     assert floor.candidates and floor.candidates[0].phrase_id == "dir.floor"
     assert all(c.phrase_id != "dir.counter" for c in floor.candidates)
+    # a phrase that leaves the 2 of "2층" unsaid does not carry everything said
+    issue = matcher.assess("이 서류는 2층에서 발급받으세요.", "ko", SaidBy.STAFF)
+    assert issue.match is None and issue.candidates[0].phrase_id == "dir.floor"
 
 
 def test_nearest_phrases_take_no_count_from_another_unit(matcher: PhraseMatcher) -> None:
