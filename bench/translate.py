@@ -64,7 +64,7 @@ def main() -> int:
         "--counter-talk",
         type=Path,
         default=REPO / "tests/translate/data/counter_talk.tsv",
-        help="counter talk as people say it (side; splits dev/held, dev2/held2, dev3/held3): what "
+        help="counter talk as people say it (side; splits dev/held, …, dev4/held4): what "
         "reaches the other side",
     )
     parser.add_argument("--rounds", type=int, default=3)
@@ -297,6 +297,8 @@ COUNTER_TALK_SPLITS = {
     "held2": "2nd set, kept aside: rows never read, totals seen at several stops",
     "dev3": "3rd set, looked at while building",
     "held3": "3rd set, kept aside: rows never read, totals seen at one stop",
+    "dev4": "4th set, looked at while building",
+    "held4": "4th set, kept aside: rows never read",
 }
 
 

@@ -191,15 +191,18 @@ class Said:
 
     moods: frozenset[Mood]
     units: frozenset[Unit]
-    #: the day the utterance names, counted from today ("다음 주 월요일", "5월 7일"), or None
-    day: int | None = None
+    #: the days the utterance names, counted from today ("다음 주 월요일", "5월 7일"; "오늘은 안
+    #: 되고 내일 오세요" names both 0 and 1); empty when it names none
+    days: frozenset[int] = frozenset()
 
     @classmethod
     def read(cls, text: str, lang: str) -> Said:
         today = dt.date.today()
         date = slots.said_date(text, today=today)
-        day = (date - today).days if date is not None else None
-        return cls(utterance_moods(text, lang), units(text, lang), day)
+        days = slots.days_named(text)
+        if date is not None:
+            days |= {(date - today).days}
+        return cls(utterance_moods(text, lang), units(text, lang), days)
 
     def agrees(self, mood: Mood) -> bool:
         """Whether a phrase of `mood` may be what was said (one of its moods agrees)."""
@@ -627,17 +630,18 @@ class PhraseMatcher:
         self, phrase: Phrase, text: str, lang: str, actions: frozenset[str], said: Said
     ) -> bool:
         """The utterance expresses every key concept of the phrase, and no action that the
-        phrase's own wording in `lang` does not express; its mood agrees with the phrase's and,
-        when the phrase names units of time, every unit the utterance names is one of them (a
-        unit of time said is a duration said: "30 นาที" expresses the "duration" concept)."""
+        phrase's own wordings (in `lang`, Korean or English) do not express; its mood agrees with
+        the phrase's and, when the phrase names units of time, every unit the utterance names is
+        one of them (a unit of time said is a duration said: "30 นาที" expresses the "duration"
+        concept); a phrase that names a day names one the utterance names."""
         if not said.agrees(phrase.mood):
             return False
         named = self.phrase_units(phrase, lang)
         if said.units and named and not said.units <= named:
             return False
-        if said.day is not None:  # "come back next Monday" is not "come back tomorrow"
+        if said.days:  # "come back next Monday" is not "come back tomorrow"
             days = self.phrase_days(phrase)
-            if days and said.day not in days:
+            if days and not days & said.days:
                 return False
         missing = self.concepts.missing(text, lang, phrase.concepts)
         if said.units:  # "30 นาที" says a duration as "how long" does
@@ -651,7 +655,11 @@ class PhraseMatcher:
         explained = self._explained.get(key)
         if explained is None:
             explained = flat(phrase.concepts).union(
-                *(self.concepts.actions(wording, lang) for wording in phrase.wordings(lang))
+                *(
+                    self.concepts.actions(wording, code)
+                    for code in dict.fromkeys((lang, "ko", "en"))
+                    for wording in phrase.wordings(code)
+                )
             )
             self._explained[key] = explained
         return actions <= explained

@@ -456,3 +456,36 @@ def test_a_count_of_minutes_says_a_duration(matcher: PhraseMatcher) -> None:
     found = matcher.assess("ต้องรอประมาณ 30 นาทีเลยเหรอครับ", "th", SaidBy.VISITOR)
     assert found.match is None
     assert found.candidates and found.candidates[0].phrase_id == "time.how_long"
+
+
+def test_what_counter_talk_says_around_the_point(matcher: PhraseMatcher) -> None:
+    """Words around the point do not keep its phrase away: an expiry is why one extends a stay,
+    "not today, come back tomorrow" names tomorrow too, "over 6 months" is the limit of "within
+    {months} months", and "shall I connect an interpreter?" needs no phone."""
+    for text, lang, side, phrase_id in (
+        (
+            "Chị ơi, em muốn gia hạn visa, ngày 15 tháng sau là hết hạn rồi.",
+            "vi",
+            SaidBy.VISITOR,
+            "for.extend_stay",
+        ),
+        (
+            "시스템 점검 중이라 오늘은 발급이 안 되고요, 내일 오전에 다시 오셔야 될 것 같아요.",
+            "ko",
+            SaidBy.STAFF,
+            "time.tomorrow",
+        ),
+        (
+            "사진이 6개월 넘은 거라서 새로 찍어 오셔야 돼요.",
+            "ko",
+            SaidBy.STAFF,
+            "ident.photo_within",
+        ),
+        ("통역 서비스 연결해 드릴까요?", "ko", SaidBy.STAFF, "comm.interpreter_offer_q"),
+    ):
+        found = matcher.assess(text, lang, side)
+        first = found.match.phrase.id if found.match else found.candidates[0].phrase_id
+        assert first == phrase_id, (text, found)
+    # a day the utterance does not name still keeps a phrase away
+    monday = matcher.assess("다음 주 월요일에 다시 오세요.", "ko", SaidBy.STAFF)
+    assert monday.match is None or monday.match.phrase.id != "time.tomorrow"
