@@ -298,7 +298,7 @@ COUNTER_TALK_SPLITS = {
     "dev3": "3rd set, looked at while building",
     "held3": "3rd set, kept aside: rows never read, totals seen at one stop",
     "dev4": "4th set, looked at while building",
-    "held4": "4th set, kept aside: rows never read",
+    "held4": "4th set, kept aside: rows never read, totals seen at one stop",
 }
 
 
