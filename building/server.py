@@ -74,7 +74,13 @@ def build_app(cfg: ServeConfig) -> Any:
     from ray import serve
 
     @serve.deployment(
-        ray_actor_options={"num_cpus": cfg.replica_cpus},
+        # Ray gives an actor OMP_NUM_THREADS=1 (its num_cpus, rounded): CTranslate2's OpenMP pool
+        # would then decode on one thread, whatever cpu_threads says, and not sample for sample
+        # as the counter does with the same model and audio
+        ray_actor_options={
+            "num_cpus": cfg.replica_cpus,
+            "runtime_env": {"env_vars": {"OMP_NUM_THREADS": str(cfg.threads)}},
+        },
         # requests waiting at a replica are what a batch is formed from: room for two batches
         max_ongoing_requests=2 * cfg.max_batch,
         graceful_shutdown_timeout_s=STOP_S,
