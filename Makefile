@@ -2,10 +2,13 @@
 #   make demo   - install everything, then run the demo visit
 #   make test   - install everything, then run the test suite, then the package tests (build the
 #                 .deb from the tree, install it into a throwaway root, run it with no Python)
-#   make bench  - the benchmarks (slow: minutes; bench.server starts a two-node Ray cluster)
+#   make bench  - the benchmarks (slow: bench.server starts a two-node Ray cluster, the soak runs an
+#                 hour), then the city APT repository test (a fresh Debian installs and upgrades
+#                 the .deb: ~3 minutes)
 #   make lint   - ruff and mypy
 #   make package      - the release installer dist/changgu_<version>_amd64.deb (xz -9e: 6-10 minutes)
-#   make package-test - only the package tests (a zstd .deb in build/package-test/; ~1-2 minutes)
+#   make package-test - only the package tests, the city APT repository's too (a zstd .deb in
+#                       build/package-test/; ~5 minutes)
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -32,7 +35,8 @@ demo: setup
 test: setup
 	status=0; \
 	$(BIN)/python -m pytest -q -m "not package" || status=$$?; \
-	$(BIN)/python -m pytest -q -m package --durations=5 tests/packaging || status=$$?; \
+	$(BIN)/python -m pytest -q -m "package and not city_apt" --durations=5 tests/packaging \
+		|| status=$$?; \
 	exit $$status
 
 bench: setup
@@ -42,6 +46,7 @@ bench: setup
 	$(BIN)/python -m bench.e2e
 	$(BIN)/python -m bench.server
 	$(BIN)/python -m bench.soak --minutes 60
+	$(BIN)/python -m pytest -q -m city_apt tests/packaging
 
 lint: setup
 	$(BIN)/ruff check .

