@@ -69,6 +69,20 @@ def parts(text: str, lang: str) -> list[str]:
     return found
 
 
+#: where a sentence ends (the punctuation stays with the sentence it ends)
+_SENTENCE_END: Final = re.compile(r"(?<=[.!?。！？…~])(?![.!?。！？…~])\s*")
+
+
+def without_afterthoughts(text: str, lang: str) -> str:
+    """`text` less the sentences after its last that says something: "임대차 계약서 가지고
+    오셨어요? 원본으로요." asks, as "… 오셨어요?" does; "서명해 주세요. 감사합니다." asks for a
+    signature. The whole text when every sentence says something, or none does."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    while len(sentences) > 1 and not parts(sentences[-1], lang):
+        sentences.pop()
+    return " ".join(sentences) if parts(sentences[-1], lang) else text
+
+
 def several(text: str, lang: str) -> bool:
     """Whether `text` says more than one thing."""
     return len(parts(text, lang)) > 1

@@ -32,6 +32,8 @@ import unicodedata
 from enum import StrEnum
 from typing import Final
 
+from translate.clauses import without_afterthoughts
+
 
 class Mood(StrEnum):
     QUESTION = "question"
@@ -227,7 +229,9 @@ def utterance_mood(text: str, lang: str) -> Mood:
 def utterance_moods(text: str, lang: str) -> frozenset[Mood]:
     """The moods of what someone said: its own (`utterance_mood`) and, when it ends with a plea
     for help after telling something ("I lost my card, what should I do?"), the mood of what it
-    tells."""
+    tells. Afterthoughts that end it and say nothing of substance ("… 가져오셨어요? 원본으로요.")
+    do not set its mood (`clauses.without_afterthoughts`)."""
+    text = without_afterthoughts(text, lang)
     moods = {utterance_mood(text, lang)}
     help_tag = _COMPILED_HELP.get(lang)
     if help_tag is not None:

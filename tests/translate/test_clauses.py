@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translate.clauses import parts, several
+from translate.clauses import parts, several, without_afterthoughts
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,11 @@ def test_greetings_and_fillers_are_not_a_second_part(text: str, lang: str) -> No
 def test_nothing_said_has_no_parts() -> None:
     assert parts("", "en") == []
     assert parts("Um... hello!", "en") == []
+
+
+def test_afterthoughts_that_say_nothing_are_left_out() -> None:
+    said = "임대차 계약서 가지고 오셨어요? 원본으로요."
+    assert without_afterthoughts(said, "ko") == "임대차 계약서 가지고 오셨어요?"
+    both = "혹시 한국어 조금 하세요? 제가 천천히 말씀드릴게요."
+    assert without_afterthoughts(both, "ko") == both  # the second says something
+    assert without_afterthoughts("Um... hello!", "en") == "Um... hello!"  # nothing says anything

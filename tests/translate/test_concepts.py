@@ -204,6 +204,8 @@ def test_uzbek_apostrophes_are_one_letter_however_typed(lexicon: ConceptLexicon)
         ("I just moved here from Busan.", "en", "bus"),  # a city, not a bus
         ("I run a small business.", "en", "bus"),
         ("I used to live in Changwon.", "en", "change"),
+        ("아 그거 잃어버리셨으면 경찰서에 가 보세요.", "ko", "dispose"),  # lost, not thrown away
+        ("쓰레기는 몇 시에 내놓아요?", "ko", "write"),  # 쓰레기 (rubbish) starts with 쓰 (write)
     ],
 )
 def test_words_that_hold_or_share_a_stem_are_not_the_concept(
@@ -224,6 +226,8 @@ def test_words_that_hold_or_share_a_stem_are_not_the_concept(
         ("Ờ... cái giấy phạt này em đóng ở đây được không?", "vi", "pay"),  # đóng a fine
         ("Saan po ako pipirma?", "tl", "signature"),  # pipirma: will sign
         ("Which bus goes to the immigration office?", "en", "bus"),
+        ("카드 돼요?", "ko", "pay"),  # at a counter, whether a card pays
+        ("อยากได้ใบรับรองการลงทะเบียนคนต่างชาติค่ะ", "th", "residence_card"),
     ],
 )
 def test_everyday_words_name_their_concept(

@@ -85,6 +85,20 @@ def test_telling_then_asking_for_help_has_both_moods(text: str, lang: str) -> No
     assert utterance_moods(text, lang) == {Mood.STATEMENT, Mood.QUESTION}
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "mood"),
+    [
+        ("임대차 계약서 가지고 오셨어요? 원본으로요.", "ko", Mood.QUESTION),
+        ("여기 서명해 주세요. 감사합니다.", "ko", Mood.REQUEST),
+        ("Can I pay by card? Thanks.", "en", Mood.QUESTION),
+    ],
+)
+def test_an_afterthought_that_says_nothing_does_not_set_the_mood(
+    text: str, lang: str, mood: Mood
+) -> None:
+    assert utterance_moods(text, lang) == {mood}
+
+
 def test_a_plain_question_has_one_mood() -> None:
     assert utterance_moods("Do I need a reservation?", "en") == {Mood.QUESTION}
     assert utterance_moods("What should I do?", "en") == {Mood.QUESTION}  # nothing told before
