@@ -489,3 +489,23 @@ def test_what_counter_talk_says_around_the_point(matcher: PhraseMatcher) -> None
     # a day the utterance does not name still keeps a phrase away
     monday = matcher.assess("다음 주 월요일에 다시 오세요.", "ko", SaidBy.STAFF)
     assert monday.match is None or monday.match.phrase.id != "time.tomorrow"
+
+
+def test_counter_talk_of_the_fifth_set(matcher: PhraseMatcher) -> None:
+    """ "Card or cash, both fine" is never "cash only"; a question with an afterthought
+    ("… 가져오셨어요? 원본으로요.") is still a question; "카드 돼요?" asks to pay by card; a
+    question about a photo's background is not "I only have a photo of my ID on my phone"."""
+    both = matcher.assess("수수료 천 원이에요. 카드도 되고 현금도 돼요.", "ko", SaidBy.STAFF)
+    assert both.match is None
+    assert "fee.cash_only" not in [c.phrase_id for c in both.candidates]
+    assert both.candidates[0].phrase_id == "fee.amount"
+    only = matcher.assess("여기는 카드 결제가 안 돼서 현금으로 내셔야 돼요.", "ko", SaidBy.STAFF)
+    assert only.match is not None and only.match.phrase.id == "fee.cash_only"
+    lease = matcher.assess("임대차 계약서 가지고 오셨어요? 원본으로요.", "ko", SaidBy.STAFF)
+    first = lease.match.phrase.id if lease.match else lease.candidates[0].phrase_id
+    assert first == "doc.lease_q"
+    card = matcher.assess("카드 돼요?", "ko", SaidBy.VISITOR)
+    assert card.match is not None and card.match.phrase.id == "fee.card_q"
+    photo = matcher.assess("Fotonya harus latar putih ya? Yang ini biru, nggak apa-apa?", "id")
+    assert photo.match is None
+    assert "ident.only_phone_photo" not in [c.phrase_id for c in photo.candidates]
