@@ -506,6 +506,12 @@ def test_counter_talk_of_the_fifth_set(matcher: PhraseMatcher) -> None:
     assert first == "doc.lease_q"
     card = matcher.assess("카드 돼요?", "ko", SaidBy.VISITOR)
     assert card.match is not None and card.match.phrase.id == "fee.card_q"
+    # "no card, can I pay cash?" is the cash question, though it names a card
+    for text, lang in (("Can I pay cash? I do not have a card.", "en"), ("현금 돼요?", "ko")):
+        cash = matcher.assess(text, lang, SaidBy.VISITOR)
+        assert cash.match is not None and cash.match.phrase.id == "fee.cash_q", text
+    called = matcher.assess("私の番号、もう呼ばれました？", "ja", SaidBy.VISITOR)
+    assert called.match is not None and called.match.phrase.id == "next.number_called_q"
     photo = matcher.assess("Fotonya harus latar putih ya? Yang ini biru, nggak apa-apa?", "id")
     assert photo.match is None
     assert "ident.only_phone_photo" not in [c.phrase_id for c in photo.candidates]
