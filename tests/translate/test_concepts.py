@@ -206,6 +206,7 @@ def test_uzbek_apostrophes_are_one_letter_however_typed(lexicon: ConceptLexicon)
         ("I used to live in Changwon.", "en", "change"),
         ("아 그거 잃어버리셨으면 경찰서에 가 보세요.", "ko", "dispose"),  # lost, not thrown away
         ("쓰레기는 몇 시에 내놓아요?", "ko", "write"),  # 쓰레기 (rubbish) starts with 쓰 (write)
+        ("Babalik na lang po ako mamaya?", "tl", "only"),  # I'll just come back, no "only"
     ],
 )
 def test_words_that_hold_or_share_a_stem_are_not_the_concept(
