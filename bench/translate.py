@@ -64,7 +64,7 @@ def main() -> int:
         "--counter-talk",
         type=Path,
         default=REPO / "tests/translate/data/counter_talk.tsv",
-        help="counter talk as people say it (side; splits dev/held, …, dev5/held5): what "
+        help="counter talk as people say it (side; splits dev/held, …, dev6/held6): what "
         "reaches the other side",
     )
     parser.add_argument("--rounds", type=int, default=3)
@@ -301,6 +301,8 @@ COUNTER_TALK_SPLITS = {
     "held4": "4th set, kept aside: rows never read, totals seen at one stop",
     "dev5": "5th set, looked at while building",
     "held5": "5th set, kept aside: rows never read, totals seen at one stop",
+    "dev6": "6th set, looked at while building",
+    "held6": "6th set, kept aside: rows never read",
 }
 
 
