@@ -71,9 +71,25 @@ class Concept:
                         folded = _blank_stem(folded, stem, lang)
         return folded
 
-    def in_text(self, folded: str, lang: str) -> bool:
-        """Whether `folded` (see `fold`) expresses this concept in `lang`."""
-        for word in self.exclude.get(lang, ()):
+    def in_text(
+        self, folded: str, lang: str, original: str | None = None, said_in: str = ""
+    ) -> bool:
+        """Whether `folded` (see `fold`) expresses this concept in `lang`'s forms. `original`
+        is the text before other concepts' words were blanked out of it
+        (`ConceptLexicon.expressed`, which keeps every position): a word this concept excludes
+        is found there, so "thời gian lưu trú" (a period of stay) names no duration even once
+        "lưu trú" is blanked. `said_in` is the language the text is in, when Korean or English
+        forms are tried on it: the words that language excludes hold no form of it either
+        (Uzbek "payshanba", Thursday, holds no English "pay")."""
+        excluded = self.exclude.get(lang, ())
+        if said_in and said_in != lang:
+            excluded = (*excluded, *self.exclude.get(said_in, ()))
+        for word in excluded:
+            if original is not None and word in original:
+                start = original.find(word)
+                while start >= 0:
+                    folded = folded[:start] + " " * len(word) + folded[start + len(word) :]
+                    start = original.find(word, start + 1)
             folded = folded.replace(word, " ")
         return any(
             all(_has_stem(folded, stem, lang) for stem in form) for form in self.forms.get(lang, ())
@@ -87,7 +103,7 @@ class ConceptLexicon(Catalogue[Concept]):
     def __init__(self, entries: Iterable[Concept], source: str = SHIPPED) -> None:
         super().__init__(entries, source)
         #: folded text and language -> the concepts it expresses (see `expressed`)
-        self._memo: dict[tuple[str, str], frozenset[str]] = {}
+        self._memo: dict[tuple[str, str | None, str], frozenset[str]] = {}
 
     @classmethod
     def load(cls, file: Traversable | None = None) -> Self:
@@ -165,7 +181,9 @@ class ConceptLexicon(Catalogue[Concept]):
             key
             for key in required
             if not any(
-                self.get(member).in_text(folded, code) for member in members(key) for code in codes
+                self.get(member).in_text(folded, code, said_in=lang)
+                for member in members(key)
+                for code in codes
             )
         )
 
@@ -185,20 +203,24 @@ class ConceptLexicon(Catalogue[Concept]):
     def expressed(self, text: str, lang: str, besides: Iterable[str] = ()) -> frozenset[str]:
         """Every concept `text` expresses in `lang` (or in Korean or English words), outside the
         words that express the concepts `besides` (see `actions`)."""
-        folded = fold(text)
+        original = folded = fold(text)
         for key in flat(besides):
             folded = self.get(key).blank(folded, (lang, *_FALLBACK))
         # one utterance is weighed against many phrases, and blanking a phrase's concepts mostly
         # leaves it as it was: the same folded text is looked up once (a bounded, in-memory
         # table, like the word boundaries of `translate.words`)
-        found = self._memo.get((folded, lang))
+        before = original if folded != original else None
+        found = self._memo.get((folded, before, lang))
         if found is None:
             if len(self._memo) >= _MEMO_SIZE:
                 self._memo.clear()
-            found = self._memo[(folded, lang)] = frozenset(
+            found = self._memo[(folded, before, lang)] = frozenset(
                 concept.key
                 for concept in self
-                if any(concept.in_text(folded, code) for code in (lang, *_FALLBACK))
+                if any(
+                    concept.in_text(folded, code, before, said_in=lang)
+                    for code in (lang, *_FALLBACK)
+                )
             )
         return found
 

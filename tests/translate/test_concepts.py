@@ -235,3 +235,75 @@ def test_everyday_words_name_their_concept(
     lexicon: ConceptLexicon, text: str, lang: str, concept: str
 ) -> None:
     assert concept in lexicon.expressed(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "concept"),
+    [
+        ("Мне нужно продлить визу.", "ru", "sell"),  # продлить (extend) starts like продать
+        ("Говорите медленнее, пожалуйста.", "ru", "health"),  # медленнее holds мед
+        ("Когда он придет?", "ru", "child"),  # придет holds дет
+        ("Qancha vaqt ketadi?", "uz", "leave"),  # how long it takes, nobody leaves
+        ("Payshanba kuni kelsam bo'ladimi?", "uz", "pay"),  # Thursday holds English "pay"
+        ("Navbat son 25.", "uz", "child"),  # son: a number in Uzbek
+        ("Тэгээд яах вэ?", "mn", "lose"),  # the quotative гээд holds гээ
+        ("Үүнийг бөглөж дууслаа.", "mn", "expire"),  # finished filling it in
+        ("Kailangan ko po ba ng litrato?", "tl", "when"),  # kailangan (need) holds kailan
+        ("Nawala po ang residence card ko.", "tl", "car"),  # card holds car
+        ("Bukan saya yang datang.", "id", "open"),  # bukan (not) holds buka
+        ("Tolong ditulis di sini.", "id", "deaf"),  # tulis (write) holds tuli
+        ("What is the deadline?", "en", "death"),
+        ("यहाँ आवेदन दिन सकिन्छ?", "ne", "expire"),  # सकिन्छ: "can I", in most questions
+        ("मेरो कार्ड हरायो।", "ne", "car"),  # कार्ड holds कार
+        ("คนต่อไปค่ะ", "th", "extend"),  # next, please
+        ("หายใจไม่ออก", "th", "lose"),  # หายใจ (breathe) holds หาย
+        ("ស្តាប់មិនយល់ទេ", "km", "deaf"),  # I don't understand, not I can't hear
+        ("Mất bao lâu ạ?", "vi", "lose"),  # how long does it take
+        ("Xin lỗi chị.", "vi", "fail"),
+        ("我已经到了。", "zh", "expire"),  # I have arrived
+        ("电话号码是多少？", "zh", "number_ticket"),  # a phone number
+        ("名前を呼びます。", "ja", "invite"),  # calling a name
+        ("納付期限はいつですか？", "ja", "expire"),  # asks for the deadline
+        ("아버지가 돌아가셨어요.", "ko", "leave"),  # passed away
+        ("이주 정도 걸려요.", "ko", "move"),  # 이주: two weeks
+        ("팔천 원이에요.", "ko", "sell"),  # 팔천: eight thousand
+    ],
+)
+def test_false_hits_found_in_the_lexicon_review_stay_fixed(
+    lexicon: ConceptLexicon, text: str, lang: str, concept: str
+) -> None:
+    assert concept not in lexicon.expressed(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "concept"),
+    [
+        ("Сколько ждать?", "ru", "duration"),
+        ("Мне справочка нужна.", "ru", "certificate"),
+        ("Oyim uchun kelgan edim.", "uz", "parents"),
+        ("Kelan po ako babalik?", "tl", "when"),
+        ("Gimana caranya bayar pakai kartu?", "id", "pay"),
+        ("กี่วอนคะ", "th", "price"),
+        ("कति पर्छ?", "ne", "price"),
+        ("អង្កាល់បានហើយ?", "km", "when"),
+        ("我上个星期刚搬家。", "zh", "move"),
+        ("在留カードをなくしました。", "ja", "lose"),
+        ("서류 떼러 왔어요.", "ko", "certificate"),
+        ("สวัสดีค่ะ มาต่อบัตรต่างด้าวค่ะ", "th", "extend"),  # ต่อ before the card it renews
+    ],
+)
+def test_spoken_words_added_in_the_lexicon_review_name_their_concept(
+    lexicon: ConceptLexicon, text: str, lang: str, concept: str
+) -> None:
+    assert concept in lexicon.expressed(text, lang)
+
+
+def test_an_excluded_word_holds_no_concept_once_another_concept_is_blanked(
+    lexicon: ConceptLexicon,
+) -> None:
+    """A period of stay ("thời gian lưu trú"): with "lưu trú" (stay) blanked, as the foreign
+    concepts of a stay phrase are read, "thời gian" alone must still name no duration."""
+    text = "Tôi muốn gia hạn thời gian lưu trú."
+    assert "duration" not in lexicon.expressed(text, "vi")
+    assert "duration" not in lexicon.expressed(text, "vi", besides=["stay"])
+    assert "duration" in lexicon.expressed("Mất thời gian bao lâu?", "vi")
