@@ -267,6 +267,7 @@ def test_everyday_words_name_their_concept(
         ("아버지가 돌아가셨어요.", "ko", "leave"),  # passed away
         ("이주 정도 걸려요.", "ko", "move"),  # 이주: two weeks
         ("팔천 원이에요.", "ko", "sell"),  # 팔천: eight thousand
+        ("Jarima 40 ming von deb yozilgan.", "uz", "appointment"),  # "it says", no booking
     ],
 )
 def test_false_hits_found_in_the_lexicon_review_stay_fixed(
@@ -290,6 +291,8 @@ def test_false_hits_found_in_the_lexicon_review_stay_fixed(
         ("在留カードをなくしました。", "ja", "lose"),
         ("서류 떼러 왔어요.", "ko", "certificate"),
         ("สวัสดีค่ะ มาต่อบัตรต่างด้าวค่ะ", "th", "extend"),  # ต่อ before the card it renews
+        ("我听不懂，有没有会说中文的？", "zh", "interpreter"),  # someone who speaks Chinese
+        ("같은 세대원이시면 위임장 없이도 돼요.", "ko", "family"),  # a household member
     ],
 )
 def test_spoken_words_added_in_the_lexicon_review_name_their_concept(
