@@ -78,9 +78,9 @@ def without_afterthoughts(text: str, lang: str) -> str:
     오셨어요? 원본으로요." asks, as "… 오셨어요?" does; "서명해 주세요. 감사합니다." asks for a
     signature. The whole text when every sentence says something, or none does."""
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
-    while len(sentences) > 1 and not parts(sentences[-1], lang):
+    while sentences and not parts(sentences[-1], lang):
         sentences.pop()
-    return " ".join(sentences) if parts(sentences[-1], lang) else text
+    return " ".join(sentences) if sentences else text
 
 
 def several(text: str, lang: str) -> bool:

@@ -84,13 +84,12 @@ class Concept:
         excluded = self.exclude.get(lang, ())
         if said_in and said_in != lang:
             excluded = (*excluded, *self.exclude.get(said_in, ()))
-        for word in excluded:
-            if original is not None and word in original:
-                start = original.find(word)
-                while start >= 0:
-                    folded = folded[:start] + " " * len(word) + folded[start + len(word) :]
-                    start = original.find(word, start + 1)
-            folded = folded.replace(word, " ")
+        source = folded if original is None else original
+        for word in excluded:  # blanked in place: positions stay those of `source`
+            start = source.find(word)
+            while start >= 0:
+                folded = folded[:start] + " " * len(word) + folded[start + len(word) :]
+                start = source.find(word, start + len(word))
         return any(
             all(_has_stem(folded, stem, lang) for stem in form) for form in self.forms.get(lang, ())
         )
